@@ -1,0 +1,69 @@
+"""The application factory: the one place handlers, the error handler and hooks are wired."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Engine
+from telegram import BotCommand
+from telegram.ext import ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest
+
+from bot.catalogue import LANGUAGES, t
+from bot.commands import COMMANDS
+from bot.context import RUNTIME_KEY, BotApplication, BotContext
+from bot.runtime import Runtime
+from bot.settings import Settings
+from db.engine import make_engine
+from db.permissions import Access
+from handlers import access, common, errors
+from schedules.clock import Clock, SystemClock
+
+logger = logging.getLogger(__name__)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+) -> BotApplication:
+    """Build the bot. ``request`` replaces Telegram's HTTP transport (tests, the demo)."""
+    runtime = Runtime(
+        settings=settings,
+        engine=engine or make_engine(settings.database.url),
+        clock=clock or SystemClock(),
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.telegram.base_url)
+        .base_file_url(settings.telegram.base_file_url)
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(on_startup)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application: BotApplication = builder.build()  # type: ignore[assignment]
+    application.bot_data[RUNTIME_KEY] = runtime
+
+    application.add_handler(access.gate_handler(), group=-1)
+    application.add_handlers(common.handlers())
+    application.add_error_handler(errors.on_error)
+    return application
+
+
+async def on_startup(application: BotApplication) -> None:
+    """Set the command menu in both languages."""
+    await set_command_menu(application)
+
+
+async def set_command_menu(application: BotApplication) -> None:
+    """Telegram's command menu: member-level commands, in Vietnamese and in English."""
+    member_commands = [spec for spec in COMMANDS if spec.access in (Access.ANYONE, Access.MEMBER)]
+    for lang in LANGUAGES:
+        await application.bot.set_my_commands(
+            [BotCommand(spec.name, t(lang, spec.description_key)) for spec in member_commands],
+            language_code=None if lang == "vi" else lang,
+        )

@@ -1,0 +1,380 @@
+"""The domain, as SQLModel tables.
+
+The schema itself comes from the Alembic migrations in ``db/migrations``; these classes are the
+Python view of it. Enumerations are stored as short strings (not database enums) so that adding a
+value never needs a type migration. Every timestamp is UTC (see :class:`db.types.UTCDateTime`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from db.types import UTCDateTime
+
+
+def _utc(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class Role(StrEnum):
+    CHAIR = "chair"
+    SECRETARIAT = "secretariat"
+    MEMBER = "member"
+    FOCAL_POINT = "focal_point"
+
+
+class AgencyKind(StrEnum):
+    MINISTRY = "ministry"
+    PROVINCE = "province"
+    OTHER = "other"
+
+
+class TaskState(StrEnum):
+    OPEN = "open"
+    REPORTED_DONE = "reported_done"  # the agency says done; the secretariat has not confirmed
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class UpdateKind(StrEnum):
+    PROGRESS = "progress"
+    COMPLETION = "completion"
+    OBSTACLE = "obstacle"
+    EXTENSION_REQUEST = "extension_request"
+
+
+class MeetingState(StrEnum):
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+    CONCLUDED = "concluded"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a dispatcher; Telegram has not answered yet
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # its time passed too long ago (downtime); reported, not sent
+    CANCELLED = "cancelled"  # the plan changed before it was due
+
+
+class BroadcastState(StrEnum):
+    DRAFT = "draft"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+# --- registry -------------------------------------------------------------------------------
+
+
+class Council(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name_vi: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+    timezone: str | None = Field(default=None, max_length=64)  # None: the app's default
+    group_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = _utc()
+
+
+class Agency(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name_vi: str = Field(max_length=300)
+    name_en: str = Field(max_length=300)
+    kind: str = Field(default=AgencyKind.OTHER, max_length=16)
+
+
+class Member(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int = Field(sa_type=BigInteger, unique=True)
+    full_name: str = Field(max_length=200)
+    username: str | None = Field(default=None, max_length=64)
+    language: str = Field(default="vi", max_length=8)
+    # True once the user opened a private chat with the bot; False after Telegram refused one.
+    private_chat_ok: bool | None = Field(default=None)
+    created_at: datetime = _utc()
+
+
+class CouncilRole(SQLModel, table=True):
+    __tablename__ = "council_role"
+    __table_args__ = (
+        UniqueConstraint("council_id", "member_id", "role", "agency_id", name="uq_council_role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    council_id: int = Field(foreign_key="council.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    role: str = Field(max_length=16)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    granted_at: datetime = _utc()
+    granted_by: int | None = Field(default=None, foreign_key="member.id")
+
+
+class Invitation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    council_id: int = Field(foreign_key="council.id")
+    role: str = Field(max_length=16)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")
+    created_by: int | None = Field(default=None, foreign_key="member.id")
+    created_at: datetime = _utc()
+    expires_at: datetime = _utc()
+    used_at: datetime | None = _utc(default=None)
+    used_by: int | None = Field(default=None, foreign_key="member.id")
+
+
+# --- directives and tasks -------------------------------------------------------------------
+
+
+class Directive(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=64, unique=True)  # e.g. 6411/VPCP-KTTH
+    issued_on: date | None = Field(default=None)
+    issuer: str = Field(default="", max_length=200)
+    title: str = Field(default="", sa_type=Text)
+    created_at: datetime = _utc()
+
+
+class DirectiveCouncil(SQLModel, table=True):
+    __tablename__ = "directive_council"
+
+    directive_id: int = Field(foreign_key="directive.id", primary_key=True)
+    council_id: int = Field(foreign_key="council.id", primary_key=True)
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (
+        # An imported task is known by its directive and clause; re-import updates it.
+        UniqueConstraint("directive_id", "clause", name="uq_task_directive_clause"),
+        Index("ix_task_state_deadline", "state", "approved_deadline"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    directive_id: int | None = Field(default=None, foreign_key="directive.id", index=True)
+    clause: str | None = Field(default=None, max_length=32)  # e.g. "2.a-3"
+    lead_agency_id: int = Field(foreign_key="agency.id", index=True)
+    title: str = Field(sa_type=Text)
+    # The deadline as written, and how it was read (see schedules.dates).
+    due_text: str | None = Field(default=None, max_length=200)
+    due_start: datetime | None = _utc(default=None)
+    due_end: datetime | None = _utc(default=None)
+    due_precision: str | None = Field(default=None, max_length=8)
+    original_deadline: datetime | None = _utc(default=None)
+    # The deadline in force: the original one unless an extension was approved.
+    approved_deadline: datetime | None = _utc(default=None)
+    state: str = Field(default=TaskState.OPEN, max_length=16)
+    percent: int | None = Field(default=None)
+    completion_reported_at: datetime | None = _utc(default=None)
+    completed_at: datetime | None = _utc(default=None)
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class TaskCouncil(SQLModel, table=True):
+    """The councils that follow a task (a directive may concern several)."""
+
+    __tablename__ = "task_council"
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    council_id: int = Field(foreign_key="council.id", primary_key=True, index=True)
+
+
+class TaskCoAgency(SQLModel, table=True):
+    """Co-operating agencies of a task (the lead agency is on the task)."""
+
+    __tablename__ = "task_co_agency"
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", primary_key=True, index=True)
+
+
+class ProgressUpdate(SQLModel, table=True):
+    __tablename__ = "progress_update"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="member.id")
+    kind: str = Field(default=UpdateKind.PROGRESS, max_length=24)
+    text: str = Field(default="", sa_type=Text)
+    percent: int | None = Field(default=None)
+    attachment_file_id: str | None = Field(default=None, max_length=255)
+    attachment_kind: str | None = Field(default=None, max_length=16)  # document / photo
+    # For extension requests: the deadline asked for.
+    requested_due_text: str | None = Field(default=None, max_length=200)
+    requested_deadline: datetime | None = _utc(default=None)
+    # For obstacles and extension requests: how the secretariat settled it.
+    resolved_at: datetime | None = _utc(default=None)
+    resolution: str | None = Field(default=None, max_length=16)
+    resolved_by: int | None = Field(default=None, foreign_key="member.id")
+    created_at: datetime = _utc()
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+
+class Meeting(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("directive_id", "clause", name="uq_meeting_clause"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    council_id: int = Field(foreign_key="council.id", index=True)
+    directive_id: int | None = Field(default=None, foreign_key="directive.id")
+    clause: str | None = Field(default=None, max_length=32)
+    title: str = Field(sa_type=Text)
+    when_text: str | None = Field(default=None, max_length=200)
+    starts_at: datetime | None = _utc(default=None)  # None while only a period is known
+    window_start: datetime | None = _utc(default=None)
+    window_end: datetime | None = _utc(default=None)
+    precision: str | None = Field(default=None, max_length=8)
+    place: str | None = Field(default=None, max_length=300)
+    online_link: str | None = Field(default=None, max_length=500)
+    state: str = Field(default=MeetingState.PLANNED, max_length=16)
+    conclusions: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class AgendaItem(SQLModel, table=True):
+    __tablename__ = "agenda_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    position: int = Field(default=0)
+    text: str = Field(sa_type=Text)
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+
+
+class Attendance(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id", name="uq_attendance"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    response: str = Field(max_length=16)  # attend / delegate / absent
+    delegate_name: str | None = Field(default=None, max_length=200)
+    responded_at: datetime = _utc()
+
+
+# --- outbox: reminders and broadcasts -------------------------------------------------------
+
+
+class Reminder(SQLModel, table=True):
+    __table_args__ = (Index("ix_reminder_state_due", "state", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # target:kind:offset:recipient — the same reminder can never be stored twice.
+    key: str = Field(max_length=160, unique=True)
+    target_kind: str = Field(max_length=16)  # task / meeting / digest
+    target_id: int | None = Field(default=None)
+    kind: str = Field(max_length=32)
+    offset: str = Field(max_length=32)
+    recipient_id: int | None = Field(default=None, foreign_key="member.id")
+    chat_id: int = Field(sa_type=BigInteger)
+    due_at: datetime = _utc()
+    state: str = Field(default=OutboxState.PENDING, max_length=16)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = _utc(default=None)
+    last_error: str | None = Field(default=None, max_length=500)
+    late: bool = Field(default=False)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = _utc(default=None)
+    sent_at: datetime | None = _utc(default=None)
+    sent_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = _utc()
+
+
+class Broadcast(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    council_id: int = Field(foreign_key="council.id", index=True)
+    created_by: int | None = Field(default=None, foreign_key="member.id")
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    text: str = Field(sa_type=Text)
+    audience: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    state: str = Field(default=BroadcastState.DRAFT, max_length=16)
+    progress_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    progress_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = _utc()
+    confirmed_at: datetime | None = _utc(default=None)
+    finished_at: datetime | None = _utc(default=None)
+
+
+class Delivery(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "member_id", name="uq_delivery"),
+        Index("ix_delivery_state", "broadcast_id", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    broadcast_id: int = Field(foreign_key="broadcast.id")
+    member_id: int = Field(foreign_key="member.id")
+    chat_id: int = Field(sa_type=BigInteger)
+    state: str = Field(default=OutboxState.PENDING, max_length=16)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = _utc(default=None)
+    last_error: str | None = Field(default=None, max_length=500)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = _utc(default=None)
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+    delivered_at: datetime | None = _utc(default=None)
+    acknowledged_at: datetime | None = _utc(default=None)
+
+
+class SentMessage(SQLModel, table=True):
+    """A bot message about a task or meeting, so that a reply to it can be routed back."""
+
+    __tablename__ = "sent_message"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id", name="uq_sent_message"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    message_id: int = Field(sa_type=BigInteger)
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    created_at: datetime = _utc()
+
+
+# --- bookkeeping ----------------------------------------------------------------------------
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc()
+    actor_id: int | None = Field(default=None, foreign_key="member.id")
+    actor_label: str = Field(default="", max_length=64)  # "cli", "system", or a member's name
+    action: str = Field(max_length=48)
+    entity: str = Field(max_length=32)
+    entity_id: int | None = Field(default=None)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram update ids already handled, so a redelivered update changes nothing."""
+
+    __tablename__ = "processed_update"
+
+    update_id: int = Field(sa_type=BigInteger, primary_key=True)
+    processed_at: datetime = _utc()
+
+
+class JobRun(SQLModel, table=True):
+    """One row per periodic job and period (e.g. the digest of a week), claimed once."""
+
+    __tablename__ = "job_run"
+    __table_args__ = (UniqueConstraint("job", "period", name="uq_job_run"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job: str = Field(max_length=48)
+    period: str = Field(max_length=32)
+    claimed_by: str = Field(max_length=64)
+    started_at: datetime = _utc()
+    finished_at: datetime | None = _utc(default=None)

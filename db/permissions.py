@@ -1,0 +1,95 @@
+"""Who may do what: the one policy every command and button goes through.
+
+The gate in ``handlers/access.py`` checks the coarse level of a command before any handler runs;
+services call the same :class:`Actor` methods for the fine checks that need a council, a task or
+an agency. Nothing else decides permissions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from db.models import Role
+
+
+class Access(StrEnum):
+    """The least a user must be to use a command or button."""
+
+    ANYONE = "anyone"  # even unregistered: /start with an invitation code
+    MEMBER = "member"  # registered in at least one council
+    FOCAL_POINT = "focal_point"  # an agency's liaison (or the secretariat)
+    CHAIR = "chair"  # full reports (chair or secretariat)
+    SECRETARIAT = "secretariat"  # everything
+
+
+@dataclass(frozen=True)
+class Grant:
+    council_id: int
+    role: Role
+    agency_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The Telegram user behind an update, with their roles, loaded once per update."""
+
+    telegram_user_id: int
+    member_id: int | None = None
+    name: str = ""
+    language: str = "vi"
+    is_admin: bool = False
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+
+    @property
+    def registered(self) -> bool:
+        return self.member_id is not None and (self.is_admin or bool(self.grants))
+
+    def council_ids(self) -> set[int]:
+        return {grant.council_id for grant in self.grants}
+
+    def roles_in(self, council_id: int) -> set[Role]:
+        return {grant.role for grant in self.grants if grant.council_id == council_id}
+
+    def focal_agencies(self, council_id: int | None = None) -> set[int]:
+        """Agencies this actor speaks for (in one council, or in any)."""
+        return {
+            grant.agency_id
+            for grant in self.grants
+            if grant.role == Role.FOCAL_POINT
+            and grant.agency_id is not None
+            and (council_id is None or grant.council_id == council_id)
+        }
+
+    def allows(self, access: Access, council_id: int | None = None) -> bool:
+        """Whether the actor reaches ``access`` (in ``council_id``, or in any council)."""
+        if access == Access.ANYONE:
+            return True
+        if not self.registered:
+            return False
+        if self.is_admin:
+            return True
+        grants = [g for g in self.grants if council_id is None or g.council_id == council_id]
+        roles = {grant.role for grant in grants}
+        if access == Access.MEMBER:
+            return bool(grants)
+        if access == Access.FOCAL_POINT:
+            return bool(roles & {Role.FOCAL_POINT, Role.SECRETARIAT})
+        if access == Access.CHAIR:
+            return bool(roles & {Role.CHAIR, Role.SECRETARIAT})
+        return Role.SECRETARIAT in roles
+
+    def is_secretariat_of_any(self, council_ids: Iterable[int]) -> bool:
+        return any(self.allows(Access.SECRETARIAT, council_id) for council_id in council_ids)
+
+    def speaks_for_any(self, agency_ids: Iterable[int], council_ids: Iterable[int]) -> bool:
+        """Whether the actor is focal point of one of ``agency_ids`` in one of the councils."""
+        councils = set(council_ids)
+        wanted = set(agency_ids)
+        return any(
+            grant.role == Role.FOCAL_POINT
+            and grant.agency_id in wanted
+            and grant.council_id in councils
+            for grant in self.grants
+        )
