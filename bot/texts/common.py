@@ -30,6 +30,18 @@ TEXTS: dict[str, dict[str, str]] = {
             "please try again in a few minutes."
         ),
     },
+    "not_found": {
+        "vi": "Không tìm thấy nội dung được yêu cầu.",
+        "en": "Nothing was found for that request.",
+    },
+    "invalid_input": {
+        "vi": "Nội dung nhập chưa hợp lệ. Gõ /help để xem cách dùng.",
+        "en": "That input is not valid. Send /help for usage.",
+    },
+    "conflict": {
+        "vi": "Dữ liệu vừa được người khác thay đổi. Vui lòng thử lại.",
+        "en": "Someone else changed this in the meantime. Please try again.",
+    },
     "unknown_command": {
         "vi": "Không có lệnh {command}. Gõ /help để xem các lệnh anh/chị dùng được.",
         "en": "There is no command {command}. Send /help to see the commands you can use.",
