@@ -16,7 +16,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from db.engine import make_engine
 from db.permissions import Access
-from handlers import access, common, errors
+from handlers import access, assign, common, errors, manage, status, tasks
 from schedules.clock import Clock, SystemClock
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,11 @@ def build_application(
 
     application.add_handler(access.gate_handler(), group=-1)
     application.add_handlers(common.handlers())
+    application.add_handlers(status.handlers())
+    application.add_handlers(assign.handlers())
+    application.add_handlers(manage.handlers())
+    # Last: its plain-message handler takes whatever no command handler took.
+    application.add_handlers(tasks.handlers())
     application.add_error_handler(errors.on_error)
     return application
 

@@ -23,6 +23,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start", Access.ANYONE, "cmd_start"),
     CommandSpec("help", Access.MEMBER, "cmd_help"),
     CommandSpec("lang", Access.MEMBER, "cmd_lang"),
+    CommandSpec("status", Access.MEMBER, "cmd_status"),
+    CommandSpec("tasks", Access.FOCAL_POINT, "cmd_tasks"),
+    CommandSpec("update", Access.FOCAL_POINT, "cmd_update"),
+    CommandSpec("assign", Access.SECRETARIAT, "cmd_assign"),
+    CommandSpec("edit", Access.SECRETARIAT, "cmd_edit"),
+    CommandSpec("cancel", Access.SECRETARIAT, "cmd_cancel"),
 )
 
 COMMANDS_BY_NAME: dict[str, CommandSpec] = {spec.name: spec for spec in COMMANDS}
@@ -30,4 +36,12 @@ COMMANDS_BY_NAME: dict[str, CommandSpec] = {spec.name: spec for spec in COMMANDS
 # Callback data is "<prefix>:<arguments>"; the prefix names the button family.
 CALLBACK_ACCESS: dict[str, Access] = {
     "lang": Access.MEMBER,
+    "st": Access.MEMBER,  # /status: council choice and pages
+    "tk": Access.FOCAL_POINT,  # a task card's four buttons (the agency is checked per task)
+    "tkp": Access.FOCAL_POINT,  # /tasks: more cards
+    "in": Access.MEMBER,  # cancel what the bot is waiting for
+    "as": Access.SECRETARIAT,  # /assign: council choice and confirmation
+    "cx": Access.SECRETARIAT,  # /cancel confirmation
+    "cf": Access.SECRETARIAT,  # confirm or reject a reported completion
+    "rq": Access.SECRETARIAT,  # decide an extension request, close an obstacle
 }

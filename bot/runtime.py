@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -14,11 +14,18 @@ from db.engine import session_scope
 from schedules.clock import Clock
 
 
+def _nothing() -> None:
+    return None
+
+
 @dataclass
 class Runtime:
     settings: Settings
     engine: Engine
     clock: Clock
+    # Asks the outbox dispatcher to look for due rows now (set when the dispatcher starts);
+    # call it after committing a change that queued a notice.
+    wake: Callable[[], None] = _nothing
 
     @contextmanager
     def session(self) -> Iterator[Session]:

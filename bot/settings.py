@@ -11,6 +11,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -73,6 +74,8 @@ class DatabaseSettings:
 class AppSettings:
     timezone: str = "Asia/Ho_Chi_Minh"
     default_language: str = "vi"
+    # A task whose deadline is this close is "Sắp đến hạn" (due soon).
+    due_soon_days: int = 7
 
     @property
     def zone(self) -> ZoneInfo:
@@ -82,6 +85,51 @@ class AppSettings:
 @dataclass(frozen=True)
 class AccessSettings:
     admins: frozenset[int] = frozenset()
+    invitation_days: int = 7
+
+
+@dataclass(frozen=True)
+class RemindersSettings:
+    """[reminders]: when reminders are planned and how they are delivered (docs/reminders.md)."""
+
+    days_before: tuple[int, ...] = (14, 7, 3, 1)
+    on_the_day: bool = True
+    time_of_day: time = time(8, 30)
+    overdue_every_working_days: int = 3
+    escalate_after_overdue: int = 2
+    overdue_max_reminders: int = 10
+    no_deadline_nudge_days: int = 30
+    meeting_notice: bool = True
+    meeting_before: tuple[timedelta, ...] = (
+        timedelta(days=7),
+        timedelta(days=1),
+        timedelta(hours=2),
+    )
+    late_send_max_age_days: int = 3
+    dispatcher_tick_seconds: int = 60
+    max_attempts: int = 5
+    backoff_seconds: int = 30
+    backoff_max_seconds: int = 3600
+    stale_claim_minutes: int = 5
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """[calendar]: working days and hours; Vietnamese public holidays come built in."""
+
+    workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday = 0
+    start: time = time(8, 0)
+    end: time = time(17, 0)
+    extra_holidays: frozenset[date] = frozenset()
+    extra_workdays: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """[digest]: when the weekly digest goes to the secretariat and the chair."""
+
+    weekday: int = 0  # Monday = 0
+    time: time = time(8, 0)
 
 
 @dataclass(frozen=True)
@@ -90,6 +138,9 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     app: AppSettings = field(default_factory=AppSettings)
     access: AccessSettings = field(default_factory=AccessSettings)
+    reminders: RemindersSettings = field(default_factory=RemindersSettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    digest: DigestSettings = field(default_factory=DigestSettings)
 
     def require_token(self) -> str:
         """The token, or a ConfigError naming the key when it is not set."""
@@ -118,7 +169,16 @@ def load_settings(
 
 
 def settings_from_mapping(raw: Mapping[str, Any], *, environ: Mapping[str, str]) -> Settings:
-    known_sections = {"telegram", "database", "app", "access", "reminders", "webhook"}
+    known_sections = {
+        "telegram",
+        "database",
+        "app",
+        "access",
+        "reminders",
+        "calendar",
+        "digest",
+        "webhook",
+    }
     for section in raw:
         if section not in known_sections:
             raise ConfigError(section, "unknown section")
@@ -152,14 +212,30 @@ def settings_from_mapping(raw: Mapping[str, Any], *, environ: Mapping[str, str])
         isinstance(admin, int) and not isinstance(admin, bool) and admin > 0 for admin in admins_raw
     ):
         raise ConfigError("access.admins", "must be a list of Telegram user ids (numbers)")
+    invitation_days = access.get("invitation_days", AccessSettings.invitation_days)
+    if (
+        not isinstance(invitation_days, int)
+        or isinstance(invitation_days, bool)
+        or not 1 <= invitation_days <= 90
+    ):
+        raise ConfigError("access.invitation_days", "must be a whole number of days from 1 to 90")
 
     return Settings(
         telegram=TelegramSettings(
             token=SecretStr(token), base_url=base_url, base_file_url=base_file_url
         ),
         database=DatabaseSettings(url=db_url),
-        app=AppSettings(timezone=timezone, default_language=language),
-        access=AccessSettings(admins=frozenset(admins_raw)),
+        app=AppSettings(
+            timezone=timezone,
+            default_language=language,
+            due_soon_days=_whole_number(
+                app, "app.due_soon_days", "due_soon_days", AppSettings.due_soon_days, 1, 90
+            ),
+        ),
+        access=AccessSettings(admins=frozenset(admins_raw), invitation_days=invitation_days),
+        reminders=_reminders_settings(_section(raw, "reminders")),
+        calendar=_calendar_settings(_section(raw, "calendar")),
+        digest=_digest_settings(_section(raw, "digest")),
     )
 
 
@@ -182,3 +258,150 @@ def _url(section: Mapping[str, Any], key: str, name: str, default: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise ConfigError(key, "must start with http:// or https://")
     return value
+
+
+def _whole_number(
+    section: Mapping[str, Any], key: str, name: str, default: int, low: int, high: int
+) -> int:
+    value = section.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ConfigError(key, f"must be a whole number from {low} to {high}")
+    return value
+
+
+# --- [reminders], [calendar], [digest] --------------------------------------------------------
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _reminders_settings(section: Mapping[str, Any]) -> RemindersSettings:
+    _no_unknown_keys(section, "reminders", RemindersSettings)
+    d = RemindersSettings()
+
+    def number(name: str, low: int, high: int) -> int:
+        return _whole_number(section, f"reminders.{name}", name, getattr(d, name), low, high)
+
+    days_before = section.get("days_before", list(d.days_before))
+    if not isinstance(days_before, list) or not all(
+        isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 365
+        for days in days_before
+    ):
+        raise ConfigError(
+            "reminders.days_before", "must be a list of whole numbers of days from 1 to 365"
+        )
+    meeting_before = section.get("meeting_before", ["7d", "1d", "2h"])
+    if not isinstance(meeting_before, list):
+        raise ConfigError("reminders.meeting_before", 'must be a list such as ["7d", "1d", "2h"]')
+    settings = RemindersSettings(
+        days_before=tuple(sorted(set(days_before), reverse=True)),
+        on_the_day=_flag(section, "reminders.on_the_day", "on_the_day", d.on_the_day),
+        time_of_day=_clock_time(section, "reminders.time_of_day", "time_of_day", d.time_of_day),
+        overdue_every_working_days=number("overdue_every_working_days", 1, 60),
+        escalate_after_overdue=number("escalate_after_overdue", 0, 100),
+        overdue_max_reminders=number("overdue_max_reminders", 0, 100),
+        no_deadline_nudge_days=number("no_deadline_nudge_days", 0, 365),
+        meeting_notice=_flag(section, "reminders.meeting_notice", "meeting_notice", True),
+        meeting_before=tuple(
+            sorted({_duration("reminders.meeting_before", item) for item in meeting_before})
+        ),
+        late_send_max_age_days=number("late_send_max_age_days", 1, 60),
+        dispatcher_tick_seconds=number("dispatcher_tick_seconds", 5, 3600),
+        max_attempts=number("max_attempts", 1, 100),
+        backoff_seconds=number("backoff_seconds", 1, 86_400),
+        backoff_max_seconds=number("backoff_max_seconds", 1, 86_400),
+        stale_claim_minutes=number("stale_claim_minutes", 1, 1440),
+    )
+    if settings.backoff_max_seconds < settings.backoff_seconds:
+        raise ConfigError("reminders.backoff_max_seconds", "must not be less than backoff_seconds")
+    return settings
+
+
+def _calendar_settings(section: Mapping[str, Any]) -> CalendarSettings:
+    _no_unknown_keys(section, "calendar", CalendarSettings)
+    d = CalendarSettings()
+    workdays_raw = section.get("workdays", [WEEKDAYS[day][:3] for day in sorted(d.workdays)])
+    short_names = [day[:3] for day in WEEKDAYS]
+    if (
+        not isinstance(workdays_raw, list)
+        or not workdays_raw
+        or not all(isinstance(day, str) and day.lower()[:3] in short_names for day in workdays_raw)
+    ):
+        raise ConfigError("calendar.workdays", 'must be a non-empty list such as ["mon", "fri"]')
+    start = _clock_time(section, "calendar.start", "start", d.start)
+    end = _clock_time(section, "calendar.end", "end", d.end)
+    if not start < end:
+        raise ConfigError("calendar.end", "must be later than calendar.start")
+    holidays = _dates(section, "calendar.extra_holidays", "extra_holidays")
+    workdays = _dates(section, "calendar.extra_workdays", "extra_workdays")
+    if holidays & workdays:
+        raise ConfigError("calendar.extra_workdays", "a day cannot also be an extra holiday")
+    return CalendarSettings(
+        workdays=frozenset(short_names.index(day.lower()[:3]) for day in workdays_raw),
+        start=start,
+        end=end,
+        extra_holidays=holidays,
+        extra_workdays=workdays,
+    )
+
+
+def _digest_settings(section: Mapping[str, Any]) -> DigestSettings:
+    _no_unknown_keys(section, "digest", DigestSettings)
+    weekday = _string(section, "digest.weekday", "weekday", "monday").lower()
+    if weekday not in WEEKDAYS:
+        raise ConfigError("digest.weekday", f"must be one of {', '.join(WEEKDAYS)}")
+    return DigestSettings(
+        weekday=WEEKDAYS.index(weekday),
+        time=_clock_time(section, "digest.time", "time", DigestSettings.time),
+    )
+
+
+def _no_unknown_keys(section: Mapping[str, Any], name: str, shape: type) -> None:
+    known = set(shape.__dataclass_fields__)  # type: ignore[attr-defined]
+    for key in section:
+        if key not in known:
+            raise ConfigError(f"{name}.{key}", "unknown key")
+
+
+def _flag(section: Mapping[str, Any], key: str, name: str, default: bool) -> bool:
+    value = section.get(name, default)
+    if not isinstance(value, bool):
+        raise ConfigError(key, "must be true or false")
+    return value
+
+
+def _clock_time(section: Mapping[str, Any], key: str, name: str, default: time) -> time:
+    value = section.get(name, default.strftime("%H:%M"))
+    if isinstance(value, time):  # TOML's own local-time type: 08:30:00
+        return value.replace(tzinfo=None)
+    try:
+        hours, minutes = (int(part) for part in str(value).split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        raise ConfigError(key, 'must be a time of day such as "08:30"') from None
+
+
+_DURATION_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def _duration(key: str, value: object) -> timedelta:
+    text = str(value).strip().lower() if isinstance(value, str) else ""
+    amount, unit = text[:-1], text[-1:]
+    if unit not in _DURATION_UNITS or not amount.isdigit() or int(amount) <= 0:
+        raise ConfigError(key, f'{value!r} is not a duration such as "7d", "2h" or "30m"')
+    return timedelta(**{_DURATION_UNITS[unit]: int(amount)})
+
+
+def _dates(section: Mapping[str, Any], key: str, name: str) -> frozenset[date]:
+    values = section.get(name, [])
+    if not isinstance(values, list):
+        raise ConfigError(key, 'must be a list of days such as ["2024-04-29"]')
+    days: set[date] = set()
+    for value in values:
+        if isinstance(value, date) and not hasattr(value, "hour"):  # a TOML date: 2024-04-29
+            days.add(value)
+            continue
+        try:
+            days.add(date.fromisoformat(str(value)))
+        except ValueError:
+            raise ConfigError(key, f"{value!r} is not a day written YYYY-MM-DD") from None
+    return frozenset(days)

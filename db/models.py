@@ -220,7 +220,10 @@ class ProgressUpdate(SQLModel, table=True):
 
 
 class Meeting(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("directive_id", "clause", name="uq_meeting_clause"),)
+    __table_args__ = (
+        # A directive's meeting clause ("3.a") is held by each council it concerns.
+        UniqueConstraint("directive_id", "clause", "council_id", name="uq_meeting_clause"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     council_id: int = Field(foreign_key="council.id", index=True)
@@ -265,7 +268,11 @@ class Attendance(SQLModel, table=True):
 
 
 class Reminder(SQLModel, table=True):
-    __table_args__ = (Index("ix_reminder_state_due", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_reminder_state_due", "state", "due_at"),
+        # Re-planning a task or meeting reads and rewrites exactly its own rows.
+        Index("ix_reminder_target", "target_kind", "target_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # target:kind:offset:recipient — the same reminder can never be stored twice.
@@ -337,6 +344,43 @@ class SentMessage(SQLModel, table=True):
     task_id: int | None = Field(default=None, foreign_key="task.id")
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     created_at: datetime = _utc()
+
+
+class PendingInput(SQLModel, table=True):
+    """What the bot is waiting for from one member in one chat (a short guided conversation).
+
+    Kept in the database, not in memory, so a restart or a second instance does not lose it.
+    """
+
+    __tablename__ = "pending_input"
+    __table_args__ = (UniqueConstraint("member_id", "chat_id", name="uq_pending_input"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    chat_id: int = Field(sa_type=BigInteger)
+    action: str = Field(max_length=32)
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime = _utc()
+    expires_at: datetime = _utc()
+
+
+class PendingImport(SQLModel, table=True):
+    """A directive file sent with /import, waiting for its sender to press "Import".
+
+    Stored in the database so that the confirmation survives a restart; the token goes in the
+    button's callback data and is only good for the member who sent the file.
+    """
+
+    __tablename__ = "pending_import"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=32, unique=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    file_name: str = Field(default="", max_length=255)
+    content: str = Field(sa_type=Text)
+    created_at: datetime = _utc()
+    expires_at: datetime = _utc()
 
 
 # --- bookkeeping ----------------------------------------------------------------------------

@@ -93,3 +93,40 @@ class Actor:
             and grant.council_id in councils
             for grant in self.grants
         )
+
+
+# --- tasks ----------------------------------------------------------------------------------
+# What one may do with one task, given the councils that follow it and its agencies.
+
+
+@dataclass(frozen=True)
+class TaskScope:
+    council_ids: frozenset[int]
+    lead_agency_id: int
+    co_agency_ids: frozenset[int]
+
+
+def may_see_task(actor: Actor, scope: TaskScope) -> bool:
+    """Any member of a council that follows the task."""
+    return actor.is_admin or bool(actor.council_ids() & scope.council_ids)
+
+
+def may_update_task(actor: Actor, scope: TaskScope) -> bool:
+    """Progress and obstacles: the lead's or a co-operating agency's focal point, or the
+    secretariat."""
+    agencies = {scope.lead_agency_id, *scope.co_agency_ids}
+    return actor.is_secretariat_of_any(scope.council_ids) or actor.speaks_for_any(
+        agencies, scope.council_ids
+    )
+
+
+def may_report_for_lead(actor: Actor, scope: TaskScope) -> bool:
+    """Completion and extension requests: the lead agency's focal point, or the secretariat."""
+    return actor.is_secretariat_of_any(scope.council_ids) or actor.speaks_for_any(
+        {scope.lead_agency_id}, scope.council_ids
+    )
+
+
+def may_manage_task(actor: Actor, scope: TaskScope) -> bool:
+    """Edit, cancel, confirm, decide: the secretariat of a council that follows the task."""
+    return actor.is_secretariat_of_any(scope.council_ids)

@@ -19,3 +19,13 @@ def agency_codes(*, session: Session, agency_ids: Iterable[int]) -> dict[int, st
 
 def list_councils(*, session: Session) -> list[Council]:
     return list(session.exec(select(Council).order_by(col(Council.code))))
+
+
+def find_council(*, session: Session, code: str) -> Council | None:
+    """The council with ``code`` (any case), or None."""
+    return session.exec(select(Council).where(Council.code == code.strip().upper())).first()
+
+
+def find_agency(*, session: Session, code: str) -> Agency | None:
+    """The agency with ``code`` (any case), or None."""
+    return session.exec(select(Agency).where(Agency.code == code.strip().upper())).first()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
-from db.models import Task, TaskState
+from db.models import TaskState
 
 DEFAULT_DUE_SOON_DAYS = 7
 
@@ -37,13 +38,28 @@ CATEGORY_ORDER: tuple[Category, ...] = (
 )
 
 
-def deadline_in_force(task: Task) -> datetime | None:
+class TaskDates(Protocol):
+    """What categorizing needs: a Task, or a report line with the same fields."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def original_deadline(self) -> datetime | None: ...
+    @property
+    def approved_deadline(self) -> datetime | None: ...
+    @property
+    def completion_reported_at(self) -> datetime | None: ...
+    @property
+    def completed_at(self) -> datetime | None: ...
+
+
+def deadline_in_force(task: TaskDates) -> datetime | None:
     """The approved deadline: the original one unless an extension was approved."""
     return task.approved_deadline or task.original_deadline
 
 
 def categorize(
-    task: Task, now: datetime, *, due_soon_days: int = DEFAULT_DUE_SOON_DAYS
+    task: TaskDates, now: datetime, *, due_soon_days: int = DEFAULT_DUE_SOON_DAYS
 ) -> Category:
     """The task's category at ``now``."""
     deadline = deadline_in_force(task)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot.catalogue import t
 from bot.context import BotContext
@@ -48,3 +49,30 @@ async def refuse(update: Update, context: BotContext, text: str) -> None:
         await update.callback_query.answer(text, show_alert=True)
         return
     await answer(update, context, text)
+
+
+async def edit_or_answer(
+    update: Update,
+    context: BotContext,
+    text: str,
+    *,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> None:
+    """For a button press, replace the pressed message (pagination); otherwise send anew."""
+    query = update.callback_query
+    if query is None or query.message is None or len(text) > 4096:
+        await answer(update, context, text, keyboard=keyboard)
+        return
+    try:
+        await context.bot.edit_message_text(
+            chat_id=query.message.chat.id,
+            message_id=query.message.message_id,
+            text=text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+            disable_web_page_preview=True,
+        )
+    except BadRequest as error:
+        # Pressing the page-number button again re-renders the same page.
+        if "not modified" not in str(error).lower():
+            raise

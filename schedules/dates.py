@@ -179,9 +179,11 @@ def parse_due(text: str, *, now: datetime, tz: str = DEFAULT_TZ) -> DueWindow | 
         raise ValueError("parse_due needs a timezone-aware 'now'")
     zone = ZoneInfo(tz)
     local_now = now.astimezone(zone).replace(microsecond=0)
+    if not MIN_YEAR <= local_now.year <= MAX_YEAR:
+        raise ValueError(f"parse_due supports 'now' in {MIN_YEAR}–{MAX_YEAR}, got {now!r}")
     ctx = _Context(now=local_now.replace(tzinfo=None), today=local_now.date())
     phrase = _normalize(text)
-    if not phrase:
+    if not phrase or _tones_contradict(text):
         return None
     try:
         span = _parse_phrase(phrase, ctx)
@@ -225,7 +227,7 @@ def warm_up() -> None:
 # --------------------------------------------------------------------------------------------
 
 _SPACES_AROUND_SLASH = re.compile(r"\s*/\s*")
-_SPACES_IN_NUMERIC = re.compile(r"(?<=\d)\s*([-:])\s*(?=\d)")
+_SPACES_AROUND_COLON = re.compile(r"(?<=\d)\s*:\s*(?=\d)")
 _HYPHEN_IN_WORD = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _SPACES_AROUND_COMMA = re.compile(r"\s*,\s*")
 
@@ -234,107 +236,106 @@ def _normalize(text: str) -> str:
     """NFC, lowercase, strip diacritics (đ→d), tidy spaces and trailing punctuation.
 
     Diacritics go because users type both "quý IV" and "quy iv"; the grammar is written on the
-    ASCII form and takes care of the few words that collide (sáu/sau, tư/tu, năm).
+    ASCII form, and :func:`_tones_contradict` catches the few words that then collide.
     """
-    lowered = unicodedata.normalize("NFC", text).lower()
-    decomposed = unicodedata.normalize("NFD", lowered)
-    ascii_ish = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
-    s = " ".join(ascii_ish.split())
+    s = " ".join(_strip_marks(_lower(text)).split())
     s = _SPACES_AROUND_SLASH.sub("/", s)
-    s = _SPACES_IN_NUMERIC.sub(r"\1", s)
+    s = _SPACES_AROUND_COLON.sub(":", s)
     s = _HYPHEN_IN_WORD.sub(" ", s)
     s = _SPACES_AROUND_COMMA.sub(", ", s)
     s = s.removesuffix("./.")  # the closing mark of Vietnamese official letters
     return s.strip(" ,").rstrip(" .,;!").lstrip(", ")
 
 
+def _lower(text: str) -> str:
+    return unicodedata.normalize("NFC", text).lower()
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
+
+
+# Toned words whose toneless form means something else to the grammar, with a test of where
+# the toned word may stand given the toneless previous and next words. Without it "tháng sáu"
+# (June) would be read as "tháng sau" (next month) and "quý tối" as "quý tới" (next quarter).
+_UNITS_BEFORE_NEXT: Final = frozenset({"ngay", "tuan", "thang", "quy", "nam"})
+_TONED_WORD_FITS: Final[dict[str, Callable[[str, str], bool]]] = {
+    "sáu": lambda prev, _: prev == "thu",  # six: only in "thứ sáu" (Friday), not "sau" (after)
+    "tới": lambda prev, _: prev in _UNITS_BEFORE_NEXT,  # next: "tuần tới", "3 ngày tới"
+    "tối": lambda prev, _: prev not in _UNITS_BEFORE_NEXT,  # evening: "9h tối"
+    "một": lambda _, __: False,  # one: never "mốt" (the day after tomorrow)
+    "sáng": lambda _, nxt: nxt != "nam",  # morning: not "sang năm" (next year)
+    "nửa": lambda prev, _: prev not in _UNITS_BEFORE_NEXT,  # half: not "3 ngày nữa" (more)
+    "nữa": lambda _, nxt: nxt not in ("dau", "cuoi"),  # more: not "nửa đầu năm" (half)
+}
+
+
+def _tones_contradict(text: str) -> bool:
+    """True when a toned word sits where only its toneless twin makes sense."""
+    words = [w.strip(",.;:!") for w in _lower(text).split()]
+    toneless = [_strip_marks(w) for w in words]
+    for i, word in enumerate(words):
+        fits = _TONED_WORD_FITS.get(word)
+        if fits is None:
+            continue
+        prev = toneless[i - 1] if i > 0 else ""
+        nxt = toneless[i + 1] if i + 1 < len(words) else ""
+        if not fits(prev, nxt):
+            return True
+    return False
+
+
 # --------------------------------------------------------------------------------------------
 # Vocabulary (on the ASCII form)
 # --------------------------------------------------------------------------------------------
 
-_MONTHS_EN: Final[dict[str, int]] = {
-    "january": 1,
-    "jan": 1,
-    "february": 2,
-    "feb": 2,
-    "march": 3,
-    "mar": 3,
-    "april": 4,
-    "apr": 4,
-    "may": 5,
-    "june": 6,
-    "jun": 6,
-    "july": 7,
-    "jul": 7,
-    "august": 8,
-    "aug": 8,
-    "september": 9,
-    "sept": 9,
-    "sep": 9,
-    "october": 10,
-    "oct": 10,
-    "november": 11,
-    "nov": 11,
-    "december": 12,
-    "dec": 12,
-}
-# "thu" alone is not Thursday: on the ASCII form it is the Vietnamese "thứ".
-_WEEKDAYS: Final[dict[str, int]] = {
-    "thu hai": 0,
-    "thu 2": 0,
-    "t2": 0,
-    "thu ba": 1,
-    "thu 3": 1,
-    "t3": 1,
-    "thu tu": 2,
-    "thu 4": 2,
-    "t4": 2,
-    "thu nam": 3,
-    "thu 5": 3,
-    "t5": 3,
-    "thu sau": 4,
-    "thu 6": 4,
-    "t6": 4,
-    "thu bay": 5,
-    "thu 7": 5,
-    "t7": 5,
-    "chu nhat": 6,
-    "cn": 6,
-    "monday": 0,
-    "mon": 0,
-    "tuesday": 1,
-    "tues": 1,
-    "tue": 1,
-    "wednesday": 2,
-    "wed": 2,
-    "thursday": 3,
-    "thurs": 3,
-    "thur": 3,
-    "friday": 4,
-    "fri": 4,
-    "saturday": 5,
-    "sat": 5,
-    "sunday": 6,
-    "sun": 6,
-}
-_QUARTERS: Final[dict[str, int]] = {
-    "i": 1,
-    "ii": 2,
-    "iii": 3,
-    "iv": 4,
-    "1": 1,
-    "2": 2,
-    "3": 3,
-    "4": 4,
-    "first": 1,
-    "1st": 1,
-    "second": 2,
-    "2nd": 2,
-    "third": 3,
-    "3rd": 3,
-    "fourth": 4,
-    "4th": 4,
-}
+
+def _numbered(groups: Iterable[Iterable[str]], start: int) -> dict[str, int]:
+    """{word: number} from groups of synonyms listed in order."""
+    return {word: n for n, words in enumerate(groups, start) for word in words}
+
+
+_MONTHS_EN: Final = _numbered(
+    (
+        ("january", "jan"),
+        ("february", "feb"),
+        ("march", "mar"),
+        ("april", "apr"),
+        ("may",),
+        ("june", "jun"),
+        ("july", "jul"),
+        ("august", "aug"),
+        ("september", "sept", "sep"),
+        ("october", "oct"),
+        ("november", "nov"),
+        ("december", "dec"),
+    ),
+    start=1,
+)
+# Monday = 0, as date.weekday(). "thu" alone is not Thursday: on the ASCII form it is the
+# Vietnamese "thứ". "thu sau" is Friday (thứ sáu) while "tuan sau" is next week (tuần sau).
+_WEEKDAYS: Final = _numbered(
+    (
+        ("thu hai", "thu 2", "t2", "monday", "mon"),
+        ("thu ba", "thu 3", "t3", "tuesday", "tues", "tue"),
+        ("thu tu", "thu 4", "t4", "wednesday", "wed"),
+        ("thu nam", "thu 5", "t5", "thursday", "thurs", "thur"),
+        ("thu sau", "thu 6", "t6", "friday", "fri"),
+        ("thu bay", "thu 7", "t7", "saturday", "sat"),
+        ("chu nhat", "cn", "sunday", "sun"),
+    ),
+    start=0,
+)
+_QUARTERS: Final = _numbered(
+    (
+        ("i", "1", "first", "1st"),
+        ("ii", "2", "second", "2nd"),
+        ("iii", "3", "third", "3rd"),
+        ("iv", "4", "fourth", "4th"),
+    ),
+    start=1,
+)
 _PARTS: Final[dict[str, Part]] = {
     "dau": "early",
     "giua": "mid",
@@ -363,8 +364,8 @@ _REL_OFFSETS: Final[dict[str, int]] = {
     "sau": 1,
     "toi": 1,
     "next": 1,
+    "sang nam": 1,
 }
-_DAYPARTS: Final = ("sang", "trua", "chieu", "toi")
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -413,9 +414,7 @@ def _shift_quarter(year: int, quarter: int, offset: int) -> tuple[int, int]:
 
 
 def _day_span(day: date) -> _Span:
-    return _Span(
-        datetime.combine(day, time.min), datetime.combine(day, time(23, 59, 59)), "day"
-    )
+    return _Span(datetime.combine(day, time.min), datetime.combine(day, time(23, 59, 59)), "day")
 
 
 def _minute_span(moment: datetime) -> _Span:
@@ -458,9 +457,7 @@ _WITHIN_COUNT_RE = _rx(
 
 def _parse_phrase(s: str, ctx: _Context) -> _Span | None:
     return (
-        _parse_within_count(s, ctx)
-        or _parse_target(s, ctx)
-        or _parse_with_deadline_words(s, ctx)
+        _parse_within_count(s, ctx) or _parse_target(s, ctx) or _parse_with_deadline_words(s, ctx)
     )
 
 
@@ -528,8 +525,8 @@ _ABSOLUTE_DATE_RES: Final = (
         r"(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})"
         r"(?:(?P=sep)(?P<y>\d{4}|\d{2})|,? nam (?P<y2>\d{4}))?"
     ),
-    # 2023-08-19
-    _rx(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
+    # 2023-08-19, 2023/08/19
+    _rx(r"(?P<y>\d{4})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"),
     # 19 tháng 8 năm 2023, 19 tháng 8, 2023, 19 tháng 8
     _rx(r"(?P<d>\d{1,2}) thang (?P<m>\d{1,2})(?:(?:,? nam |,? |/)(?P<y>\d{4}))?"),
     # 5 December 2023, 5th of Dec, 2023
@@ -676,8 +673,8 @@ def _time_pattern(*, with_daypart: bool) -> str:
     clock = (
         r"(?:(?:vao )?luc |at |vao )?(?:"
         r"(?P<h1>\d{1,2}):(?P<m1>\d{2})"
-        r"|(?P<h2>\d{1,2})(?:h|g| ?gio)(?:(?P<m2>\d{1,2})| (?P<m3>\d{1,2})(?: phut)?"
-        r"| (?P<half>ruoi))?"
+        r"|(?P<h2>\d{1,2}) ?[hg](?P<m2>\d{2})?"
+        r"|(?P<h4>\d{1,2}) ?gio(?: (?P<m3>\d{2})| (?P<m4>\d{1,2}) phut| (?P<half>ruoi))?"
         r"|(?P<h3>\d{1,2})(?= ?(?:am|pm)))"
         r"(?: ?(?P<ampm>am|pm))?"
     )
@@ -690,6 +687,14 @@ _DAYPART_FIRST_RE = _rx(r"(?P<dp>sang|trua|chieu|toi) (?P<rest>.+)")
 _BETWEEN_TIME_AND_DAY_RE = _rx(r"(?:vao |on )")
 
 
+_DAYPART_HOURS: Final[dict[str, tuple[range, range]]] = {
+    "sang": (range(12), range(0)),  # morning: 0–11
+    "trua": (range(11, 15), range(1, 3)),  # noon: 11–14, "1 giờ trưa" = 13
+    "chieu": (range(12, 19), range(1, 12)),  # afternoon: +12 for 1–11
+    "toi": (range(17, 24), range(5, 12)),  # evening: "7 giờ tối" = 19
+}
+
+
 def _hour_of_day(hour: int, ampm: str | None, daypart: str | None) -> int:
     """24-hour clock from '2 giờ chiều', '9h sáng', '2pm'; contradictions are refused."""
     if ampm == "am":
@@ -700,32 +705,29 @@ def _hour_of_day(hour: int, ampm: str | None, daypart: str | None) -> int:
         if not 1 <= hour <= 12:
             raise _Refused
         return 12 if hour == 12 else hour + 12
-    if daypart == "sang" and hour >= 12:
-        raise _Refused
-    if daypart == "trua":
-        if hour in (1, 2):
-            return hour + 12
-        if hour not in (11, 12, 13, 14):
-            raise _Refused
-    if daypart in ("chieu", "toi"):
-        if hour == 0 or (daypart == "toi" and hour == 12):
-            raise _Refused  # "12 giờ tối" may be noon-ish or midnight
-        if hour <= 11:
-            return hour + 12
-    return hour
+    if daypart is None:
+        return hour
+    # Hours each part of the day accepts as written, and those it moves by 12.
+    as_written, plus_twelve = _DAYPART_HOURS[daypart]
+    if hour in plus_twelve:
+        return hour + 12
+    if hour in as_written:
+        return hour
+    raise _Refused  # "14h sáng", "12 giờ tối" (noon or midnight?)
 
 
 def _read_clock(m: re.Match[str], daypart: str | None) -> time:
+    """The time in a match of ``_TIME_RE``; ``daypart`` when it was written before the day."""
     groups = m.groupdict()
-    hour = int(groups["h1"] or groups["h2"] or groups["h3"])
-    minute_text = groups["m1"] or groups["m2"] or groups["m3"]
+    daypart = daypart or groups.get("dp")
+    if groups["ampm"] and daypart:
+        raise _Refused  # "2pm chiều": pick one
+    hour = int(groups["h1"] or groups["h2"] or groups["h3"] or groups["h4"])
+    minute_text = groups["m1"] or groups["m2"] or groups["m3"] or groups["m4"]
     minute = 30 if groups["half"] else int(minute_text) if minute_text else 0
     if hour > 23 or minute > 59:
         raise _Refused
-    hour = _hour_of_day(hour, groups["ampm"], daypart or groups.get("dp"))
-    if hour > 23:
-        raise _Refused
-    return time(hour, minute)
+    return time(_hour_of_day(hour, groups["ampm"], daypart), minute)
 
 
 def _spaces(s: str) -> Iterable[int]:
@@ -740,28 +742,27 @@ def _parse_moment(s: str, ctx: _Context) -> _Span | None:
     readings: set[datetime] = set()
     for i in _spaces(s):
         head, tail = s[:i].rstrip(","), s[i + 1 :]
-        readings.update(_time_then_day(head, tail, ctx))
-        readings.update(_day_then_time(head, tail, ctx))
-    if not readings:
-        return None
+        for reading in (_time_then_day(head, tail, ctx), _day_then_time(head, tail, ctx)):
+            if reading is not None:
+                readings.add(reading)
     if len(readings) > 1:
         raise _Refused
-    return _minute_span(readings.pop())
+    return _minute_span(readings.pop()) if readings else None
 
 
-def _time_then_day(head: str, tail: str, ctx: _Context) -> list[datetime]:
+def _time_then_day(head: str, tail: str, ctx: _Context) -> datetime | None:
+    """'14h ngày 5/12', '8:30 sáng mai', '2pm on Friday'."""
     m = _TIME_RE.fullmatch(head)
     if m is None:
-        return []
+        return None
     if between := _BETWEEN_TIME_AND_DAY_RE.match(tail):
         tail = tail[between.end() :]
     day = _parse_day(tail, ctx, after_daypart=m["dp"] is not None)
-    if day is None:
-        return []
-    return [datetime.combine(day, _read_clock(m, None))]
+    return datetime.combine(day, _read_clock(m, None)) if day else None
 
 
-def _day_then_time(head: str, tail: str, ctx: _Context) -> list[datetime]:
+def _day_then_time(head: str, tail: str, ctx: _Context) -> datetime | None:
+    """'5/12/2023 14:00', 'ngày mai lúc 9h', 'sáng mai lúc 9h' (part of day first)."""
     daypart: str | None = None
     if dp_first := _DAYPART_FIRST_RE.fullmatch(head):
         daypart, head = dp_first["dp"], dp_first["rest"]
@@ -769,11 +770,9 @@ def _day_then_time(head: str, tail: str, ctx: _Context) -> list[datetime]:
     else:
         m = _TIME_RE.fullmatch(tail)
     if m is None:
-        return []
+        return None
     day = _parse_day(head, ctx, after_daypart=daypart is not None)
-    if day is None:
-        return []
-    return [datetime.combine(day, _read_clock(m, daypart))]
+    return datetime.combine(day, _read_clock(m, daypart)) if day else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -804,34 +803,33 @@ class _Ref:
 
 _YEAR_SUFFIX = (
     r"(?:(?:,? nam |/|-|,? of |,? )(?P<y>\d{4})"
-    r"|,? nam (?P<yrel>nay|sau|toi)|,? (?P<yrel_en>this|next) year|,? sang nam)?"
+    r"|,? nam (?P<yrel>nay|sau|toi)|,? (?P<yrel_en>this|next) year|,? (?P<yrel_vi>sang nam))?"
 )
-_MONTH_REF_RES: Final = (
-    _rx(r"thang (?P<m>\d{1,2})" + _YEAR_SUFFIX),
-    _rx(rf"(?P<mon>{_MONTH_ALT})" + _YEAR_SUFFIX),
-    _rx(r"thang (?P<rel>nay|sau|toi)"),
-    _rx(r"(?P<rel>this|next) month"),
-    _rx(r"(?:the )?month|thang"),
-)
-_QUARTER_REF_RES: Final = (
-    _rx(r"quy (?P<q>iv|iii|ii|i|[1-4])" + _YEAR_SUFFIX),
-    _rx(r"q(?P<q>[1-4])" + _YEAR_SUFFIX),
-    _rx(r"(?:the )?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th) quarter" + _YEAR_SUFFIX),
-    _rx(r"quy (?P<rel>nay|sau|toi)"),
-    _rx(r"(?P<rel>this|next) quarter"),
-    _rx(r"(?:the )?quarter|quy"),
-)
-_YEAR_REF_RES: Final = (
-    _rx(r"(?:nam )?(?P<y>\d{4})"),
-    _rx(r"nam (?P<rel>nay|sau|toi)"),
-    _rx(r"(?P<rel>this|next) year"),
-    _rx(r"sang nam"),
-    _rx(r"(?:the )?year|nam"),
-)
-_WEEK_REF_RES: Final = (
-    _rx(r"tuan (?P<rel>nay|sau|toi)"),
-    _rx(r"(?P<rel>this|next) week"),
-    _rx(r"(?:the )?week|tuan"),
+# Each pattern may set: num (month or quarter as written), the year suffix groups above, or
+# rel (this/next one); none of them means the bare unit ("tháng" in "cuối tháng").
+_REF_PATTERNS: Final[tuple[tuple[Unit, re.Pattern[str]], ...]] = (
+    ("month", _rx(r"thang (?P<num>\d{1,2})" + _YEAR_SUFFIX)),
+    ("month", _rx(rf"(?P<num>{_MONTH_ALT})" + _YEAR_SUFFIX)),
+    ("month", _rx(r"thang (?P<rel>nay|sau|toi)")),
+    ("month", _rx(r"(?P<rel>this|next) month")),
+    ("month", _rx(r"(?:the )?month|thang")),
+    ("quarter", _rx(r"quy (?P<num>iv|iii|ii|i|[1-4])" + _YEAR_SUFFIX)),
+    ("quarter", _rx(r"q(?P<num>[1-4])" + _YEAR_SUFFIX)),
+    (
+        "quarter",
+        _rx(r"(?:the )?(?P<num>first|second|third|fourth|1st|2nd|3rd|4th) quarter" + _YEAR_SUFFIX),
+    ),
+    ("quarter", _rx(r"quy (?P<rel>nay|sau|toi)")),
+    ("quarter", _rx(r"(?P<rel>this|next) quarter")),
+    ("quarter", _rx(r"(?:the )?quarter|quy")),
+    ("year", _rx(r"(?:nam )?(?P<y>\d{4})")),
+    ("year", _rx(r"nam (?P<rel>nay|sau|toi)")),
+    ("year", _rx(r"(?P<rel>this|next) year")),
+    ("year", _rx(r"(?P<rel>sang nam)")),
+    ("year", _rx(r"(?:the )?year|nam")),
+    ("week", _rx(r"tuan (?P<rel>nay|sau|toi)")),
+    ("week", _rx(r"(?P<rel>this|next) week")),
+    ("week", _rx(r"(?:the )?week|tuan")),
 )
 _PART_RE = _rx(rf"(?P<part>{_PART_ALT}) (?P<ref>.+)")
 _FIRST_MONTHS_RES: Final = (
@@ -843,54 +841,36 @@ _FIRST_MONTHS_RES: Final = (
 )
 
 
-def _year_from_suffix(groups: dict[str, str | None], ctx: _Context, m: re.Match[str]) -> int | None:
-    if groups.get("y"):
-        return _check_year(int(groups["y"] or 0))
-    rel = groups.get("yrel") or groups.get("yrel_en")
-    if rel:
-        return ctx.today.year + _REL_OFFSETS[rel]
-    if m.group(0).endswith("sang nam"):
-        return ctx.today.year + 1
+def _match_ref(s: str, ctx: _Context) -> _Ref | None:
+    """Which month/quarter/year/week ``s`` names, without resolving it yet."""
+    for unit, pattern in _REF_PATTERNS:
+        if m := pattern.fullmatch(s):
+            return _ref_from_match(unit, m, ctx)
     return None
 
 
-def _match_ref(s: str, ctx: _Context) -> _Ref | None:
-    """Which month/quarter/year/week ``s`` names, without resolving it yet."""
-    for pattern in _MONTH_REF_RES:
-        if m := pattern.fullmatch(s):
-            g = m.groupdict()
-            if g.get("rel"):
-                return _Ref("month", offset=_REL_OFFSETS[g["rel"] or ""])
-            if g.get("m") or g.get("mon"):
-                month = _MONTHS_EN[g["mon"]] if g.get("mon") else int(g["m"] or 0)
-                if not 1 <= month <= 12:
-                    raise _Refused
-                return _Ref("month", number=month, year=_year_from_suffix(g, ctx, m))
-            return _Ref("month")
-    for pattern in _QUARTER_REF_RES:
-        if m := pattern.fullmatch(s):
-            g = m.groupdict()
-            if g.get("rel"):
-                return _Ref("quarter", offset=_REL_OFFSETS[g["rel"] or ""])
-            if g.get("q"):
-                return _Ref(
-                    "quarter", number=_QUARTERS[g["q"] or ""], year=_year_from_suffix(g, ctx, m)
-                )
-            return _Ref("quarter")
-    for pattern in _YEAR_REF_RES:
-        if m := pattern.fullmatch(s):
-            g = m.groupdict()
-            if g.get("y"):
-                return _Ref("year", year=_check_year(int(g["y"] or 0)))
-            if g.get("rel"):
-                return _Ref("year", offset=_REL_OFFSETS[g["rel"] or ""])
-            if s == "sang nam":
-                return _Ref("year", offset=1)
-            return _Ref("year")
-    for pattern in _WEEK_REF_RES:
-        if m := pattern.fullmatch(s):
-            rel = m.groupdict().get("rel")
-            return _Ref("week", offset=_REL_OFFSETS[rel]) if rel else _Ref("week")
+def _ref_from_match(unit: Unit, m: re.Match[str], ctx: _Context) -> _Ref:
+    groups = m.groupdict()
+    if rel := groups.get("rel"):
+        return _Ref(unit, offset=_REL_OFFSETS[rel])
+    year = _year_in(groups, ctx)
+    num = groups.get("num")
+    if num is None:
+        return _Ref(unit, year=year)
+    if unit == "quarter":
+        return _Ref(unit, number=_QUARTERS[num], year=year)
+    month = _MONTHS_EN[num] if num in _MONTHS_EN else int(num)
+    if not 1 <= month <= 12:
+        raise _Refused  # "tháng 13/2023"
+    return _Ref(unit, number=month, year=year)
+
+
+def _year_in(groups: dict[str, str | Any], ctx: _Context) -> int | None:
+    """The year written in a reference: "2023", "năm 2023", "/2023", "năm sau", "next year"."""
+    if year := groups.get("y"):
+        return _check_year(int(year))
+    if rel := groups.get("yrel") or groups.get("yrel_en") or groups.get("yrel_vi"):
+        return ctx.today.year + _REL_OFFSETS[rel]
     return None
 
 
@@ -1016,22 +996,21 @@ def _year_part(year: int, part: Part) -> tuple[date, date, PeriodLabel]:
 def _parse_year_months(s: str, ctx: _Context) -> _Span | None:
     """'6 tháng đầu năm 2024', 'nửa cuối năm 2023', 'những tháng cuối năm', 'H1 2024'."""
     for pattern in _FIRST_MONTHS_RES:
-        m = pattern.fullmatch(s)
-        if m is None:
-            continue
-        g = m.groupdict()
-        ref = _match_ref(g["ref"] or "", ctx)
-        if ref is None or ref.unit != "year":
-            return None
-        count = int(g["n"]) if g.get("n") else 6
-        if g.get("h"):
-            first = g["h"] == "1"
-        else:
-            first = g["side"] in ("dau", "first")
-        if not 1 <= count <= 12:
-            raise _Refused
-        return _resolve(ref, ctx, lambda y, _: _year_months(y, count, first=first))
+        if m := pattern.fullmatch(s):
+            return _year_months_span(m, ctx)
     return None
+
+
+def _year_months_span(m: re.Match[str], ctx: _Context) -> _Span | None:
+    g = m.groupdict()
+    ref = _match_ref(m["ref"], ctx)
+    if ref is None or ref.unit != "year":
+        return None
+    count = int(g["n"]) if g.get("n") else 6  # "nửa", "những tháng", "half": six months
+    first = g["h"] == "1" if g.get("h") else g["side"] in ("dau", "first")
+    if not 1 <= count <= 12:
+        raise _Refused
+    return _resolve(ref, ctx, lambda y, _: _year_months(y, count, first=first))
 
 
 def _year_months(year: int, count: int, *, first: bool) -> tuple[date, date, PeriodLabel]:
@@ -1081,13 +1060,23 @@ def _date_data_parser() -> Any:
 
 
 def _parse_with_dateparser(s: str) -> _Span | None:
-    """Explicit dates in spellings the grammar lacks; kept only if nothing was ignored."""
+    """English dates in spellings the grammar lacks: "the 5th of december, 2023", "5-dec-2023".
+
+    Only a named month, one day number and a four-digit year (plus "the", "of", ordinal
+    endings and a weekday) are let through, and dateparser's answer must use exactly those:
+    given digits alone it happily reorders them or invents a century ("1 2 13" → 2113).
+    """
     if not _FALLBACK_CHARS_RE.fullmatch(s):
         return None
     tokens = _FALLBACK_TOKEN_RE.findall(s)
     words = [t for t in tokens if not t.isdigit()]
-    numbers = sorted(int(t) for t in tokens if t.isdigit())
-    if any(w not in _FALLBACK_WORDS for w in words) or not 2 <= len(numbers) <= 3:
+    numbers = [t for t in tokens if t.isdigit()]
+    months = [w for w in words if w in _MONTHS_EN]
+    years = [n for n in numbers if len(n) == 4]
+    days = [n for n in numbers if len(n) <= 2]
+    if any(w not in _FALLBACK_WORDS for w in words):
+        return None
+    if len(months) != 1 or len(years) != 1 or len(days) != 1 or len(numbers) != 2:
         return None
     data = _date_data_parser().get_date_data(s)
     found = data.date_obj
@@ -1095,20 +1084,15 @@ def _parse_with_dateparser(s: str) -> _Span | None:
         return None
     if not MIN_YEAR <= found.year <= MAX_YEAR:
         return None
-    if not _numbers_account_for(numbers, found.date(), words):
+    if (found.year, found.month, found.day) != (
+        int(years[0]),
+        _MONTHS_EN[months[0]],
+        int(days[0]),
+    ):
         return None
-    weekdays = [_WEEKDAYS[w] for w in words if w in _WEEKDAYS]
-    if any(wd != found.weekday() for wd in weekdays):
+    if any(_WEEKDAYS[w] != found.weekday() for w in words if w in _WEEKDAYS):
         return None  # dateparser ignores a weekday that contradicts the date
     return _day_span(found.date())
-
-
-def _numbers_account_for(numbers: list[int], found: date, words: list[str]) -> bool:
-    """Every number in the text is the day, month or year found; none was dropped."""
-    month_named = any(w in _MONTHS_EN for w in words)
-    expected = [found.day, found.year] if month_named else [found.day, found.month, found.year]
-    short_year = [n if n != found.year else found.year % 100 for n in expected]
-    return numbers in (sorted(expected), sorted(short_year))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1200,4 +1184,7 @@ def _format_deadline_of(window: DueWindow, lang: Lang) -> str:
         return _fmt_minute(window.end)
     if window.precision == "day" or window.label is None:
         return _fmt_day(window.end)
-    return f"{_fmt_day(window.end)} ({_END_OF_WORD[lang]} {window.label.render(lang)})"
+    name = window.label.render(lang)
+    if window.label.part != "late":  # "cuối tháng 12" already names the end
+        name = f"{_END_OF_WORD[lang]} {name}"
+    return f"{_fmt_day(window.end)} ({name})"

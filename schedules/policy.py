@@ -210,24 +210,31 @@ def _plan_nudge(
     calendar: WorkingCalendar,
     last_activity: datetime | None,
 ) -> list[PlannedReminder]:
-    """At most one nudge for a task without a deadline.
+    """The current and the next nudge of a task without a deadline.
 
-    Nudge points are ``last_activity + k * period``; we plan the latest one not after
-    ``now`` (or the first, k=1, while it is still ahead). So a task nobody touches is
-    nudged again each period, and any update moves the series. The offset is keyed by
-    the month of the nudge, so two nudges can never share a month ("at most monthly"):
-    if an update moves the next nudge into a month that already had one, its key is
-    already marked sent and the dispatcher drops it.
+    Nudge points are ``last_activity + k * period`` (k >= 1). We plan the latest one not
+    after ``now`` (if any) and the first one after it, so the next nudge is always stored
+    ahead of time and sent on time, while one that fell due during downtime is still
+    there to be sent late. A task nobody touches is nudged again each period, and any
+    update moves the series. The offset is keyed by the month of the nudge, so two nudges
+    can never share a month ("at most monthly"): when both points fall in one month only
+    the earlier is planned, and if an update moves the next nudge into a month that
+    already had one, its key is already marked sent and the dispatcher drops it.
     """
     if last_activity is None or policy.no_deadline_nudge_days == 0:
         return []
     require_aware(last_activity, "last_activity")
     period = timedelta(days=policy.no_deadline_nudge_days)
-    periods_elapsed = (now - last_activity) // period
-    raw = last_activity + max(1, periods_elapsed) * period
-    due = calendar.next_working_slot(raw)
-    month = calendar.local(due).strftime("%Y-%m")
-    return [PlannedReminder("task_nudge", f"nudge-{month}", due, "focal_points")]
+    periods_elapsed = max(0, (now - last_activity) // period)
+    points = [last_activity + (periods_elapsed + 1) * period]
+    if periods_elapsed >= 1:
+        points.insert(0, last_activity + periods_elapsed * period)
+    planned: dict[str, PlannedReminder] = {}
+    for raw in points:
+        due = calendar.next_working_slot(raw)
+        offset = f"nudge-{calendar.local(due).strftime('%Y-%m')}"
+        planned.setdefault(offset, PlannedReminder("task_nudge", offset, due, "focal_points"))
+    return list(planned.values())
 
 
 # -- meetings -----------------------------------------------------------------------------

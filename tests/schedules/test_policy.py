@@ -298,20 +298,25 @@ def test_done_task_gets_nothing(deadline: datetime | None) -> None:
         pytest.param(
             vn(2024, 3, 4, 10),
             vn(2024, 3, 10),
-            ("task_nudge", "nudge-2024-04", vn(2024, 4, 3, 10)),
+            [("task_nudge", "nudge-2024-04", vn(2024, 4, 3, 10))],
             id="future-nudge-in-working-hours",
         ),
         pytest.param(
             # 10 Jan + 30 days = Fri 9 Feb, Tết: pushed to Thu 15 Feb 08:00.
             vn(2024, 1, 10, 10),
             vn(2024, 1, 20),
-            ("task_nudge", "nudge-2024-02", vn(2024, 2, 15, 8, 0)),
+            [("task_nudge", "nudge-2024-02", vn(2024, 2, 15, 8, 0))],
             id="nudge-pushed-over-tet",
         ),
         pytest.param(
+            # The one that passed stays planned (it may still be sent late after downtime),
+            # and the next one (10 Mar, a Sunday → Monday 08:00) is planned ahead of time.
             vn(2024, 1, 10, 10),
             vn(2024, 2, 20),
-            ("task_nudge", "nudge-2024-02", vn(2024, 2, 15, 8, 0)),
+            [
+                ("task_nudge", "nudge-2024-02", vn(2024, 2, 15, 8, 0)),
+                ("task_nudge", "nudge-2024-03", vn(2024, 3, 11, 8, 0)),
+            ],
             id="first-nudge-already-passed",
         ),
         pytest.param(
@@ -319,22 +324,32 @@ def test_done_task_gets_nothing(deadline: datetime | None) -> None:
             # pushed to Monday 08:00, and keyed by a new month so it is sent again.
             vn(2024, 1, 10, 10),
             vn(2024, 3, 15),
-            ("task_nudge", "nudge-2024-03", vn(2024, 3, 11, 8, 0)),
+            [
+                ("task_nudge", "nudge-2024-03", vn(2024, 3, 11, 8, 0)),
+                ("task_nudge", "nudge-2024-04", vn(2024, 4, 9, 10, 0)),
+            ],
             id="repeats-next-period",
+        ),
+        pytest.param(
+            # 1 Jan (holiday) → 2 Jan, and 31 Jan: one month, so only the earlier one.
+            vn(2023, 12, 2, 10),
+            vn(2024, 1, 10),
+            [("task_nudge", "nudge-2024-01", vn(2024, 1, 2, 8, 0))],
+            id="at-most-one-per-month",
         ),
         pytest.param(
             vn(2024, 8, 3, 19),
             vn(2024, 8, 5),
-            ("task_nudge", "nudge-2024-09", vn(2024, 9, 4, 8, 0)),
+            [("task_nudge", "nudge-2024-09", vn(2024, 9, 4, 8, 0))],
             id="evening-activity-lands-on-holiday",
         ),
     ],
 )
-def test_no_deadline_nudge(last_activity: datetime, now: datetime, expected: Row) -> None:
+def test_no_deadline_nudge(last_activity: datetime, now: datetime, expected: list[Row]) -> None:
     result = plan(None, now=now, last_activity=last_activity)
-    assert rows(result) == [expected]
-    assert result[0].audience == "focal_points"
-    assert result[0].due_at.tzinfo is UTC
+    assert rows(result) == expected
+    assert {r.audience for r in result} == {"focal_points"}
+    assert all(r.due_at.tzinfo is UTC for r in result)
 
 
 @pytest.mark.parametrize(

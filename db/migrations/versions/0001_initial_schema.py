@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 14:01:12.090531
+Create Date: 2026-11-21 14:08:20.882556
 """
 
 from __future__ import annotations
@@ -211,10 +211,31 @@ def upgrade() -> None:
             ["directive.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("directive_id", "clause", name="uq_meeting_clause"),
+        sa.UniqueConstraint("directive_id", "clause", "council_id", name="uq_meeting_clause"),
     )
     with op.batch_alter_table("meeting", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_meeting_council_id"), ["council_id"], unique=False)
+
+    op.create_table(
+        "pending_import",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("file_name", sa.String(length=255), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("created_at", db.types.UTCDateTime(), nullable=False),
+        sa.Column("expires_at", db.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["member.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token"),
+    )
+    with op.batch_alter_table("pending_import", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_pending_import_member_id"), ["member_id"], unique=False
+        )
 
     op.create_table(
         "reminder",
@@ -246,6 +267,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("reminder", schema=None) as batch_op:
         batch_op.create_index("ix_reminder_state_due", ["state", "due_at"], unique=False)
+        batch_op.create_index("ix_reminder_target", ["target_kind", "target_id"], unique=False)
 
     op.create_table(
         "task",
@@ -359,6 +381,27 @@ def upgrade() -> None:
     with op.batch_alter_table("broadcast", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_broadcast_council_id"), ["council_id"], unique=False)
 
+    op.create_table(
+        "pending_input",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.Column("data", sa.JSON(), nullable=True),
+        sa.Column("created_at", db.types.UTCDateTime(), nullable=False),
+        sa.Column("expires_at", db.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["member.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"],
+            ["task.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("member_id", "chat_id", name="uq_pending_input"),
+    )
     op.create_table(
         "progress_update",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -500,6 +543,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_progress_update_task_id"))
 
     op.drop_table("progress_update")
+    op.drop_table("pending_input")
     with op.batch_alter_table("broadcast", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_broadcast_council_id"))
 
@@ -519,9 +563,14 @@ def downgrade() -> None:
 
     op.drop_table("task")
     with op.batch_alter_table("reminder", schema=None) as batch_op:
+        batch_op.drop_index("ix_reminder_target")
         batch_op.drop_index("ix_reminder_state_due")
 
     op.drop_table("reminder")
+    with op.batch_alter_table("pending_import", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pending_import_member_id"))
+
+    op.drop_table("pending_import")
     with op.batch_alter_table("meeting", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_meeting_council_id"))
 

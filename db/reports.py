@@ -1,0 +1,281 @@
+"""Status reports: the council overview and task lists, as plain data for the renderer.
+
+Queries select only the columns a report shows (no ORM objects), because the overview of a
+council with thousands of tasks is the bot's hottest read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from db.models import (
+    Agency,
+    Council,
+    Directive,
+    Meeting,
+    MeetingState,
+    Member,
+    ProgressUpdate,
+    Task,
+    TaskCoAgency,
+    TaskCouncil,
+    UpdateKind,
+)
+from db.status import CATEGORY_ORDER, Category, categorize
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """One task as a line of a report."""
+
+    id: int
+    title: str
+    clause: str | None
+    directive: str | None
+    agency_code: str
+    state: str
+    due_text: str | None
+    original_deadline: datetime | None
+    approved_deadline: datetime | None
+    completion_reported_at: datetime | None
+    completed_at: datetime | None
+    percent: int | None
+    category: Category = Category.ON_TIME
+    obstacle: bool = False
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    id: int
+    title: str
+    when_text: str | None
+    starts_at: datetime | None
+    window_start: datetime | None
+    window_end: datetime | None
+    place: str | None
+
+
+@dataclass(frozen=True)
+class Overview:
+    council: Council
+    counts: dict[Category, int]
+    total: int
+    # Overdue, then due soon, each sorted by agency code and deadline.
+    attention: list[TaskLine]
+    obstacles: list[TaskLine]
+    next_meetings: list[MeetingLine]
+
+    def percent(self, category: Category) -> int:
+        return round(100 * self.counts.get(category, 0) / self.total) if self.total else 0
+
+
+def _task_columns() -> Select[*tuple[Any, ...]]:
+    return (
+        sa_select(
+            col(Task.id),
+            col(Task.title),
+            col(Task.clause),
+            col(Directive.number),
+            col(Agency.code),
+            col(Task.state),
+            col(Task.due_text),
+            col(Task.original_deadline),
+            col(Task.approved_deadline),
+            col(Task.completion_reported_at),
+            col(Task.completed_at),
+            col(Task.percent),
+        )
+        .join(Agency, col(Agency.id) == col(Task.lead_agency_id))
+        .outerjoin(Directive, col(Directive.id) == col(Task.directive_id))
+    )
+
+
+def _lines(
+    session: Session, query: Select[*tuple[Any, ...]], now: datetime, due_soon_days: int
+) -> list[TaskLine]:
+    rows = session.execute(query).all()
+    obstacle_ids = tasks_with_open_obstacles(session=session, task_ids=[row[0] for row in rows])
+    lines = []
+    for row in rows:
+        line = TaskLine(*row)
+        lines.append(
+            replace(
+                line,
+                category=categorize(line, now, due_soon_days=due_soon_days),
+                obstacle=line.id in obstacle_ids,
+            )
+        )
+    return lines
+
+
+def tasks_with_open_obstacles(*, session: Session, task_ids: Iterable[int]) -> set[int]:
+    ids = list(task_ids)
+    if not ids:
+        return set()
+    query = select(ProgressUpdate.task_id).where(
+        ProgressUpdate.kind == UpdateKind.OBSTACLE,
+        col(ProgressUpdate.resolved_at).is_(None),
+    )
+    # Open obstacles are few: fetching them all beats an IN list of a council's thousand tasks.
+    found = set(session.exec(query.distinct()).all())
+    return found & set(ids)
+
+
+_SEVERITY = {category: index for index, category in enumerate(CATEGORY_ORDER)}
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def _by_severity(lines: list[TaskLine]) -> list[TaskLine]:
+    return sorted(
+        lines,
+        key=lambda line: (
+            _SEVERITY.get(line.category, len(_SEVERITY)),
+            line.agency_code,
+            line.approved_deadline or line.original_deadline or _NEVER,
+            line.id,
+        ),
+    )
+
+
+def council_overview(
+    *, session: Session, council: Council, now: datetime, due_soon_days: int, meetings: int = 3
+) -> Overview:
+    """Counts per category, what needs attention, open obstacles and the next meetings."""
+    followed = select(TaskCouncil.task_id).where(TaskCouncil.council_id == council.id)
+    lines = _lines(session, _task_columns().where(col(Task.id).in_(followed)), now, due_soon_days)
+    counted = [line for line in lines if line.category != Category.CANCELLED]
+    counts = Counter(line.category for line in counted)
+    attention = _by_severity(
+        [line for line in counted if line.category in (Category.OVERDUE, Category.DUE_SOON)]
+    )
+    obstacles = [line for line in _by_severity(counted) if line.obstacle]
+    return Overview(
+        council=council,
+        counts=dict(counts),
+        total=len(counted),
+        attention=attention,
+        obstacles=obstacles,
+        next_meetings=upcoming_meetings(
+            session=session, council_ids=[council.id or 0], now=now, limit=meetings
+        ),
+    )
+
+
+def agency_tasks(
+    *,
+    session: Session,
+    agency: Agency,
+    council_ids: Iterable[int],
+    now: datetime,
+    due_soon_days: int,
+) -> list[TaskLine]:
+    """Tasks the agency leads or co-operates on, in the given councils, most urgent first."""
+    followed = select(TaskCouncil.task_id).where(col(TaskCouncil.council_id).in_(council_ids))
+    co_tasks = select(TaskCoAgency.task_id).where(TaskCoAgency.agency_id == agency.id)
+    query = _task_columns().where(
+        col(Task.id).in_(followed),
+        (col(Task.lead_agency_id) == agency.id) | col(Task.id).in_(co_tasks),
+    )
+    lines = _lines(session, query, now, due_soon_days)
+    return _by_severity([line for line in lines if line.category != Category.CANCELLED])
+
+
+def directive_tasks(
+    *,
+    session: Session,
+    directive: Directive,
+    council_ids: Iterable[int],
+    now: datetime,
+    due_soon_days: int,
+) -> list[TaskLine]:
+    """The directive's tasks followed by the given councils, in clause order."""
+    followed = select(TaskCouncil.task_id).where(col(TaskCouncil.council_id).in_(council_ids))
+    query = (
+        _task_columns()
+        .where(col(Task.directive_id) == directive.id, col(Task.id).in_(followed))
+        .order_by(col(Task.clause), col(Task.id))
+    )
+    return _lines(session, query, now, due_soon_days)
+
+
+def upcoming_meetings(
+    *, session: Session, council_ids: Iterable[int], now: datetime, limit: int = 20
+) -> list[MeetingLine]:
+    """Planned meetings that have not ended: dated ones by time, then those with only a period."""
+    rows = session.execute(
+        sa_select(
+            col(Meeting.id),
+            col(Meeting.title),
+            col(Meeting.when_text),
+            col(Meeting.starts_at),
+            col(Meeting.window_start),
+            col(Meeting.window_end),
+            col(Meeting.place),
+        )
+        .where(
+            col(Meeting.council_id).in_(list(council_ids)),
+            col(Meeting.state) == MeetingState.PLANNED,
+        )
+        .order_by(col(Meeting.starts_at).is_(None), col(Meeting.starts_at), col(Meeting.id))
+    ).all()
+    lines = [MeetingLine(*row) for row in rows]
+    current = [
+        line
+        for line in lines
+        if (line.starts_at and line.starts_at >= now)
+        or (line.starts_at is None and (line.window_end is None or line.window_end >= now))
+    ]
+    return current[:limit]
+
+
+@dataclass(frozen=True)
+class TaskDetails:
+    task: Task
+    lead: Agency
+    co_agencies: list[Agency]
+    directive_number: str | None
+    category: Category
+    obstacle: bool
+    updates: list[tuple[ProgressUpdate, Member | None]]
+
+
+def task_details(
+    *, session: Session, task: Task, now: datetime, due_soon_days: int, updates: int = 5
+) -> TaskDetails:
+    """Everything a task card shows (the caller has checked the actor may see the task)."""
+    assert task.id is not None
+    lead = session.get(Agency, task.lead_agency_id)
+    assert lead is not None
+    co_agencies = list(
+        session.exec(
+            select(Agency)
+            .join(TaskCoAgency, col(TaskCoAgency.agency_id) == col(Agency.id))
+            .where(TaskCoAgency.task_id == task.id)
+            .order_by(col(Agency.code))
+        )
+    )
+    directive = session.get(Directive, task.directive_id) if task.directive_id else None
+    recent = session.exec(
+        select(ProgressUpdate, Member)
+        .outerjoin(Member, col(Member.id) == col(ProgressUpdate.author_id))
+        .where(ProgressUpdate.task_id == task.id)
+        .order_by(col(ProgressUpdate.created_at).desc(), col(ProgressUpdate.id).desc())
+        .limit(updates)
+    ).all()
+    return TaskDetails(
+        task=task,
+        lead=lead,
+        co_agencies=co_agencies,
+        directive_number=directive.number if directive else None,
+        category=categorize(task, now, due_soon_days=due_soon_days),
+        obstacle=bool(tasks_with_open_obstacles(session=session, task_ids=[task.id])),
+        updates=[(update, author) for update, author in recent],
+    )

@@ -1,0 +1,449 @@
+"""Tasks: assignment, edits, progress updates and the secretariat's decisions.
+
+Every function checks the actor's right on this very task (db.permissions), changes the rows,
+and writes the audit row in the same session. The caller commits (and only then tells anyone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from db.audit import record, snapshot
+from db.errors import Forbidden, InvalidInput, NotFound
+from db.models import (
+    Agency,
+    Council,
+    ProgressUpdate,
+    Task,
+    TaskCoAgency,
+    TaskCouncil,
+    TaskState,
+    UpdateKind,
+)
+from db.permissions import (
+    Access,
+    Actor,
+    TaskScope,
+    may_manage_task,
+    may_report_for_lead,
+    may_see_task,
+    may_update_task,
+)
+
+TITLE_LIMIT = 2000
+UPDATE_TEXT_LIMIT = 3000
+AUDITED_TASK_FIELDS = (
+    "title",
+    "lead_agency_id",
+    "due_text",
+    "original_deadline",
+    "approved_deadline",
+    "state",
+    "percent",
+)
+
+
+@dataclass(frozen=True)
+class DueReading:
+    """A deadline as written and as read (see schedules.dates.DueWindow), in UTC."""
+
+    text: str
+    start: datetime
+    end: datetime
+    precision: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    file_id: str
+    kind: str  # "document" or "photo"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def task_scope(*, session: Session, task: Task) -> TaskScope:
+    assert task.id is not None
+    councils = session.exec(
+        select(TaskCouncil.council_id).where(TaskCouncil.task_id == task.id)
+    ).all()
+    co_agencies = session.exec(
+        select(TaskCoAgency.agency_id).where(TaskCoAgency.task_id == task.id)
+    ).all()
+    return TaskScope(
+        council_ids=frozenset(councils),
+        lead_agency_id=task.lead_agency_id,
+        co_agency_ids=frozenset(co_agencies),
+    )
+
+
+def get_task(*, session: Session, task_id: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound("task_not_found", task_id=task_id)
+    return task
+
+
+def visible_task(*, session: Session, actor: Actor, task_id: int) -> tuple[Task, TaskScope]:
+    """The task and its scope, if the actor may see it (else NotFound/Forbidden)."""
+    task = get_task(session=session, task_id=task_id)
+    scope = task_scope(session=session, task=task)
+    if not may_see_task(actor, scope):
+        raise Forbidden()
+    return task, scope
+
+
+def latest_updates(*, session: Session, task_id: int, limit: int = 5) -> list[ProgressUpdate]:
+    rows = session.exec(
+        select(ProgressUpdate)
+        .where(ProgressUpdate.task_id == task_id)
+        .order_by(col(ProgressUpdate.created_at).desc(), col(ProgressUpdate.id).desc())
+        .limit(limit)
+    ).all()
+    return list(rows)
+
+
+def open_tasks_of_agencies(
+    *, session: Session, agency_ids: Iterable[int], council_ids: Iterable[int]
+) -> list[Task]:
+    """Open tasks (lead or co-operating) of the agencies, in the given councils, by deadline."""
+    agencies, councils = set(agency_ids), set(council_ids)
+    if not agencies or not councils:
+        return []
+    co_task_ids = select(TaskCoAgency.task_id).where(col(TaskCoAgency.agency_id).in_(agencies))
+    followed = select(TaskCouncil.task_id).where(col(TaskCouncil.council_id).in_(councils))
+    rows = session.exec(
+        select(Task)
+        .where(
+            col(Task.state).in_((TaskState.OPEN, TaskState.REPORTED_DONE)),
+            col(Task.id).in_(followed),
+            col(Task.lead_agency_id).in_(agencies) | col(Task.id).in_(co_task_ids),
+        )
+        .order_by(col(Task.approved_deadline).is_(None), col(Task.approved_deadline), col(Task.id))
+    ).all()
+    return list(rows)
+
+
+# --- assignment and edits --------------------------------------------------------------------
+
+
+def agency_by_code(*, session: Session, code: str) -> Agency:
+    agency = session.exec(select(Agency).where(Agency.code == code.strip().upper())).first()
+    if agency is None:
+        raise InvalidInput("agency_unknown", code=code.strip())
+    return agency
+
+
+def create_task(
+    *,
+    session: Session,
+    actor: Actor,
+    council: Council,
+    lead: Agency,
+    co_agencies: Sequence[Agency],
+    title: str,
+    due: DueReading | None,
+    now: datetime,
+) -> Task:
+    """Assign a task to ``lead`` (with ``co_agencies``) in ``council``."""
+    assert council.id is not None and lead.id is not None
+    if not actor.allows(Access.SECRETARIAT, council.id):
+        raise Forbidden()
+    title = _clean_title(title)
+    task = Task(
+        lead_agency_id=lead.id,
+        title=title,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply_due(task, due)
+    session.add(task)
+    session.flush()
+    assert task.id is not None
+    session.add(TaskCouncil(task_id=task.id, council_id=council.id))
+    for agency in _distinct(co_agencies, exclude=lead.id):
+        assert agency.id is not None
+        session.add(TaskCoAgency(task_id=task.id, agency_id=agency.id))
+    record(
+        session=session,
+        at=now,
+        actor=actor,
+        action="task.create",
+        entity="task",
+        entity_id=task.id,
+        after={
+            **snapshot(task, AUDITED_TASK_FIELDS),
+            "council_id": council.id,
+            "co_agency_ids": [agency.id for agency in _distinct(co_agencies, exclude=lead.id)],
+        },
+    )
+    return task
+
+
+def edit_task(
+    *,
+    session: Session,
+    actor: Actor,
+    task_id: int,
+    now: datetime,
+    title: str | None = None,
+    due: DueReading | None = None,
+    lead: Agency | None = None,
+) -> Task:
+    """Change a task's title, deadline (the original one) or lead agency."""
+    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
+    if not may_manage_task(actor, scope):
+        raise Forbidden()
+    _require_not_closed(task)
+    before = snapshot(task, AUDITED_TASK_FIELDS)
+    if title is not None:
+        task.title = _clean_title(title)
+    if due is not None:
+        _apply_due(task, due)
+    if lead is not None:
+        assert lead.id is not None
+        task.lead_agency_id = lead.id
+    task.updated_at = now
+    session.add(task)
+    record(
+        session=session,
+        at=now,
+        actor=actor,
+        action="task.edit",
+        entity="task",
+        entity_id=task.id,
+        before=before,
+        after=snapshot(task, AUDITED_TASK_FIELDS),
+    )
+    return task
+
+
+def cancel_task(*, session: Session, actor: Actor, task_id: int, now: datetime) -> Task:
+    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
+    if not may_manage_task(actor, scope):
+        raise Forbidden()
+    _require_not_closed(task)
+    return _set_state(session, actor, task, TaskState.CANCELLED, now, "task.cancel")
+
+
+# --- updates from agencies -------------------------------------------------------------------
+
+
+def add_update(
+    *,
+    session: Session,
+    actor: Actor,
+    task_id: int,
+    kind: UpdateKind,
+    text: str,
+    now: datetime,
+    percent: int | None = None,
+    attachment: Attachment | None = None,
+    requested: DueReading | None = None,
+) -> ProgressUpdate:
+    """Record an agency's update: progress, completion, obstacle or extension request."""
+    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
+    lead_only = kind in (UpdateKind.COMPLETION, UpdateKind.EXTENSION_REQUEST)
+    allowed = may_report_for_lead(actor, scope) if lead_only else may_update_task(actor, scope)
+    if not allowed:
+        raise Forbidden("update_not_your_agency")
+    _require_not_closed(task)
+    text = text.strip()
+    if not text and attachment is None and kind != UpdateKind.COMPLETION:
+        raise InvalidInput("update_text_missing")
+    if len(text) > UPDATE_TEXT_LIMIT:
+        raise InvalidInput("text_too_long", limit=UPDATE_TEXT_LIMIT)
+    if percent is not None and not 0 <= percent <= 100:
+        raise InvalidInput("percent_invalid")
+    if kind == UpdateKind.EXTENSION_REQUEST:
+        if requested is None:
+            raise InvalidInput("extension_needs_deadline")
+        if task.approved_deadline and requested.end <= task.approved_deadline:
+            raise InvalidInput("extension_not_later")
+    if kind == UpdateKind.COMPLETION and task.state == TaskState.REPORTED_DONE:
+        raise InvalidInput("completion_already_reported")
+    update = ProgressUpdate(
+        task_id=task_id,
+        author_id=actor.member_id,
+        kind=kind,
+        text=text,
+        percent=100 if kind == UpdateKind.COMPLETION else percent,
+        attachment_file_id=attachment.file_id if attachment else None,
+        attachment_kind=attachment.kind if attachment else None,
+        requested_due_text=requested.text if requested else None,
+        requested_deadline=requested.end if requested else None,
+        created_at=now,
+    )
+    session.add(update)
+    before = snapshot(task, AUDITED_TASK_FIELDS)
+    if update.percent is not None:
+        task.percent = update.percent
+    if kind == UpdateKind.COMPLETION:
+        task.state = TaskState.REPORTED_DONE
+        task.completion_reported_at = now
+    task.updated_at = now
+    session.add(task)
+    session.flush()
+    record(
+        session=session,
+        at=now,
+        actor=actor,
+        action=f"task.{kind}",
+        entity="task",
+        entity_id=task_id,
+        before=before,
+        after={**snapshot(task, AUDITED_TASK_FIELDS), "update_id": update.id, "text": text},
+    )
+    return update
+
+
+# --- the secretariat's decisions -------------------------------------------------------------
+
+
+def decide_completion(
+    *, session: Session, actor: Actor, task_id: int, accept: bool, now: datetime
+) -> Task:
+    """Confirm a reported completion (done) or send the task back (open again)."""
+    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
+    if not may_manage_task(actor, scope):
+        raise Forbidden()
+    if task.state != TaskState.REPORTED_DONE:
+        raise InvalidInput("completion_not_pending", task_id=task_id)
+    if accept:
+        task.completed_at = now
+        return _set_state(session, actor, task, TaskState.DONE, now, "task.confirm")
+    task.completion_reported_at = None
+    return _set_state(session, actor, task, TaskState.OPEN, now, "task.reject_completion")
+
+
+def decide_request(
+    *, session: Session, actor: Actor, update_id: int, approve: bool, now: datetime
+) -> tuple[Task, ProgressUpdate]:
+    """Approve or reject an extension request, or close an obstacle (approve = resolved)."""
+    update = session.get(ProgressUpdate, update_id)
+    if update is None or update.kind not in (UpdateKind.EXTENSION_REQUEST, UpdateKind.OBSTACLE):
+        raise NotFound("request_not_found")
+    task, scope = visible_task(session=session, actor=actor, task_id=update.task_id)
+    if not may_manage_task(actor, scope):
+        raise Forbidden()
+    if update.resolved_at is not None:
+        raise InvalidInput("request_already_decided")
+    before = snapshot(task, AUDITED_TASK_FIELDS)
+    update.resolved_at = now
+    update.resolved_by = actor.member_id
+    if update.kind == UpdateKind.OBSTACLE:
+        update.resolution = "resolved"
+    else:
+        update.resolution = "approved" if approve else "rejected"
+        if approve:
+            # The original deadline is kept; the approved one is what status is judged against.
+            task.approved_deadline = update.requested_deadline
+            task.updated_at = now
+            session.add(task)
+    session.add(update)
+    record(
+        session=session,
+        at=now,
+        actor=actor,
+        action=f"task.{update.kind}.{update.resolution}",
+        entity="task",
+        entity_id=task.id,
+        before=before,
+        after={**snapshot(task, AUDITED_TASK_FIELDS), "update_id": update.id},
+    )
+    return task, update
+
+
+def open_obstacles(*, session: Session, task_ids: Iterable[int]) -> dict[int, ProgressUpdate]:
+    """The newest unresolved obstacle of each task that has one."""
+    ids = set(task_ids)
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(ProgressUpdate)
+        .where(
+            col(ProgressUpdate.task_id).in_(ids),
+            ProgressUpdate.kind == UpdateKind.OBSTACLE,
+            col(ProgressUpdate.resolved_at).is_(None),
+        )
+        .order_by(col(ProgressUpdate.created_at))
+    ).all()
+    return {row.task_id: row for row in rows}
+
+
+def pending_extension(*, session: Session, task_id: int) -> ProgressUpdate | None:
+    return session.exec(
+        select(ProgressUpdate)
+        .where(
+            ProgressUpdate.task_id == task_id,
+            ProgressUpdate.kind == UpdateKind.EXTENSION_REQUEST,
+            col(ProgressUpdate.resolved_at).is_(None),
+        )
+        .order_by(col(ProgressUpdate.created_at).desc())
+    ).first()
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput("task_title_missing")
+    if len(title) > TITLE_LIMIT:
+        raise InvalidInput("text_too_long", limit=TITLE_LIMIT)
+    return title
+
+
+def _apply_due(task: Task, due: DueReading | None) -> None:
+    """Set the deadline as written and read; an edit moves the original deadline too, but an
+    approved extension later than the new deadline stays in force."""
+    if due is None:
+        task.due_text = task.due_start = task.due_end = task.due_precision = None
+        task.original_deadline = task.approved_deadline = None
+        return
+    extended = (
+        task.approved_deadline is not None and task.approved_deadline != task.original_deadline
+    )
+    task.due_text = due.text
+    task.due_start, task.due_end, task.due_precision = due.start, due.end, due.precision
+    task.original_deadline = due.end
+    if not extended or task.approved_deadline is None or task.approved_deadline < due.end:
+        task.approved_deadline = due.end
+
+
+def _require_not_closed(task: Task) -> None:
+    if task.state in (TaskState.DONE, TaskState.CANCELLED):
+        raise InvalidInput("task_closed", task_id=task.id)
+
+
+def _set_state(
+    session: Session, actor: Actor, task: Task, state: TaskState, now: datetime, action: str
+) -> Task:
+    before = snapshot(task, AUDITED_TASK_FIELDS)
+    task.state = state
+    task.updated_at = now
+    session.add(task)
+    record(
+        session=session,
+        at=now,
+        actor=actor,
+        action=action,
+        entity="task",
+        entity_id=task.id,
+        before=before,
+        after=snapshot(task, AUDITED_TASK_FIELDS),
+    )
+    return task
+
+
+def _distinct(agencies: Sequence[Agency], *, exclude: int) -> list[Agency]:
+    seen: dict[int, Agency] = {}
+    for agency in agencies:
+        if agency.id is not None and agency.id != exclude:
+            seen.setdefault(agency.id, agency)
+    return list(seen.values())

@@ -1,0 +1,274 @@
+"""/assign: a new task in one line, or step by step; always confirmed before it is stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.catalogue import Html, t
+from bot.context import BotContext
+from bot.formatting import callback_data
+from db.errors import AppError, InvalidInput
+from db.models import Agency, Council, PendingInput
+from db.pending import get_pending_by_id, set_pending
+from db.permissions import Access
+from db.tasks import DueReading, agency_by_code, create_task
+from handlers.deadlines import as_reading, is_no_deadline, parse_window
+from handlers.notify import notify_assigned
+from handlers.replying import answer, edit_or_answer
+from handlers.task_views import echo_due
+
+STEP_COUNCIL = "assign:council"
+STEP_AGENCIES = "assign:agencies"
+STEP_TITLE = "assign:title"
+STEP_DUE = "assign:due"
+STEP_CONFIRM = "assign:confirm"
+PROMPT = {
+    STEP_AGENCIES: "assign_ask_agencies",
+    STEP_TITLE: "assign_ask_title",
+    STEP_DUE: "assign_ask_due",
+}
+
+
+def secretariat_councils(session: Session, context: BotContext) -> list[Council]:
+    """Councils where the actor may assign tasks."""
+    councils = session.exec(select(Council).order_by(col(Council.code))).all()
+    return [
+        c for c in councils if c.id is not None and context.actor.allows(Access.SECRETARIAT, c.id)
+    ]
+
+
+async def assign(update: Update, context: BotContext) -> None:
+    """/assign <lead>[, <co>…] | <title> | <deadline>, or /assign alone for the guided version."""
+    text = " ".join(context.args or []).strip()
+    data: dict[str, Any] = {}
+    if text:
+        parts = [part.strip() for part in text.split("|")]
+        if len(parts) != 3 or not all(parts[:2]):
+            await answer(update, context, t(context.lang, "assign_usage"))
+            return
+        with context.runtime.session() as session:
+            data.update(_agencies(session, parts[0]))
+        data["title"] = parts[1]
+        data.update(_due(context, parts[2]))
+    with context.runtime.session() as session:
+        councils = secretariat_councils(session, context)
+    if len(councils) == 1:
+        data["council_id"] = councils[0].id
+        await _next_step(update, context, data)
+        return
+    pending = await _wait(context, update, STEP_COUNCIL, data)
+    name = "name_vi" if context.lang == "vi" else "name_en"
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    getattr(c, name), callback_data=callback_data("as", pending.id, f"c{c.id}")
+                )
+            ]
+            for c in councils
+        ]
+    )
+    await answer(update, context, t(context.lang, "assign_choose_council"), keyboard=keyboard)
+
+
+async def continue_assignment(
+    update: Update, context: BotContext, pending: PendingInput, text: str
+) -> None:
+    """A typed answer to one of the guided steps (the pending row was taken by the caller)."""
+    data = dict(pending.data)
+    try:
+        if pending.action == STEP_AGENCIES:
+            with context.runtime.session() as session:
+                data.update(_agencies(session, text))
+        elif pending.action == STEP_TITLE:
+            if not text.strip():
+                raise InvalidInput("task_title_missing")
+            data["title"] = text.strip()
+        elif pending.action == STEP_DUE:
+            data.update(_due(context, text))
+        else:  # the council choice and the confirmation wait for a button, not for text
+            await _wait(context, update, pending.action, data)
+            await answer(update, context, t(context.lang, "assign_usage"))
+            return
+    except AppError:
+        await _wait(context, update, pending.action, data)  # let the user try this step again
+        raise
+    await _next_step(update, context, data)
+
+
+async def press_assign_button(update: Update, context: BotContext) -> None:
+    """ "as:<pending>:c<council>" chooses the council; "as:<pending>:y|n" confirms or drops."""
+    query = update.callback_query
+    assert query is not None and context.actor.member_id is not None
+    runtime, lang = context.runtime, context.lang
+    try:
+        _, pending_key, choice = (query.data or "").split(":")
+        pending_id = int(pending_key)
+    except ValueError:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    with runtime.session() as session:
+        pending = get_pending_by_id(
+            session=session,
+            pending_id=pending_id,
+            member_id=context.actor.member_id,
+            now=runtime.clock.now(),
+        )
+        if pending is None:
+            await query.answer(t(lang, "input_expired"), show_alert=True)
+            return
+        data, action = dict(pending.data), pending.action
+        session.delete(pending)
+    await query.answer()
+    if choice == "n":
+        await edit_or_answer(update, context, t(lang, "input_cancelled"))
+    elif action == STEP_COUNCIL and choice.startswith("c") and choice[1:].isdigit():
+        council_id = int(choice[1:])
+        if not context.actor.allows(Access.SECRETARIAT, council_id):
+            await answer(update, context, t(lang, "forbidden"))
+            return
+        data["council_id"] = council_id
+        await _next_step(update, context, data)
+    elif action == STEP_CONFIRM and choice == "y":
+        await _create(update, context, data)
+    else:
+        await answer(update, context, t(lang, "stale_button"))
+
+
+async def _next_step(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+    """Ask for the first missing piece, or show the preview with Confirm / Cancel."""
+    for step, key in ((STEP_AGENCIES, "lead_id"), (STEP_TITLE, "title"), (STEP_DUE, "due_text")):
+        if key not in data:
+            with context.runtime.session() as session:
+                council = session.get(Council, data["council_id"])
+                council_name = council.code if council else "?"
+            await _wait(context, update, step, data)
+            await answer(update, context, t(context.lang, PROMPT[step], council=council_name))
+            return
+    pending = await _wait(context, update, STEP_CONFIRM, data)
+    lang = context.lang
+    with context.runtime.session() as session:
+        council, lead, co = _load(session, data)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "button_confirm"), callback_data=callback_data("as", pending.id, "y")
+                ),
+                InlineKeyboardButton(
+                    t(lang, "button_cancel"), callback_data=callback_data("as", pending.id, "n")
+                ),
+            ]
+        ]
+    )
+    text = t(
+        lang,
+        "assign_preview",
+        council=council.code,
+        title=data["title"],
+        lead=f"{lead.code} — {lead.name_vi if lang == 'vi' else lead.name_en}",
+        co=", ".join(agency.code for agency in co) or t(lang, "task_no_co"),
+        due=Html(_due_echo(data, lang)),
+    )
+    await answer(update, context, text, keyboard=keyboard)
+
+
+async def _create(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+    runtime = context.runtime
+    now = runtime.clock.now()
+    with runtime.session() as session:
+        council, lead, co = _load(session, data)
+        task = create_task(
+            session=session,
+            actor=context.actor,
+            council=council,
+            lead=lead,
+            co_agencies=co,
+            title=data["title"],
+            due=_reading(data),
+            now=now,
+        )
+        notify_assigned(session=session, context=context, task=task, now=now)
+    runtime.wake()
+    await edit_or_answer(
+        update, context, t(context.lang, "assign_done", id=task.id, lead=lead.code)
+    )
+
+
+async def _wait(
+    context: BotContext, update: Update, action: str, data: dict[str, Any]
+) -> PendingInput:
+    chat = update.effective_chat
+    assert chat is not None and context.actor.member_id is not None
+    with context.runtime.session() as session:
+        return set_pending(
+            session=session,
+            member_id=context.actor.member_id,
+            chat_id=chat.id,
+            action=action,
+            data=data,
+            now=context.runtime.clock.now(),
+        )
+
+
+def _agencies(session: Session, text: str) -> dict[str, Any]:
+    codes = [code for code in text.replace(";", ",").replace(",", " ").split() if code]
+    if not codes:
+        raise InvalidInput("agency_unknown", code=text)
+    agencies = [agency_by_code(session=session, code=code) for code in codes]
+    return {"lead_id": agencies[0].id, "co_ids": [agency.id for agency in agencies[1:]]}
+
+
+def _due(context: BotContext, text: str) -> dict[str, Any]:
+    if is_no_deadline(text):
+        return {"due_text": None}
+    window = parse_window(context, text)
+    reading = as_reading(window)
+    return {
+        "due_text": reading.text,
+        "due_start": reading.start.isoformat(),
+        "due_end": reading.end.isoformat(),
+        "due_precision": reading.precision,
+        "due_echo_vi": echo_due(window, "vi"),
+        "due_echo_en": echo_due(window, "en"),
+    }
+
+
+def _due_echo(data: dict[str, Any], lang: str) -> str:
+    if data.get("due_text") is None:
+        return t(lang, "task_no_due")
+    return str(data[f"due_echo_{lang}"])
+
+
+def _reading(data: dict[str, Any]) -> DueReading | None:
+    if data.get("due_text") is None:
+        return None
+    return DueReading(
+        text=data["due_text"],
+        start=datetime.fromisoformat(data["due_start"]),
+        end=datetime.fromisoformat(data["due_end"]),
+        precision=data["due_precision"],
+    )
+
+
+def _load(session: Session, data: dict[str, Any]) -> tuple[Council, Agency, list[Agency]]:
+    council = session.get(Council, data["council_id"])
+    lead = session.get(Agency, data["lead_id"])
+    co = [
+        agency for agency_id in data.get("co_ids", []) if (agency := session.get(Agency, agency_id))
+    ]
+    if council is None or lead is None:
+        raise InvalidInput("input_expired")
+    return council, lead, co
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [
+        CommandHandler("assign", assign),
+        CallbackQueryHandler(press_assign_button, pattern=r"^as:"),
+    ]

@@ -1,0 +1,161 @@
+"""The secretariat's task decisions: /edit, /cancel, confirming completions, extensions and
+obstacles."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.catalogue import Html, t
+from bot.context import BotContext
+from db.errors import AppError
+from db.models import ProgressUpdate, UpdateKind
+from db.reports import task_details
+from db.tasks import (
+    agency_by_code,
+    cancel_task,
+    decide_completion,
+    decide_request,
+    edit_task,
+    visible_task,
+)
+from handlers import task_views
+from handlers.deadlines import read_due
+from handlers.notify import notify_decision
+from handlers.replying import answer, edit_or_answer
+
+EDIT_FIELDS = ("title", "deadline", "lead")
+
+
+async def edit(update: Update, context: BotContext) -> None:
+    """/edit <task> title|deadline|lead <value>."""
+    args = context.args or []
+    if len(args) < 3 or not args[0].lstrip("#").isdigit() or args[1].lower() not in EDIT_FIELDS:
+        await answer(update, context, t(context.lang, "edit_usage"))
+        return
+    task_id, field, value = int(args[0].lstrip("#")), args[1].lower(), " ".join(args[2:])
+    runtime = context.runtime
+    now = runtime.clock.now()
+    due = read_due(context, value) if field == "deadline" else None
+    with runtime.session() as session:
+        lead = agency_by_code(session=session, code=value) if field == "lead" else None
+        task = edit_task(
+            session=session,
+            actor=context.actor,
+            task_id=task_id,
+            now=now,
+            title=value if field == "title" else None,
+            due=due,
+            lead=lead,
+        )
+    runtime.wake()
+    due_text = task_views.due_text(task, context.lang, runtime.settings.app.timezone)
+    await answer(update, context, t(context.lang, "edit_done", id=task_id, due=Html(due_text)))
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    """/cancel <task>: asks for confirmation first."""
+    args = context.args or []
+    if len(args) != 1 or not args[0].lstrip("#").isdigit():
+        await answer(update, context, t(context.lang, "cancel_usage"))
+        return
+    task_id = int(args[0].lstrip("#"))
+    with context.runtime.session() as session:
+        task, _scope = visible_task(session=session, actor=context.actor, task_id=task_id)
+    lang = context.lang
+    keyboard = task_views.yes_no("cx", task_id, "button_cancel_task", "button_keep_task", lang)
+    text = t(lang, "cancel_confirm", id=task_id, title=task_views.short(task.title))
+    await answer(update, context, text, keyboard=keyboard)
+
+
+async def confirm_cancel(update: Update, context: BotContext) -> None:
+    """ "cx:<task>:y|n"."""
+    task_id, yes = _decision(update)
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    if not yes:
+        await edit_or_answer(update, context, t(context.lang, "input_cancelled"))
+        return
+    with context.runtime.session() as session:
+        cancel_task(
+            session=session, actor=context.actor, task_id=task_id, now=context.runtime.clock.now()
+        )
+    context.runtime.wake()
+    await edit_or_answer(update, context, t(context.lang, "cancel_done", id=task_id))
+
+
+async def decide_completion_button(update: Update, context: BotContext) -> None:
+    """ "cf:<task>:y|n": the secretariat confirms or rejects a reported completion."""
+    task_id, yes = _decision(update)
+    runtime, lang = context.runtime, context.lang
+    now = runtime.clock.now()
+    with runtime.session() as session:
+        task = decide_completion(
+            session=session, actor=context.actor, task_id=task_id, accept=yes, now=now
+        )
+        category = task_details(
+            session=session, task=task, now=now, due_soon_days=runtime.settings.app.due_soon_days
+        ).category
+        notify_decision(
+            session=session, context=context, task=task, decision=_completion_key(yes), now=now
+        )
+    runtime.wake()
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    key = "completion_confirmed" if yes else "completion_rejected"
+    await edit_or_answer(
+        update, context, t(lang, key, id=task_id, category=task_views.category_name(category, lang))
+    )
+
+
+async def decide_request_button(update: Update, context: BotContext) -> None:
+    """ "rq:<update>:y|n": approve or reject an extension; mark an obstacle resolved."""
+    update_id, yes = _decision(update)
+    runtime, lang = context.runtime, context.lang
+    now = runtime.clock.now()
+    with runtime.session() as session:
+        task, request = decide_request(
+            session=session, actor=context.actor, update_id=update_id, approve=yes, now=now
+        )
+        key = _request_key(request, yes)
+        notify_decision(session=session, context=context, task=task, decision=key, now=now)
+    runtime.wake()
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    deadline = (
+        task_views.day(task.approved_deadline, runtime.settings.app.timezone)
+        if task.approved_deadline
+        else ""
+    )
+    await edit_or_answer(update, context, t(lang, key, id=task.id, deadline=deadline))
+
+
+def _completion_key(accepted: bool) -> str:
+    return "completion_confirmed" if accepted else "completion_rejected"
+
+
+def _request_key(request: ProgressUpdate, approved: bool) -> str:
+    if request.kind == UpdateKind.OBSTACLE:
+        return "obstacle_resolved"
+    return "extension_approved" if approved else "extension_rejected"
+
+
+def _decision(update: Update) -> tuple[int, bool]:
+    """(target id, yes?) from "<prefix>:<id>:y|n"; anything else is a stale button."""
+    query = update.callback_query
+    assert query is not None
+    parts = (query.data or "").split(":")
+    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("y", "n"):
+        raise AppError("stale_button")
+    return int(parts[1]), parts[2] == "y"
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [
+        CommandHandler("edit", edit),
+        CommandHandler("cancel", cancel),
+        CallbackQueryHandler(confirm_cancel, pattern=r"^cx:"),
+        CallbackQueryHandler(decide_completion_button, pattern=r"^cf:"),
+        CallbackQueryHandler(decide_request_button, pattern=r"^rq:"),
+    ]

@@ -1,0 +1,190 @@
+"""/status: the council overview, an agency's tasks, one task, or one directive."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, col, select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.catalogue import t
+from bot.context import BotContext
+from bot.formatting import callback_data
+from db.errors import InvalidInput, NotFound
+from db.models import Agency, Council, Directive
+from db.permissions import Access
+from db.reports import agency_tasks, council_overview, directive_tasks, task_details
+from db.tasks import visible_task
+from handlers import task_views
+from handlers.replying import answer, edit_or_answer
+from handlers.timezones import zone_of
+
+TASK_ID = re.compile(r"^#?(\d{1,9})$")
+
+
+def member_councils(session: Session, context: BotContext) -> list[Council]:
+    """The councils whose status this actor may see (all of them for an admin)."""
+    query = select(Council).order_by(col(Council.code))
+    if not context.actor.is_admin:
+        query = query.where(col(Council.id).in_(context.actor.council_ids()))
+    return list(session.exec(query))
+
+
+async def show_status(update: Update, context: BotContext) -> None:
+    """/status [agency code | task number | directive number]."""
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await _overview_or_choice(update, context)
+    elif TASK_ID.match(query):
+        await _task(update, context, int(TASK_ID.match(query).group(1)))  # type: ignore[union-attr]
+    else:
+        await _agency_or_directive(update, context, query)
+
+
+async def _overview_or_choice(update: Update, context: BotContext) -> None:
+    with context.runtime.session() as session:
+        councils = member_councils(session, context)
+    if not councils:
+        await answer(update, context, t(context.lang, "status_no_council"))
+    elif len(councils) == 1:
+        await send_overview(update, context, councils[0].id or 0, page=0)
+    else:
+        name = "name_vi" if context.lang == "vi" else "name_en"
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        getattr(council, name),
+                        callback_data=callback_data("st", "c", council.id, 0),
+                    )
+                ]
+                for council in councils
+            ]
+        )
+        await answer(update, context, t(context.lang, "status_choose_council"), keyboard=keyboard)
+
+
+async def send_overview(update: Update, context: BotContext, council_id: int, page: int) -> None:
+    runtime, lang = context.runtime, context.lang
+    now = runtime.clock.now()
+    with runtime.session() as session:
+        council = session.get(Council, council_id)
+        if council is None or not context.actor.allows(Access.MEMBER, council_id):
+            raise NotFound("council_unknown", code=council_id)
+        overview = council_overview(
+            session=session,
+            council=council,
+            now=now,
+            due_soon_days=runtime.settings.app.due_soon_days,
+        )
+    tz = zone_of(council, runtime.settings)
+    pages = task_views.overview_pages(overview, lang, tz, now)
+    page = min(max(page, 0), len(pages) - 1)
+    keyboard = task_views.pager("st:c", council_id, page, len(pages), lang)
+    await edit_or_answer(update, context, pages[page], keyboard=keyboard)
+
+
+async def _task(update: Update, context: BotContext, task_id: int) -> None:
+    runtime, lang = context.runtime, context.lang
+    with runtime.session() as session:
+        task, _scope = visible_task(session=session, actor=context.actor, task_id=task_id)
+        details = task_details(
+            session=session,
+            task=task,
+            now=runtime.clock.now(),
+            due_soon_days=runtime.settings.app.due_soon_days,
+        )
+    text = task_views.task_card(
+        details.task,
+        lang=lang,
+        tz=runtime.settings.app.timezone,
+        lead=details.lead,
+        co_agencies=details.co_agencies,
+        category=details.category,
+        obstacle=details.obstacle,
+        directive_number=details.directive_number,
+        updates=details.updates,
+        with_updates=True,
+    )
+    await answer(update, context, text)
+
+
+async def _agency_or_directive(update: Update, context: BotContext, query: str) -> None:
+    with context.runtime.session() as session:
+        agency = session.exec(select(Agency).where(Agency.code == query.upper())).first()
+        directive = session.exec(
+            select(Directive).where(col(Directive.number).ilike(query))
+        ).first()
+    if agency is not None:
+        await send_agency(update, context, agency.id or 0, page=0)
+    elif directive is not None:
+        await send_directive(update, context, directive.id or 0, page=0)
+    else:
+        raise InvalidInput("agency_or_task_unknown", query=query)
+
+
+async def send_agency(update: Update, context: BotContext, agency_id: int, page: int) -> None:
+    runtime, lang = context.runtime, context.lang
+    with runtime.session() as session:
+        agency = session.get(Agency, agency_id)
+        if agency is None:
+            raise NotFound("agency_unknown", code=agency_id)
+        councils = [council.id or 0 for council in member_councils(session, context)]
+        lines = agency_tasks(
+            session=session,
+            agency=agency,
+            council_ids=councils,
+            now=runtime.clock.now(),
+            due_soon_days=runtime.settings.app.due_soon_days,
+        )
+    name = agency.name_vi if lang == "vi" else agency.name_en
+    header = t(lang, "status_agency_header", agency=f"{name} ({agency.code})", count=len(lines))
+    pages = task_views.list_pages(header, lines, lang, runtime.settings.app.timezone)
+    page = min(max(page, 0), len(pages) - 1)
+    keyboard = task_views.pager("st:a", agency_id, page, len(pages), lang)
+    await edit_or_answer(update, context, pages[page], keyboard=keyboard)
+
+
+async def send_directive(update: Update, context: BotContext, directive_id: int, page: int) -> None:
+    runtime, lang = context.runtime, context.lang
+    with runtime.session() as session:
+        directive = session.get(Directive, directive_id)
+        if directive is None:
+            raise NotFound()
+        councils = [council.id or 0 for council in member_councils(session, context)]
+        lines = directive_tasks(
+            session=session,
+            directive=directive,
+            council_ids=councils,
+            now=runtime.clock.now(),
+            due_soon_days=runtime.settings.app.due_soon_days,
+        )
+    header = t(lang, "status_directive_header", number=directive.number, count=len(lines))
+    pages = task_views.list_pages(header, lines, lang, runtime.settings.app.timezone)
+    page = min(max(page, 0), len(pages) - 1)
+    keyboard = task_views.pager("st:d", directive_id, page, len(pages), lang)
+    await edit_or_answer(update, context, pages[page], keyboard=keyboard)
+
+
+async def page_status(update: Update, context: BotContext) -> None:
+    """The council choice and the ‹ › buttons of /status: "st:<c|a|d>:<id>:<page>"."""
+    query = update.callback_query
+    assert query is not None
+    senders = {"c": send_overview, "a": send_agency, "d": send_directive}
+    try:
+        _, kind, key, page = (query.data or "").split(":")
+        send = senders[kind]
+        target, page_number = int(key), int(page)
+    except (KeyError, ValueError):
+        await query.answer(t(context.lang, "stale_button"), show_alert=True)
+        return
+    await query.answer()
+    await send(update, context, target, page_number)
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [
+        CommandHandler("status", show_status),
+        CallbackQueryHandler(page_status, pattern=r"^st:"),
+    ]

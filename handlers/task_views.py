@@ -1,0 +1,282 @@
+"""Rendering tasks and reports as Telegram HTML, from the catalogue. Pure functions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.catalogue import Html, t
+from bot.formatting import callback_data
+from db.models import Agency, Member, ProgressUpdate, Task
+from db.reports import MeetingLine, Overview, TaskLine
+from db.status import CATEGORY_ORDER, Category
+from schedules.dates import DueWindow, format_due
+
+LIST_TITLE_LIMIT = 90
+PAGE_SIZE = 15
+
+
+def short(text: str, limit: int = LIST_TITLE_LIMIT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def day(moment: datetime, tz: str) -> str:
+    return moment.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y")
+
+
+def minute(moment: datetime, tz: str) -> str:
+    return moment.astimezone(ZoneInfo(tz)).strftime("%H:%M %d/%m/%Y")
+
+
+def window_text(start: datetime, end: datetime, precision: str | None, tz: str) -> str:
+    """How a stored deadline window reads: a minute, a day, or a span of days."""
+    if precision == "minute":
+        return minute(end, tz)
+    if precision == "day" or day(start, tz) == day(end, tz):
+        return day(end, tz)
+    return f"{day(start, tz)} – {day(end, tz)}"
+
+
+def due_text(task: Task, lang: str, tz: str) -> str:
+    """The deadline as written and as read; an approved extension is shown beside it."""
+    if task.due_text is None or task.due_end is None or task.due_start is None:
+        return t(lang, "task_no_due")
+    reading = window_text(task.due_start, task.due_end, task.due_precision, tz)
+    written = t(lang, "task_due_read", text=task.due_text, reading=reading)
+    if (
+        task.approved_deadline
+        and task.original_deadline
+        and task.approved_deadline != task.original_deadline
+    ):
+        return t(
+            lang,
+            "task_due_extended",
+            original=Html(written),
+            approved=day(task.approved_deadline, tz),
+        )
+    return written
+
+
+def echo_due(window: DueWindow | None, lang: str) -> str:
+    """How a deadline just typed was read, echoed back before anything is stored."""
+    if window is None:
+        return t(lang, "task_no_due")
+    return t(lang, "task_due_read", text=window.text, reading=format_due(window, lang))
+
+
+def category_name(category: Category, lang: str) -> str:
+    return t(lang, f"category_{category}")
+
+
+def task_line(line: TaskLine, lang: str, tz: str) -> str:
+    deadline = line.approved_deadline or line.original_deadline
+    return t(
+        lang,
+        "task_line",
+        id=line.id,
+        title=short(line.title),
+        category=category_name(line.category, lang)
+        + (t(lang, "task_obstacle_flag") if line.obstacle else ""),
+        deadline=Html(t(lang, "task_line_deadline", deadline=day(deadline, tz)))
+        if deadline
+        else "",
+    )
+
+
+def grouped_lines(lines: Sequence[TaskLine], lang: str, tz: str) -> list[str]:
+    """Task lines under a bold agency heading whenever the agency changes."""
+    out: list[str] = []
+    current: str | None = None
+    for line in lines:
+        if line.agency_code != current:
+            current = line.agency_code
+            out.append(t(lang, "agency_group", agency=current))
+        out.append(task_line(line, lang, tz))
+    return out
+
+
+def meeting_line(meeting: MeetingLine, lang: str, tz: str) -> str:
+    when = (
+        minute(meeting.starts_at, tz)
+        if meeting.starts_at
+        else (meeting.when_text or t(lang, "task_no_due"))
+    )
+    return t(lang, "meeting_line", id=meeting.id, title=short(meeting.title), when=when)
+
+
+def overview_pages(overview: Overview, lang: str, tz: str, now: datetime) -> list[str]:
+    """The council overview: counts on the first page, then the tasks that need attention."""
+    head = [
+        t(
+            lang,
+            "status_header",
+            council=overview.council.name_vi if lang == "vi" else overview.council.name_en,
+            total=overview.total,
+            now=minute(now, tz),
+        )
+    ]
+    if overview.total == 0:
+        return ["\n".join([*head, t(lang, "status_no_tasks")])]
+    head += [
+        t(
+            lang,
+            "status_count_line",
+            category=category_name(category, lang),
+            count=overview.counts.get(category, 0),
+            percent=overview.percent(category),
+        )
+        for category in CATEGORY_ORDER
+        if overview.counts.get(category, 0)
+    ]
+    tail: list[str] = []
+    if overview.obstacles:
+        tail += ["", t(lang, "status_obstacles")]
+        tail += [task_line(line, lang, tz) for line in overview.obstacles[:10]]
+    if overview.next_meetings:
+        tail += ["", t(lang, "status_meetings")]
+        tail += [meeting_line(meeting, lang, tz) for meeting in overview.next_meetings]
+    if not overview.attention:
+        return ["\n".join([*head, "", t(lang, "status_nothing_urgent"), *tail])]
+    chunks = paginate(grouped_lines(overview.attention, lang, tz))
+    pages = []
+    for index, chunk in enumerate(chunks):
+        body = [*head, "", t(lang, "status_attention"), *chunk] if index == 0 else chunk
+        pages.append("\n".join(body + (tail if index == 0 else [])))
+    return pages
+
+
+def list_pages(header: str, lines: Sequence[TaskLine], lang: str, tz: str) -> list[str]:
+    if not lines:
+        return [f"{header}\n{t(lang, 'status_no_tasks')}"]
+    chunks = paginate([task_line(line, lang, tz) for line in lines])
+    return ["\n".join([header, *chunk]) for chunk in chunks]
+
+
+def paginate(lines: list[str], size: int = PAGE_SIZE) -> list[list[str]]:
+    """Cut a list into pages, never leaving an agency heading alone at the bottom of a page."""
+    pages: list[list[str]] = []
+    current: list[str] = []
+    for line in lines:
+        current.append(line)
+        if len(current) >= size:
+            carried = [current.pop()] if current[-1].startswith("<b>") else []
+            pages.append(current)
+            current = carried
+    if current:
+        pages.append(current)
+    return pages or [[]]
+
+
+def pager(prefix: str, key: int, page: int, pages: int, lang: str) -> InlineKeyboardMarkup | None:
+    """‹ Previous / Next › buttons; the data is "<prefix>:<key>:<page>"."""
+    if pages <= 1:
+        return None
+    row = []
+    if page > 0:
+        row.append(
+            InlineKeyboardButton(
+                t(lang, "button_prev"), callback_data=callback_data(prefix, key, page - 1)
+            )
+        )
+    row.append(
+        InlineKeyboardButton(
+            t(lang, "status_page", page=page + 1, pages=pages),
+            callback_data=callback_data(prefix, key, page),
+        )
+    )
+    if page < pages - 1:
+        row.append(
+            InlineKeyboardButton(
+                t(lang, "button_next"), callback_data=callback_data(prefix, key, page + 1)
+            )
+        )
+    return InlineKeyboardMarkup([row])
+
+
+def task_card(
+    task: Task,
+    *,
+    lang: str,
+    tz: str,
+    lead: Agency,
+    co_agencies: Sequence[Agency],
+    category: Category,
+    obstacle: bool,
+    directive_number: str | None,
+    updates: Sequence[tuple[ProgressUpdate, Member | None]] = (),
+    with_updates: bool = False,
+) -> str:
+    """A task's details: source, agencies, deadline as written and read, status, updates."""
+    name = "name_vi" if lang == "vi" else "name_en"
+    source = (
+        t(lang, "task_source", number=directive_number, clause=task.clause or "")
+        if directive_number
+        else ""
+    )
+    card = t(
+        lang,
+        "task_card",
+        id=task.id,
+        source=Html(source),
+        title=task.title,
+        lead=f"{getattr(lead, name)} ({lead.code})",
+        co=", ".join(agency.code for agency in co_agencies) or t(lang, "task_no_co"),
+        due=Html(due_text(task, lang, tz)),
+        category=category_name(category, lang),
+        percent=Html(t(lang, "task_percent", percent=task.percent))
+        if task.percent is not None
+        else "",
+        obstacle=Html(t(lang, "task_obstacle_flag")) if obstacle else "",
+    )
+    if not with_updates:
+        return card
+    lines = [card, "", t(lang, "task_updates_header")]
+    if not updates:
+        lines.append(t(lang, "task_no_updates"))
+    for update, author in updates:
+        lines.append(
+            t(
+                lang,
+                "task_update_line",
+                when=minute(update.created_at, tz),
+                author=author.full_name if author else "—",
+                kind=t(lang, f"update_kind_{update.kind}"),
+                percent=f" {update.percent}%" if update.percent is not None else "",
+                text=short(update.text, 300),
+                attachment=Html(t(lang, "task_update_attachment"))
+                if update.attachment_file_id
+                else "",
+            )
+        )
+    return "\n".join(lines)
+
+
+def task_buttons(task_id: int, lang: str) -> InlineKeyboardMarkup:
+    """The four actions an agency takes on its task."""
+
+    def button(key: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            t(lang, key), callback_data=callback_data("tk", task_id, action)
+        )
+
+    return InlineKeyboardMarkup(
+        [
+            [button("button_progress", "p"), button("button_done", "d")],
+            [button("button_obstacle", "o"), button("button_extension", "x")],
+        ]
+    )
+
+
+def yes_no(prefix: str, key: int, yes: str, no: str, lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t(lang, yes), callback_data=callback_data(prefix, key, "y")),
+                InlineKeyboardButton(t(lang, no), callback_data=callback_data(prefix, key, "n")),
+            ]
+        ]
+    )

@@ -1,0 +1,374 @@
+"""The agency's side: /tasks, the four task buttons, /update, and replies to the bot's messages.
+
+All three ways of reporting (command, button then text, reply) end in db.tasks.add_update.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.catalogue import t
+from bot.context import BotContext
+from bot.formatting import callback_data
+from db.errors import Forbidden, InvalidInput
+from db.messages import message_subject, remember_message
+from db.models import ProgressUpdate, UpdateKind
+from db.pending import clear_pending, get_pending, set_pending
+from db.permissions import may_report_for_lead, may_update_task
+from db.reports import task_details
+from db.tasks import Attachment, DueReading, add_update, open_tasks_of_agencies, visible_task
+from handlers import task_views
+from handlers.assign import continue_assignment
+from handlers.deadlines import read_due
+from handlers.notify import notify_update
+from handlers.replying import answer
+
+CARDS_PER_PAGE = 5
+PERCENT_FIRST = re.compile(r"^\s*(\d{1,3})\s*%[\s,.:;-]*(.*)$", re.DOTALL)
+BUTTON_KINDS = {
+    "p": UpdateKind.PROGRESS,
+    "d": UpdateKind.COMPLETION,
+    "o": UpdateKind.OBSTACLE,
+    "x": UpdateKind.EXTENSION_REQUEST,
+}
+PROMPTS = {
+    UpdateKind.PROGRESS: "ask_progress",
+    UpdateKind.COMPLETION: "ask_completion",
+    UpdateKind.OBSTACLE: "ask_obstacle",
+    UpdateKind.EXTENSION_REQUEST: "ask_extension",
+}
+SAVED = {
+    UpdateKind.PROGRESS: "update_saved",
+    UpdateKind.COMPLETION: "completion_saved",
+    UpdateKind.OBSTACLE: "obstacle_saved",
+    UpdateKind.EXTENSION_REQUEST: "extension_saved",
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a member wrote about a task, before it is recorded."""
+
+    task_id: int
+    kind: UpdateKind
+    text: str
+    percent: int | None = None
+    attachment: Attachment | None = None
+
+
+# --- /tasks --------------------------------------------------------------------------------
+
+
+async def list_tasks(update: Update, context: BotContext) -> None:
+    """/tasks: the open tasks of the focal point's agency, each with its four buttons."""
+    await send_task_cards(update, context, page=0)
+
+
+async def more_tasks(update: Update, context: BotContext) -> None:
+    """The "More ›" button under /tasks: "tkp:<page>"."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        page = int((query.data or "").split(":")[1])
+    except (IndexError, ValueError):
+        await query.answer(t(context.lang, "stale_button"), show_alert=True)
+        return
+    await query.answer()
+    await send_task_cards(update, context, page=page)
+
+
+async def send_task_cards(update: Update, context: BotContext, page: int) -> None:
+    actor, runtime, lang = context.actor, context.runtime, context.lang
+    agencies = actor.focal_agencies()
+    if not agencies:
+        await answer(update, context, t(lang, "tasks_not_focal"))
+        return
+    now = runtime.clock.now()
+    with runtime.session() as session:
+        councils = {grant.council_id for grant in actor.grants if grant.agency_id in agencies}
+        tasks = open_tasks_of_agencies(session=session, agency_ids=agencies, council_ids=councils)
+        shown = tasks[page * CARDS_PER_PAGE : (page + 1) * CARDS_PER_PAGE]
+        cards = [
+            task_details(
+                session=session,
+                task=task,
+                now=now,
+                due_soon_days=runtime.settings.app.due_soon_days,
+            )
+            for task in shown
+        ]
+    if not tasks:
+        await answer(update, context, t(lang, "tasks_none"))
+        return
+    if page == 0:
+        codes = ", ".join(sorted({card.lead.code for card in cards}))
+        await answer(update, context, t(lang, "tasks_header", agency=codes, count=len(tasks)))
+    tz = runtime.settings.app.timezone
+    for details in cards:
+        text = task_views.task_card(
+            details.task,
+            lang=lang,
+            tz=tz,
+            lead=details.lead,
+            co_agencies=details.co_agencies,
+            category=details.category,
+            obstacle=details.obstacle,
+            directive_number=details.directive_number,
+        )
+        text += "\n" + t(lang, "task_reply_hint")
+        assert details.task.id is not None
+        sent = await answer(
+            update, context, text, keyboard=task_views.task_buttons(details.task.id, lang)
+        )
+        await _remember(context, sent, details.task.id)
+    if len(tasks) > (page + 1) * CARDS_PER_PAGE:
+        more = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        t(lang, "tasks_more"), callback_data=callback_data("tkp", page + 1)
+                    )
+                ]
+            ]
+        )
+        await answer(
+            update,
+            context,
+            t(lang, "status_page", page=page + 1, pages=-(-len(tasks) // CARDS_PER_PAGE)),
+            keyboard=more,
+        )
+
+
+async def _remember(context: BotContext, sent: Message | None, task_id: int) -> None:
+    if sent is None:
+        return
+    with context.runtime.session() as session:
+        remember_message(
+            session=session,
+            chat_id=sent.chat.id,
+            message_id=sent.message_id,
+            task_id=task_id,
+            now=context.runtime.clock.now(),
+        )
+
+
+# --- the four buttons ----------------------------------------------------------------------
+
+
+async def press_task_button(update: Update, context: BotContext) -> None:
+    """A task card's buttons, "tk:<task>:<p|d|o|x>": ask for what the update says."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        _, task_key, action = (query.data or "").split(":")
+        task_id, kind = int(task_key), BUTTON_KINDS[action]
+    except (KeyError, ValueError):
+        await query.answer(t(context.lang, "stale_button"), show_alert=True)
+        return
+    actor, runtime = context.actor, context.runtime
+    chat = update.effective_chat
+    assert chat is not None and actor.member_id is not None
+    with runtime.session() as session:
+        _task, scope = visible_task(session=session, actor=actor, task_id=task_id)
+        lead_only = kind in (UpdateKind.COMPLETION, UpdateKind.EXTENSION_REQUEST)
+        allowed = may_report_for_lead(actor, scope) if lead_only else may_update_task(actor, scope)
+        if not allowed:
+            raise Forbidden("update_not_your_agency")
+        set_pending(
+            session=session,
+            member_id=actor.member_id,
+            chat_id=chat.id,
+            action=kind,
+            task_id=task_id,
+            now=runtime.clock.now(),
+        )
+    await query.answer()
+    cancel = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t(context.lang, "button_cancel"), callback_data="in:x")]]
+    )
+    prompt = await answer(
+        update, context, t(context.lang, PROMPTS[kind], id=task_id), keyboard=cancel
+    )
+    await _remember(context, prompt, task_id)
+
+
+async def cancel_input(update: Update, context: BotContext) -> None:
+    """The Cancel button of a prompt: forget what the bot was waiting for."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and chat is not None and context.actor.member_id is not None
+    with context.runtime.session() as session:
+        clear_pending(session=session, member_id=context.actor.member_id, chat_id=chat.id)
+    await query.answer()
+    await answer(update, context, t(context.lang, "input_cancelled"))
+
+
+# --- /update and replies -------------------------------------------------------------------
+
+
+async def update_command(update: Update, context: BotContext) -> None:
+    """/update <task> [<percent>%] <text>."""
+    args = context.args or []
+    if len(args) < 2 or not args[0].lstrip("#").isdigit():
+        await answer(update, context, t(context.lang, "update_usage"))
+        return
+    percent, text = split_percent(" ".join(args[1:]))
+    await record_report(
+        update,
+        context,
+        Report(int(args[0].lstrip("#")), UpdateKind.PROGRESS, text, percent=percent),
+    )
+
+
+async def on_message(update: Update, context: BotContext) -> None:
+    """A plain message: a reply about a task, the answer to a prompt, or a hint."""
+    message = update.message
+    chat = update.effective_chat
+    actor = context.actor
+    assert message is not None and chat is not None and actor.member_id is not None
+    runtime = context.runtime
+    text = message.text or message.caption or ""
+    attachment = attachment_of(message)
+    replied = message.reply_to_message
+    with runtime.session() as session:
+        subject = (
+            message_subject(session=session, chat_id=chat.id, message_id=replied.message_id)
+            if replied is not None
+            else None
+        )
+        pending = get_pending(
+            session=session, member_id=actor.member_id, chat_id=chat.id, now=runtime.clock.now()
+        )
+        if pending is not None and not _answers(pending.task_id, subject):
+            pending = None
+        if pending is not None:
+            session.delete(pending)
+    if pending is not None and pending.action.startswith("assign"):
+        await continue_assignment(update, context, pending, text)
+        return
+    if pending is not None and pending.task_id is not None:
+        await _record_answer(
+            update, context, pending.task_id, UpdateKind(pending.action), text, attachment
+        )
+        return
+    if subject is not None and subject.task_id is not None:
+        percent, body = split_percent(text)
+        await record_report(
+            update,
+            context,
+            Report(subject.task_id, UpdateKind.PROGRESS, body, percent, attachment),
+        )
+        return
+    if replied is not None:
+        await answer(update, context, t(context.lang, "reply_not_about_task"))
+    elif chat.type == ChatType.PRIVATE:
+        await answer(update, context, t(context.lang, "private_hint"))
+
+
+def _answers(pending_task: int | None, subject: object) -> bool:
+    """A reply to a message about another task is about that task, not the pending prompt."""
+    task_id = getattr(subject, "task_id", None)
+    return subject is None or task_id is None or task_id == pending_task
+
+
+async def _record_answer(
+    update: Update,
+    context: BotContext,
+    task_id: int,
+    kind: UpdateKind,
+    text: str,
+    attachment: Attachment | None,
+) -> None:
+    """The answer to a button's prompt."""
+    if kind == UpdateKind.EXTENSION_REQUEST:
+        wanted, _, reason = text.partition("|")
+        due = read_due(context, wanted.strip())
+        await record_report(
+            update,
+            context,
+            Report(task_id, kind, reason.strip() or wanted.strip(), None, attachment),
+            requested=due,
+        )
+        return
+    percent, body = split_percent(text) if kind == UpdateKind.PROGRESS else (None, text)
+    await record_report(update, context, Report(task_id, kind, body, percent, attachment))
+
+
+async def record_report(
+    update: Update, context: BotContext, report: Report, *, requested: DueReading | None = None
+) -> None:
+    """Store the update, then confirm to the author and notify whom it concerns."""
+    runtime, lang = context.runtime, context.lang
+    now = runtime.clock.now()
+    with runtime.session() as session:
+        saved: ProgressUpdate = add_update(
+            session=session,
+            actor=context.actor,
+            task_id=report.task_id,
+            kind=report.kind,
+            text=report.text,
+            percent=report.percent,
+            attachment=report.attachment,
+            requested=requested,
+            now=now,
+        )
+        task, _scope = visible_task(session=session, actor=context.actor, task_id=report.task_id)
+        details = task_details(
+            session=session, task=task, now=now, due_soon_days=runtime.settings.app.due_soon_days
+        )
+        notify_update(session=session, context=context, update=saved, now=now)
+    percent = t(lang, "task_percent", percent=task.percent) if task.percent is not None else ""
+    deadline = task_views.day(requested.end, runtime.settings.app.timezone) if requested else ""
+    await answer(
+        update,
+        context,
+        t(
+            lang,
+            SAVED[report.kind],
+            id=report.task_id,
+            category=task_views.category_name(details.category, lang),
+            percent=percent,
+            deadline=deadline,
+        ),
+    )
+    context.runtime.wake()
+
+
+def split_percent(text: str) -> tuple[int | None, str]:
+    """ "60% đã trình dự thảo" → (60, "đã trình dự thảo"); a text without one → (None, text)."""
+    match = PERCENT_FIRST.match(text)
+    if match is None:
+        return None, text.strip()
+    percent = int(match.group(1))
+    if percent > 100:
+        raise InvalidInput("percent_invalid")
+    return percent, match.group(2).strip()
+
+
+def attachment_of(message: Message) -> Attachment | None:
+    if message.document is not None:
+        return Attachment(message.document.file_id, "document")
+    if message.photo:
+        return Attachment(message.photo[-1].file_id, "photo")
+    return None
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [
+        CommandHandler("tasks", list_tasks),
+        CommandHandler("update", update_command),
+        CallbackQueryHandler(press_task_button, pattern=r"^tk:"),
+        CallbackQueryHandler(more_tasks, pattern=r"^tkp:"),
+        CallbackQueryHandler(cancel_input, pattern=r"^in:"),
+        MessageHandler(
+            (filters.TEXT | filters.Document.ALL | filters.PHOTO)
+            & ~filters.COMMAND
+            & ~filters.CaptionRegex(r"^/"),
+            on_message,
+        ),
+    ]
