@@ -29,3 +29,7 @@ def find_council(*, session: Session, code: str) -> Council | None:
 def find_agency(*, session: Session, code: str) -> Agency | None:
     """The agency with ``code`` (any case), or None."""
     return session.exec(select(Agency).where(Agency.code == code.strip().upper())).first()
+
+
+def list_agencies(*, session: Session) -> list[Agency]:
+    return list(session.exec(select(Agency).order_by(col(Agency.code))))

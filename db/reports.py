@@ -134,11 +134,17 @@ _NEVER = datetime.max.replace(tzinfo=UTC)
 
 
 def _by_severity(lines: list[TaskLine]) -> list[TaskLine]:
+    """Grouped by agency (agencies with the most urgent task first), then most urgent first."""
+    worst: dict[str, int] = {}
+    for line in lines:
+        rank = _SEVERITY.get(line.category, len(_SEVERITY))
+        worst[line.agency_code] = min(rank, worst.get(line.agency_code, rank))
     return sorted(
         lines,
         key=lambda line: (
-            _SEVERITY.get(line.category, len(_SEVERITY)),
+            worst[line.agency_code],
             line.agency_code,
+            _SEVERITY.get(line.category, len(_SEVERITY)),
             line.approved_deadline or line.original_deadline or _NEVER,
             line.id,
         ),

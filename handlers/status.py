@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.catalogue import t
 from bot.context import BotContext
 from bot.formatting import callback_data
-from db.errors import InvalidInput, NotFound
+from db.errors import Forbidden, InvalidInput, NotFound
 from db.models import Agency, Council, Directive
 from db.permissions import Access
 from db.reports import agency_tasks, council_overview, directive_tasks, task_details
@@ -70,8 +70,10 @@ async def send_overview(update: Update, context: BotContext, council_id: int, pa
     now = runtime.clock.now()
     with runtime.session() as session:
         council = session.get(Council, council_id)
-        if council is None or not context.actor.allows(Access.MEMBER, council_id):
-            raise NotFound("council_unknown", code=council_id)
+        if council is None:
+            raise NotFound()
+        if not context.actor.allows(Access.MEMBER, council_id):
+            raise Forbidden()
         overview = council_overview(
             session=session,
             council=council,

@@ -118,9 +118,7 @@ async def test_the_whole_life_of_a_task(
     prompt = only_message(await bot.press(mpi, card, button(card, "Báo vướng mắc")))
     assert "nêu vướng mắc" in prompt.text
     saved = only_message(await bot.send(mpi, "Chưa có ý kiến của Bộ Tài chính"))
-    assert saved.text == (
-        f"✅ Đã chuyển vướng mắc của nhiệm vụ #{task.id} tới Văn phòng Hội đồng."
-    )
+    assert saved.text == (f"✅ Đã chuyển vướng mắc của nhiệm vụ #{task.id} tới Văn phòng Hội đồng.")
     assert "Có vướng mắc" in texts(await bot.send(secretariat, f"/status {task.id}"))[0]
     assert len(notices(engine, "notice_report")) == 1
 
@@ -188,7 +186,9 @@ async def test_the_whole_life_of_a_task(
 async def test_texts_in_english(
     bot: OfflineBot, engine: Engine, people: dict[str, FakeUser]
 ) -> None:
-    await assign_task(bot, people["secretariat"], "BKHDT | Kế hoạch hoạt động | trong quý IV năm 2023")
+    await assign_task(
+        bot, people["secretariat"], "BKHDT | Kế hoạch hoạt động | trong quý IV năm 2023"
+    )
     task = the_task(engine)
     english = people["mpi_en"]
     status = texts(await bot.send(english, f"/status {task.id}"))[0]
@@ -248,9 +248,13 @@ async def test_reply_in_the_council_group(
 ) -> None:
     await assign_task(bot, people["secretariat"], "BKHDT | Kế hoạch | tháng 12/2023")
     group = -100500
-    card = next(call for call in await bot.send(people["mpi"], "/tasks", chat_id=group) if call.buttons())
+    card = next(
+        call for call in await bot.send(people["mpi"], "/tasks", chat_id=group) if call.buttons()
+    )
     assert card.chat_id == group
-    saved = only_message(await bot.send(people["mpi"], "Đã gửi dự thảo", chat_id=group, reply_to=card))
+    saved = only_message(
+        await bot.send(people["mpi"], "Đã gửi dự thảo", chat_id=group, reply_to=card)
+    )
     assert saved.chat_id == group and "Đã ghi nhận cập nhật" in saved.text
 
 
@@ -313,7 +317,9 @@ async def test_assign_usage_and_unknown_agency(
     ]
 
 
-async def test_edit_and_cancel(bot: OfflineBot, engine: Engine, people: dict[str, FakeUser]) -> None:
+async def test_edit_and_cancel(
+    bot: OfflineBot, engine: Engine, people: dict[str, FakeUser]
+) -> None:
     secretariat = people["secretariat"]
     await assign_task(bot, secretariat, "BKHDT | Kế hoạch | tháng 12/2023")
     task = the_task(engine)
