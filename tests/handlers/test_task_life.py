@@ -195,7 +195,7 @@ async def test_texts_in_english(
     assert "Status: In progress – on time" in status
     assert "Lead: " in status and "Deadline: trong quý IV năm 2023 (read as:" in status
     card = next(call for call in await bot.send(english, "/tasks") if call.buttons())
-    assert [label for label, _ in card.buttons()][0] == "Report progress"
+    assert next(label for label, _ in card.buttons()) == "Report progress"
     reply = only_message(await bot.send(english, "50% drafted", reply_to=card))
     assert reply.text.startswith(f"✅ Update recorded for task #{task.id}. Status: ")
     assert reply.text.endswith(", 50%.")
