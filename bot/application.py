@@ -12,11 +12,23 @@ from telegram.request import BaseRequest
 from bot.catalogue import LANGUAGES, t
 from bot.commands import COMMANDS
 from bot.context import RUNTIME_KEY, BotApplication, BotContext
+from bot.eventlog import LoggedApplication
 from bot.runtime import Runtime
 from bot.settings import Settings
 from db.engine import make_engine
 from db.permissions import Access
-from handlers import access, assign, common, errors, manage, status, tasks
+from handlers import (
+    access,
+    assign,
+    common,
+    errors,
+    history,
+    imports,
+    manage,
+    registry,
+    status,
+    tasks,
+)
 from schedules.clock import Clock, SystemClock
 
 logger = logging.getLogger(__name__)
@@ -41,6 +53,7 @@ def build_application(
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
         .context_types(ContextTypes(context=BotContext))
+        .application_class(LoggedApplication)
         .post_init(on_startup)
     )
     if request is not None:
@@ -49,7 +62,11 @@ def build_application(
     application.bot_data[RUNTIME_KEY] = runtime
 
     application.add_handler(access.gate_handler(), group=-1)
+    # Before common: /start with an invitation code is taken here, a bare /start there.
+    application.add_handlers(registry.handlers())
     application.add_handlers(common.handlers())
+    application.add_handlers(imports.handlers())
+    application.add_handlers(history.handlers())
     application.add_handlers(status.handlers())
     application.add_handlers(assign.handlers())
     application.add_handlers(manage.handlers())

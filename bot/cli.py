@@ -1,4 +1,4 @@
-"""The ``councilbot`` command: run, db upgrade, demo."""
+"""The ``councilbot`` command: run, db upgrade, registry load, import, demo."""
 
 from __future__ import annotations
 
@@ -36,13 +36,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="apply migrations and run the bot (long polling)")
+    run = commands.add_parser(
+        "run", help="apply migrations and run the bot (long polling, or a webhook server)"
+    )
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve a webhook (the [webhook] settings) instead of long polling",
+    )
     run.set_defaults(func=cmd_run)
 
     database = commands.add_parser("db", help="database maintenance")
     database_commands = database.add_subparsers(dest="db_command", required=True)
     upgrade = database_commands.add_parser("upgrade", help="apply the migrations")
     upgrade.set_defaults(func=cmd_db_upgrade)
+
+    registry = commands.add_parser("registry", help="councils and agencies")
+    registry_commands = registry.add_subparsers(dest="registry_command", required=True)
+    load = registry_commands.add_parser(
+        "load", help="add or update councils and agencies from a TOML file (by code)"
+    )
+    load.add_argument("file", type=Path)
+    load.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
+    load.add_argument("--lang", choices=("vi", "en"), help="language of the report")
+    load.set_defaults(func=cmd_registry_load)
+
+    directive = commands.add_parser(
+        "import", help="import a directive file (docs/directive-format.md)"
+    )
+    directive.add_argument("file", type=Path)
+    directive.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
+    directive.add_argument("--lang", choices=("vi", "en"), help="language of the report")
+    directive.set_defaults(func=cmd_import)
 
     demo = commands.add_parser("demo", help="an offline demo: no token, no network")
     demo.set_defaults(func=cmd_demo)
@@ -70,17 +95,97 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.application import build_application
+    from bot.context import RUNTIME_KEY
     from bot.logs import configure_logging
+    from bot.webhook import ALLOWED_UPDATES, require_webhook_settings, serve_webhook
     from db.engine import make_engine
     from db.migrate import upgrade
 
     settings = settings_from_args(args)
     token = settings.require_token()
-    configure_logging(secrets=[token])
+    webhook = args.webhook or settings.telegram.mode == "webhook"
+    if webhook:
+        require_webhook_settings(settings)
+    configure_logging(secrets=[token, settings.webhook.secret_token.get_secret_value()])
     engine = make_engine(settings.database.url)
     upgrade(engine)
     application = build_application(settings, engine=engine)
-    application.run_polling(allowed_updates=["message", "callback_query"])
+    if webhook:
+        asyncio.run(serve_webhook(application, application.bot_data[RUNTIME_KEY]))
+    else:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return 0
+
+
+def _read_file(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        print(f"councilbot: {path}: file not found", file=sys.stderr)
+    except UnicodeDecodeError:
+        print(f"councilbot: {path}: not UTF-8 text", file=sys.stderr)
+    return None
+
+
+def cmd_registry_load(args: argparse.Namespace) -> int:
+    """Exit 0 with the report, or 1 with one ``FILE:LINE: field: message`` line per problem."""
+    from bot.import_report import issue_lines_for_terminal, plain, render_registry
+    from db.engine import make_engine, session_scope
+    from db.migrate import upgrade
+    from db.registry_file import load_registry
+    from schedules.clock import SystemClock
+
+    settings = settings_from_args(args)
+    lang = args.lang or settings.app.default_language
+    source = _read_file(args.file)
+    if source is None:
+        return 1
+    engine = make_engine(settings.database.url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        outcome = load_registry(
+            session=session, source=source, now=SystemClock().now(), dry_run=args.dry_run
+        )
+    engine.dispose()
+    if outcome.issues:
+        for line in issue_lines_for_terminal(outcome.issues, lang, str(args.file)):
+            print(line, file=sys.stderr)
+        return 1
+    print(plain(render_registry(outcome, lang)))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Exit 0 with the report, or 1 with one ``FILE:LINE: field: message`` line per problem."""
+    from bot.import_report import issue_lines_for_terminal, plain, render_report
+    from db.engine import make_engine, session_scope
+    from db.imports import import_directive
+    from db.migrate import upgrade
+    from schedules.clock import SystemClock
+
+    settings = settings_from_args(args)
+    lang = args.lang or settings.app.default_language
+    source = _read_file(args.file)
+    if source is None:
+        return 1
+    engine = make_engine(settings.database.url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        outcome = import_directive(
+            session=session,
+            source=source,
+            tz=settings.app.timezone,
+            now=SystemClock().now(),
+            actor_label="cli",
+            dry_run=args.dry_run,
+            file_name=args.file.name,
+        )
+    engine.dispose()
+    if outcome.report is None:
+        for line in issue_lines_for_terminal(outcome.issues, lang, str(args.file)):
+            print(line, file=sys.stderr)
+        return 1
+    print(plain(render_report(outcome.report, lang)))
     return 0
 
 

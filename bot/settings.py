@@ -8,6 +8,7 @@ names the key; the token never appears in any message or repr.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -63,6 +64,18 @@ class TelegramSettings:
     token: SecretStr = field(default_factory=lambda: SecretStr(""))
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
+    mode: str = "polling"  # or "webhook"
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """[webhook]: the HTTP server Telegram posts updates to (behind a TLS reverse proxy)."""
+
+    listen: str = "127.0.0.1"
+    port: int = 8080
+    path: str = "/telegram"
+    public_url: str = ""  # what Telegram calls, e.g. https://bot.example.gov.vn/telegram
+    secret_token: SecretStr = field(default_factory=lambda: SecretStr(""))
 
 
 @dataclass(frozen=True)
@@ -141,6 +154,7 @@ class Settings:
     reminders: RemindersSettings = field(default_factory=RemindersSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
+    webhook: WebhookSettings = field(default_factory=WebhookSettings)
 
     def require_token(self) -> str:
         """The token, or a ConfigError naming the key when it is not set."""
@@ -220,9 +234,13 @@ def settings_from_mapping(raw: Mapping[str, Any], *, environ: Mapping[str, str])
     ):
         raise ConfigError("access.invitation_days", "must be a whole number of days from 1 to 90")
 
+    mode = _string(telegram, "telegram.mode", "mode", TelegramSettings.mode)
+    if mode not in ("polling", "webhook"):
+        raise ConfigError("telegram.mode", 'must be "polling" or "webhook"')
+
     return Settings(
         telegram=TelegramSettings(
-            token=SecretStr(token), base_url=base_url, base_file_url=base_file_url
+            token=SecretStr(token), base_url=base_url, base_file_url=base_file_url, mode=mode
         ),
         database=DatabaseSettings(url=db_url),
         app=AppSettings(
@@ -236,6 +254,32 @@ def settings_from_mapping(raw: Mapping[str, Any], *, environ: Mapping[str, str])
         reminders=_reminders_settings(_section(raw, "reminders")),
         calendar=_calendar_settings(_section(raw, "calendar")),
         digest=_digest_settings(_section(raw, "digest")),
+        webhook=_webhook_settings(_section(raw, "webhook"), environ),
+    )
+
+
+def _webhook_settings(section: Mapping[str, Any], environ: Mapping[str, str]) -> WebhookSettings:
+    _no_unknown_keys(section, "webhook", WebhookSettings)
+    default = WebhookSettings()
+    path = _string(section, "webhook.path", "path", default.path)
+    if not path.startswith("/") or path == "/healthz":
+        raise ConfigError("webhook.path", 'must start with "/" and not be "/healthz"')
+    public_url = _string(section, "webhook.public_url", "public_url", "")
+    if public_url and not public_url.startswith("https://"):
+        raise ConfigError("webhook.public_url", "must start with https:// (Telegram requires TLS)")
+    secret = environ.get(ENV_WEBHOOK_SECRET) or _string(
+        section, "webhook.secret_token", "secret_token", ""
+    )
+    if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise ConfigError(
+            "webhook.secret_token", "must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    return WebhookSettings(
+        listen=_string(section, "webhook.listen", "listen", default.listen),
+        port=_whole_number(section, "webhook.port", "port", default.port, 1, 65535),
+        path=path,
+        public_url=public_url,
+        secret_token=SecretStr(secret),
     )
 
 

@@ -18,6 +18,7 @@ from bot.commands import CALLBACK_ACCESS, COMMANDS_BY_NAME
 from bot.context import BotContext
 from db.members import load_actor
 from db.permissions import Access
+from db.updates import claim_update
 from handlers.replying import refuse
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,9 @@ async def gate(update: Update, context: BotContext) -> None:
     fallback = normalize_language(user.language_code, runtime.settings.app.default_language)
     chat = update.effective_chat
     with runtime.session() as session:
+        if not claim_update(session=session, update_id=update.update_id, now=runtime.clock.now()):
+            logger.info("update %s was already handled; ignored", update.update_id)
+            raise ApplicationHandlerStop
         context.actor = load_actor(
             session=session,
             telegram_user_id=user.id,

@@ -1,0 +1,139 @@
+"""Webhook mode: a small HTTP server that Telegram posts updates to, with a health check.
+
+python-telegram-bot's own webhook server cannot serve /healthz, so this one stands in for it.
+A request without the right ``X-Telegram-Bot-Api-Secret-Token`` is answered 403 before its body
+is read. An update is processed before Telegram is answered 200, so an update whose processing
+was cut short (a crash, a deploy) is delivered again by Telegram; the access gate's update-id
+claim makes the second delivery change nothing if the first one got through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import signal
+from typing import Any
+
+from sqlalchemy import text
+from telegram import Update
+from tornado.httpserver import HTTPServer
+from tornado.web import Application as TornadoApplication
+from tornado.web import RequestHandler
+
+from bot.context import BotApplication
+from bot.runtime import Runtime
+from bot.settings import ConfigError, Settings
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Only what the bot has handlers for; Telegram then never sends the rest.
+ALLOWED_UPDATES = ["message", "callback_query"]
+MAX_BODY_BYTES = 1_000_000
+
+
+def require_webhook_settings(settings: Settings) -> None:
+    webhook = settings.webhook
+    if not webhook.public_url:
+        raise ConfigError("webhook.public_url", "missing (required in webhook mode)")
+    if not webhook.secret_token:
+        raise ConfigError(
+            "webhook.secret_token", "missing (set it in the config or $COUNCILBOT_WEBHOOK_SECRET)"
+        )
+
+
+class UpdateHandler(RequestHandler):
+    """POST <path>: one update from Telegram."""
+
+    def initialize(self, bot_application: BotApplication, secret: str) -> None:
+        self.bot_application = bot_application
+        self.secret = secret
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            self.set_status(403)
+            return
+        try:
+            data = json.loads(self.request.body)
+            if not isinstance(data, dict) or "update_id" not in data:
+                raise ValueError("not an update")
+            update = Update.de_json(data, self.bot_application.bot)
+        except ValueError:
+            self.set_status(400)
+            return
+        await self.bot_application.process_update(update)
+        self.set_status(200)
+
+
+class HealthHandler(RequestHandler):
+    """GET /healthz: 200 when the database answers and the scheduler runs, else 503."""
+
+    def initialize(self, bot_application: BotApplication, runtime: Runtime) -> None:
+        self.bot_application = bot_application
+        self.runtime = runtime
+
+    async def get(self) -> None:
+        state = health(self.bot_application, self.runtime)
+        healthy = state["database"] == "ok" and state["scheduler"] == "running"
+        self.set_status(200 if healthy else 503)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(state))
+
+
+def health(application: BotApplication, runtime: Runtime) -> dict[str, Any]:
+    """The database and scheduler state, as /healthz and /doctor report them."""
+    try:
+        with runtime.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception as error:  # any failure means "down"; the class name says which
+        database = f"error: {type(error).__name__}"
+    job_queue = application.job_queue
+    running = job_queue is not None and job_queue.scheduler.running
+    return {"database": database, "scheduler": "running" if running else "stopped"}
+
+
+def make_web_app(application: BotApplication, runtime: Runtime) -> TornadoApplication:
+    webhook = runtime.settings.webhook
+    return TornadoApplication(
+        [
+            (
+                webhook.path,
+                UpdateHandler,
+                {
+                    "bot_application": application,
+                    "secret": webhook.secret_token.get_secret_value(),
+                },
+            ),
+            ("/healthz", HealthHandler, {"bot_application": application, "runtime": runtime}),
+        ]
+    )
+
+
+async def serve_webhook(application: BotApplication, runtime: Runtime) -> None:
+    """Run until SIGTERM/SIGINT: start the bot, serve HTTP, register the webhook."""
+    webhook = runtime.settings.webhook
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with application:  # initialize() ... shutdown()
+        if application.post_init:  # run_polling calls it; a custom server must too
+            await application.post_init(application)
+        await application.start()
+        server = HTTPServer(make_web_app(application, runtime), max_body_size=MAX_BODY_BYTES)
+        server.listen(webhook.port, address=webhook.listen)
+        await application.bot.set_webhook(
+            url=webhook.public_url,
+            secret_token=webhook.secret_token.get_secret_value(),
+            allowed_updates=ALLOWED_UPDATES,
+        )
+        logger.info("webhook server listening on %s:%s", webhook.listen, webhook.port)
+        await stop.wait()
+        server.stop()
+        await application.stop()
+        if application.post_stop:
+            await application.post_stop(application)
