@@ -50,6 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     database_commands = database.add_subparsers(dest="db_command", required=True)
     upgrade = database_commands.add_parser("upgrade", help="apply the migrations")
     upgrade.set_defaults(func=cmd_db_upgrade)
+    backup = database_commands.add_parser("backup", help="write a consistent backup to FILE")
+    backup.add_argument("file", type=Path)
+    backup.set_defaults(func=cmd_db_backup)
+    restore = database_commands.add_parser(
+        "restore", help="replace the database's contents with a backup (stop the bot first)"
+    )
+    restore.add_argument("file", type=Path)
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.set_defaults(func=cmd_db_restore)
 
     registry = commands.add_parser("registry", help="councils and agencies")
     registry_commands = registry.add_subparsers(dest="registry_command", required=True)
@@ -90,6 +99,37 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     upgrade(make_engine(settings.database.url))
     print("database is up to date")
+    return 0
+
+
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    from db.backup import BackupError, backup
+
+    settings = settings_from_args(args)
+    try:
+        backup(settings.database.url, args.file)
+    except BackupError as error:
+        print(f"councilbot: backup failed: {error}", file=sys.stderr)
+        return 1
+    print(f"backup written to {args.file}")
+    return 0
+
+
+def cmd_db_restore(args: argparse.Namespace) -> int:
+    from db.backup import BackupError, restore
+
+    settings = settings_from_args(args)
+    if not args.yes:
+        answer = input(f"Replace ALL data of the configured database with {args.file}? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("nothing restored")
+            return 1
+    try:
+        restore(settings.database.url, args.file)
+    except BackupError as error:
+        print(f"councilbot: restore failed: {error}", file=sys.stderr)
+        return 1
+    print(f"restored from {args.file}; run `councilbot db upgrade` if the backup is older")
     return 0
 
 

@@ -148,3 +148,25 @@ def test_run_polls_a_local_bot_api_server_and_stops_on_sigterm(
     assert {"getMe", "getUpdates", "setMyCommands"} <= set(bot_api.methods)
     assert all(path.startswith(f"/bot{TOKEN}/") for path in bot_api.paths)
     assert TOKEN not in output
+
+
+def test_db_backup_and_restore_from_the_command_line(tmp_path: Path) -> None:
+    assert _councilbot(tmp_path, "db", "upgrade").returncode == 0
+    backup = _councilbot(tmp_path, "db", "backup", "backups/b.db")
+    assert backup.returncode == 0, backup.stderr
+    assert (tmp_path / "backups" / "b.db").exists()
+    refused = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "db", "restore", "backups/b.db"],
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        input="n\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert refused.returncode == 1 and "nothing restored" in refused.stdout
+    restored = _councilbot(tmp_path, "db", "restore", "backups/b.db", "--yes")
+    assert restored.returncode == 0, restored.stderr
+    missing = _councilbot(tmp_path, "db", "restore", "nope.db", "--yes")
+    assert missing.returncode == 1 and "no such file" in missing.stderr
