@@ -13,6 +13,7 @@ from bot.catalogue import LANGUAGES, t
 from bot.commands import COMMANDS
 from bot.context import RUNTIME_KEY, BotApplication, BotContext
 from bot.eventlog import LoggedApplication
+from bot.reminder_jobs import start_reminders
 from bot.runtime import Runtime
 from bot.settings import Settings
 from db.engine import make_engine
@@ -21,11 +22,13 @@ from handlers import (
     access,
     assign,
     common,
+    doctor,
     errors,
     history,
     imports,
     manage,
     registry,
+    reminders,
     status,
     tasks,
 )
@@ -70,6 +73,8 @@ def build_application(
     application.add_handlers(status.handlers())
     application.add_handlers(assign.handlers())
     application.add_handlers(manage.handlers())
+    application.add_handlers(doctor.handlers())
+    application.add_handlers(reminders.handlers())
     # Last: its plain-message handler takes whatever no command handler took.
     application.add_handlers(tasks.handlers())
     application.add_error_handler(errors.on_error)
@@ -77,8 +82,9 @@ def build_application(
 
 
 async def on_startup(application: BotApplication) -> None:
-    """Set the command menu in both languages."""
+    """Set the command menu in both languages; start the reminder dispatcher and its jobs."""
     await set_command_menu(application)
+    await start_reminders(application)
 
 
 async def set_command_menu(application: BotApplication) -> None:

@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     directive.add_argument("--lang", choices=("vi", "en"), help="language of the report")
     directive.set_defaults(func=cmd_import)
 
+    doctor = commands.add_parser("doctor", help="report what would stop the bot from working")
+    doctor.set_defaults(func=cmd_doctor)
+
     demo = commands.add_parser("demo", help="an offline demo: no token, no network")
     demo.set_defaults(func=cmd_demo)
     return parser
@@ -227,6 +230,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     print(plain(render_report(outcome.report, lang)))
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from bot.application import build_application
+    from bot.demo import plain
+    from handlers.doctor import doctor_report, render
+
+    settings = settings_from_args(args)
+    settings.require_token()
+    application = build_application(settings)
+    findings = asyncio.run(doctor_report(application))
+    print(plain(render(findings, settings.app.default_language)))
+    return 0 if all(finding.ok for finding in findings) else 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -29,6 +29,16 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("assign", Access.SECRETARIAT, "cmd_assign"),
     CommandSpec("edit", Access.SECRETARIAT, "cmd_edit"),
     CommandSpec("cancel", Access.SECRETARIAT, "cmd_cancel"),
+    CommandSpec("history", Access.MEMBER, "cmd_history"),  # the task's councils: checked per task
+    CommandSpec("councils", Access.MEMBER, "cmd_councils"),
+    CommandSpec("agencies", Access.MEMBER, "cmd_agencies"),
+    CommandSpec("invite", Access.SECRETARIAT, "cmd_invite"),  # of this council: in the service
+    CommandSpec("members", Access.SECRETARIAT, "cmd_members"),
+    CommandSpec("revoke", Access.SECRETARIAT, "cmd_revoke"),
+    CommandSpec("import", Access.SECRETARIAT, "cmd_import"),  # every council of the directive
+    CommandSpec("reminders", Access.SECRETARIAT, "cmd_reminders"),  # rows of their councils
+    CommandSpec("doctor", Access.SECRETARIAT, "cmd_doctor"),
+    CommandSpec("setgroup", Access.SECRETARIAT, "cmd_setgroup"),  # of that council: in the handler
 )
 
 COMMANDS_BY_NAME: dict[str, CommandSpec] = {spec.name: spec for spec in COMMANDS}
@@ -44,4 +54,9 @@ CALLBACK_ACCESS: dict[str, Access] = {
     "cx": Access.SECRETARIAT,  # /cancel confirmation
     "cf": Access.SECRETARIAT,  # confirm or reject a reported completion
     "rq": Access.SECRETARIAT,  # decide an extension request, close an obstacle
+    "hist": Access.MEMBER,  # /history pages (the task is checked again)
+    "rvk": Access.SECRETARIAT,  # /revoke: choose a role, confirm (the council is checked again)
+    "imp": Access.SECRETARIAT,  # /import: confirm or cancel (only the sender's own file)
+    "rem": Access.MEMBER,  # "Remind me later" on a reminder (only its recipient: in the service)
+    "rems": Access.SECRETARIAT,  # /reminders pages
 }
