@@ -9,6 +9,7 @@ from telegram import BotCommand
 from telegram.ext import ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
+from bot.broadcast_jobs import start_broadcasts
 from bot.catalogue import LANGUAGES, t
 from bot.commands import COMMANDS
 from bot.context import RUNTIME_KEY, BotApplication, BotContext
@@ -21,6 +22,7 @@ from db.permissions import Access
 from handlers import (
     access,
     assign,
+    broadcasts,
     common,
     doctor,
     errors,
@@ -74,6 +76,7 @@ def build_application(
     application.add_handlers(assign.handlers())
     application.add_handlers(manage.handlers())
     application.add_handlers(doctor.handlers())
+    application.add_handlers(broadcasts.handlers())
     application.add_handlers(reminders.handlers())
     # Last: its plain-message handler takes whatever no command handler took.
     application.add_handlers(tasks.handlers())
@@ -85,6 +88,7 @@ async def on_startup(application: BotApplication) -> None:
     """Set the command menu in both languages; start the reminder dispatcher and its jobs."""
     await set_command_menu(application)
     await start_reminders(application)
+    await start_broadcasts(application)
 
 
 async def set_command_menu(application: BotApplication) -> None:

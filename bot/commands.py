@@ -37,6 +37,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("revoke", Access.SECRETARIAT, "cmd_revoke"),
     CommandSpec("import", Access.SECRETARIAT, "cmd_import"),  # every council of the directive
     CommandSpec("reminders", Access.SECRETARIAT, "cmd_reminders"),  # rows of their councils
+    CommandSpec("broadcast", Access.SECRETARIAT, "cmd_broadcast"),  # of that council: service
+    CommandSpec("broadcasts", Access.SECRETARIAT, "cmd_broadcasts"),
     CommandSpec("doctor", Access.SECRETARIAT, "cmd_doctor"),
     CommandSpec("setgroup", Access.SECRETARIAT, "cmd_setgroup"),  # of that council: in the handler
 )
@@ -59,4 +61,6 @@ CALLBACK_ACCESS: dict[str, Access] = {
     "imp": Access.SECRETARIAT,  # /import: confirm or cancel (only the sender's own file)
     "rem": Access.MEMBER,  # "Remind me later" on a reminder (only its recipient: in the service)
     "rems": Access.SECRETARIAT,  # /reminders pages
+    "bc": Access.SECRETARIAT,  # /broadcast: send, cancel, report, remind, resend (council checked)
+    "ack": Access.MEMBER,  # "Đã nhận" on a notice (only its recipient: in the service)
 }

@@ -46,3 +46,6 @@ BotApplication = Application[
     dict[Any, Any],
     JobQueue[BotContext],
 ]
+
+# Any python-telegram-bot application, where only its generic methods are used.
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]

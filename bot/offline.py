@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
 
-from bot.context import BotApplication
+from bot.context import RUNTIME_KEY, BotApplication
 from bot.fake_telegram import FakeTelegram, RecordedCall
-from schedules.clock import Clock
+from bot.runtime import Runtime
+from schedules.clock import Clock, ManualClock
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,25 @@ class OfflineBot:
         self.clock = clock
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
+        if isinstance(clock, ManualClock):
+            # Waiting (pacing, retry_after) moves the manual clock instead of sleeping.
+            self.runtime.sleep = self._advance
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime = self.application.bot_data[RUNTIME_KEY]
+        assert isinstance(runtime, Runtime)
+        return runtime
+
+    async def _advance(self, seconds: float) -> None:
+        assert isinstance(self.clock, ManualClock)
+        self.clock.advance(timedelta(seconds=seconds))
+
+    async def settle(self) -> list[RecordedCall]:
+        """Let background work (broadcasts) finish; returns the calls it made."""
+        before = len(self.transport.calls)
+        await self.runtime.drain()
+        return self.transport.calls[before:]
 
     async def __aenter__(self) -> OfflineBot:
         await self.application.initialize()
@@ -52,6 +73,7 @@ class OfflineBot:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        await self.runtime.drain()
         await self.application.shutdown()
 
     # --- what users do ------------------------------------------------------------------------

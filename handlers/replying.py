@@ -57,14 +57,13 @@ async def edit_or_answer(
     text: str,
     *,
     keyboard: InlineKeyboardMarkup | None = None,
-) -> None:
+) -> Message | None:
     """For a button press, replace the pressed message (pagination); otherwise send anew."""
     query = update.callback_query
     if query is None or query.message is None or len(text) > 4096:
-        await answer(update, context, text, keyboard=keyboard)
-        return
+        return await answer(update, context, text, keyboard=keyboard)
     try:
-        await context.bot.edit_message_text(
+        edited = await context.bot.edit_message_text(
             chat_id=query.message.chat.id,
             message_id=query.message.message_id,
             text=text,
@@ -76,3 +75,5 @@ async def edit_or_answer(
         # Pressing the page-number button again re-renders the same page.
         if "not modified" not in str(error).lower():
             raise
+        return None
+    return edited if isinstance(edited, Message) else None

@@ -1,0 +1,113 @@
+"""Running broadcasts in the background: started by Send, resumed at start-up.
+
+The broadcaster (schedules/broadcaster.py) works from the delivery rows; this module gives it a
+Telegram sender and the shared pacer, keeps one progress message per broadcast up to date
+("Đã gửi 120/480"), and posts the final report to the secretariat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.catalogue import t
+from bot.context import RUNTIME_KEY, AnyApplication, BotApplication
+from bot.formatting import split_message
+from bot.notices import render_notice
+from bot.reminder_jobs import instance_id
+from bot.runtime import Runtime
+from bot.telegram_sender import TelegramSender
+from db.broadcasts import delivery_report, sending_broadcasts
+from db.engine import session_scope
+from db.models import Broadcast, Member
+from schedules.broadcaster import BroadcastConfig, Broadcaster, Progress
+
+logger = logging.getLogger(__name__)
+
+
+async def start_broadcasts(application: BotApplication) -> None:
+    """Create the broadcaster and resume the broadcasts a stop interrupted."""
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    reminders = runtime.settings.reminders
+    runtime.broadcaster = Broadcaster(
+        engine=runtime.engine,
+        clock=runtime.clock,
+        sender=TelegramSender(application.bot),
+        pacer=runtime.pacer,
+        sleep=runtime.sleep,
+        renderer=lambda view: render_notice(view, runtime),
+        instance_id=instance_id(),
+        config=BroadcastConfig(max_attempts=reminders.max_attempts),
+    )
+    await asyncio.to_thread(runtime.broadcaster.recover_stale_claims)
+    with session_scope(runtime.engine) as session:
+        interrupted = sending_broadcasts(session=session)
+    for broadcast_id in interrupted:
+        logger.info("resuming broadcast %s", broadcast_id)
+        launch(application, broadcast_id)
+
+
+def launch(application: AnyApplication, broadcast_id: int) -> asyncio.Task[None]:
+    """Send the broadcast in the background; the task is kept until it ends."""
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    task = asyncio.get_running_loop().create_task(
+        _run_and_report(application, runtime, broadcast_id), name=f"broadcast-{broadcast_id}"
+    )
+    runtime.background.add(task)
+    task.add_done_callback(runtime.background.discard)
+    return task
+
+
+async def _run_and_report(application: AnyApplication, runtime: Runtime, broadcast_id: int) -> None:
+    assert runtime.broadcaster is not None
+    with session_scope(runtime.engine) as session:
+        broadcast = session.get(Broadcast, broadcast_id)
+        assert broadcast is not None
+        author = session.get(Member, broadcast.created_by) if broadcast.created_by else None
+        chat_id, message_id = broadcast.progress_chat_id, broadcast.progress_message_id
+    lang = author.language if author else runtime.settings.app.default_language
+
+    async def show_progress(progress: Progress) -> None:
+        if chat_id is None or message_id is None or progress.finished:
+            return
+        text = t(
+            lang,
+            "broadcast_progress",
+            id=broadcast_id,
+            done=progress.delivered + progress.failed,
+            total=progress.total,
+        )
+        try:
+            await application.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+        except TelegramError:  # a progress line is not worth failing the broadcast for
+            logger.warning("could not update the progress of broadcast %s", broadcast_id)
+
+    try:
+        await runtime.broadcaster.run(broadcast_id, show_progress)
+    except Exception:
+        logger.exception("broadcast %s stopped; it resumes at the next start", broadcast_id)
+        return
+    if chat_id is None or author is None:
+        return
+    from handlers.broadcasts import render_report, report_keyboard
+
+    with session_scope(runtime.engine) as session:
+        stored = session.get(Broadcast, broadcast_id)
+        assert stored is not None
+        report = delivery_report(session=session, broadcast=stored)
+        text = render_report(session, report, lang)
+    parts = split_message(text)
+    try:
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await application.bot.send_message(
+                chat_id,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=report_keyboard(report, lang) if last else None,
+            )
+    except TelegramError:
+        logger.warning("could not post the report of broadcast %s", broadcast_id)

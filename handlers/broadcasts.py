@@ -1,0 +1,317 @@
+"""/broadcast with a preview and Send, the delivery report, and the Received button."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.broadcast_jobs import launch
+from bot.catalogue import t
+from bot.context import BotContext
+from bot.formatting import callback_data
+from db.broadcasts import (
+    Audience,
+    Report,
+    acknowledge,
+    broadcast_report,
+    cancel_draft,
+    confirm_broadcast,
+    create_broadcast,
+    recent_broadcasts,
+    remind_unacknowledged,
+    resend_failed,
+    set_progress_message,
+)
+from db.errors import InvalidInput
+from db.models import Council
+from db.permissions import Access
+from db.roles import parse_role
+from handlers.replying import answer, edit_or_answer
+from handlers.task_views import minute, short
+
+ROLE_KEYS = ("vai-tro=", "roles=", "role=")
+AGENCY_KEYS = ("co-quan=", "agencies=", "agency=")
+NAMES_SHOWN = 40
+
+
+def parse_broadcast(text: str, councils: list[Council]) -> tuple[Council | None, Audience, str]:
+    """ "[<council>] [roles=…] [agencies=…] | <text>", or just "<text>"."""
+    head, separator, body = text.partition("|")
+    if not separator:
+        head, body = "", text
+    council: Council | None = None
+    roles: list[str] = []
+    agencies: list[str] = []
+    for word in head.split():
+        lowered = word.lower()
+        if lowered.startswith(ROLE_KEYS):
+            for name in lowered.split("=", 1)[1].split(","):
+                role = parse_role(name)
+                if role is None:
+                    raise InvalidInput("broadcast_role_unknown", role=name)
+                roles.append(role.value)
+        elif lowered.startswith(AGENCY_KEYS):
+            agencies += [code.upper() for code in word.split("=", 1)[1].split(",") if code]
+        else:
+            council = next((c for c in councils if c.code.lower() == lowered), None)
+            if council is None:
+                raise InvalidInput("council_unknown", code=word)
+    return council, Audience(roles=tuple(roles), agency_codes=tuple(agencies)), body.strip()
+
+
+async def broadcast(update: Update, context: BotContext) -> None:
+    """/broadcast …: a preview with the number of recipients; nothing goes out before Send."""
+    raw = (update.effective_message.text or "") if update.effective_message else ""
+    text = raw.split(maxsplit=1)[1] if len(raw.split(maxsplit=1)) == 2 else ""
+    lang, runtime = context.lang, context.runtime
+    if not text.strip():
+        await answer(update, context, t(lang, "broadcast_usage"))
+        return
+    with runtime.session() as session:
+        councils = _secretariat_councils(session, context)
+        council, audience, body = parse_broadcast(text, councils)
+        if council is None:
+            if len(councils) != 1:
+                raise InvalidInput("broadcast_choose_council")
+            council = councils[0]
+        assert council.id is not None
+        draft, count = create_broadcast(
+            session=session,
+            actor=context.actor,
+            council_id=council.id,
+            text=body,
+            audience=audience,
+            now=runtime.clock.now(),
+        )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "button_send"), callback_data=callback_data("bc", draft.id, "send")
+                ),
+                InlineKeyboardButton(
+                    t(lang, "button_cancel"), callback_data=callback_data("bc", draft.id, "drop")
+                ),
+            ]
+        ]
+    )
+    preview = t(lang, "broadcast_preview", council=council.code, count=count, text=body)
+    await answer(update, context, preview, keyboard=keyboard)
+
+
+async def press_broadcast_button(update: Update, context: BotContext) -> None:
+    """ "bc:<id>:send|drop|report|remind|resend"."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        _, key, action = (query.data or "").split(":")
+        broadcast_id = int(key)
+    except ValueError:
+        await query.answer(t(context.lang, "stale_button"), show_alert=True)
+        return
+    runtime, lang, actor = context.runtime, context.lang, context.actor
+    now = runtime.clock.now()
+    if action == "send":
+        with runtime.session() as session:
+            count = confirm_broadcast(
+                session=session, actor=actor, broadcast_id=broadcast_id, now=now
+            )
+        await query.answer()
+        progress = await edit_or_answer(
+            update, context, t(lang, "broadcast_progress", id=broadcast_id, done=0, total=count)
+        )
+        if progress is not None:
+            with runtime.session() as session:
+                set_progress_message(
+                    session=session,
+                    broadcast_id=broadcast_id,
+                    chat_id=progress.chat.id,
+                    message_id=progress.message_id,
+                )
+        launch(context.application, broadcast_id)
+    elif action == "drop":
+        with runtime.session() as session:
+            cancel_draft(session=session, actor=actor, broadcast_id=broadcast_id)
+        await query.answer()
+        await edit_or_answer(update, context, t(lang, "input_cancelled"))
+    elif action == "report":
+        await query.answer()
+        await show_report(update, context, broadcast_id)
+    elif action == "remind":
+        prefix = t(lang, "broadcast_remind_prefix")
+        with runtime.session() as session:
+            reminded = remind_unacknowledged(
+                session=session, actor=actor, broadcast_id=broadcast_id, now=now, prefix=prefix
+            )
+        await query.answer()
+        if reminded is None:
+            await answer(update, context, t(lang, "broadcast_nobody_to_remind"))
+            return
+        new_broadcast, count = reminded
+        assert new_broadcast.id is not None
+        sent = await answer(
+            update, context, t(lang, "broadcast_progress", id=new_broadcast.id, done=0, total=count)
+        )
+        if sent is not None:
+            with runtime.session() as session:
+                set_progress_message(
+                    session=session,
+                    broadcast_id=new_broadcast.id,
+                    chat_id=sent.chat.id,
+                    message_id=sent.message_id,
+                )
+        launch(context.application, new_broadcast.id)
+    elif action == "resend":
+        with runtime.session() as session:
+            count = resend_failed(session=session, actor=actor, broadcast_id=broadcast_id, now=now)
+        await query.answer()
+        if not count:
+            await answer(update, context, t(lang, "broadcast_nothing_failed"))
+            return
+        await answer(update, context, t(lang, "broadcast_resending", count=count))
+        launch(context.application, broadcast_id)
+    else:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+
+
+async def show_report(update: Update, context: BotContext, broadcast_id: int) -> None:
+    with context.runtime.session() as session:
+        report = broadcast_report(session=session, actor=context.actor, broadcast_id=broadcast_id)
+        text = render_report(session, report, context.lang)
+    await answer(update, context, text, keyboard=report_keyboard(report, context.lang))
+
+
+async def list_broadcasts(update: Update, context: BotContext) -> None:
+    """/broadcasts: the latest notices, each with a button to its delivery report."""
+    runtime, lang = context.runtime, context.lang
+    with runtime.session() as session:
+        councils = [c.id for c in _secretariat_councils(session, context) if c.id is not None]
+        rows = recent_broadcasts(session=session, council_ids=councils)
+    if not rows:
+        await answer(update, context, t(lang, "broadcasts_none"))
+        return
+    tz = runtime.settings.app.timezone
+    lines = [
+        t(
+            lang,
+            "broadcasts_line",
+            id=row.id,
+            when=minute(row.confirmed_at or row.created_at, tz),
+            text=short(row.text, 60),
+        )
+        for row in rows
+    ]
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"#{row.id}", callback_data=callback_data("bc", row.id, "report")
+                )
+            ]
+            for row in rows
+        ]
+    )
+    await answer(update, context, "\n".join(lines), keyboard=keyboard)
+
+
+async def press_acknowledge(update: Update, context: BotContext) -> None:
+    """ "ack:<delivery>": the recipient says they received the notice."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        delivery_id = int((query.data or "").split(":")[1])
+    except (IndexError, ValueError):
+        await query.answer(t(context.lang, "stale_button"), show_alert=True)
+        return
+    with context.runtime.session() as session:
+        first = acknowledge(
+            session=session,
+            actor=context.actor,
+            delivery_id=delivery_id,
+            now=context.runtime.clock.now(),
+        )
+    await query.answer(t(context.lang, "acknowledged" if first else "already_acknowledged"))
+
+
+def render_report(session: Session, report: Report, lang: str) -> str:
+    council = session.get(Council, report.broadcast.council_id)
+    lines: list[str] = [
+        t(
+            lang,
+            "broadcast_report",
+            id=report.broadcast.id,
+            council=council.code if council else "?",
+            delivered=report.delivered,
+            total=report.total,
+            failed=len(report.failed),
+            pending=report.pending,
+            acknowledged=report.acknowledged,
+        )
+    ]
+    if report.failed:
+        lines.append(t(lang, "broadcast_failed_header"))
+        lines += [
+            t(lang, "broadcast_failed_line", name=name, reason=reason)
+            for name, reason in report.failed
+        ]
+    if report.unreachable:
+        lines.append(t(lang, "broadcast_unreachable", names=", ".join(report.unreachable)))
+    if report.not_acknowledged:
+        names = report.not_acknowledged[:NAMES_SHOWN]
+        more = len(report.not_acknowledged) - len(names)
+        lines.append(
+            t(
+                lang,
+                "broadcast_not_acknowledged",
+                names=", ".join(names) + (f" (+{more})" if more else ""),
+            )
+        )
+    return "\n".join(lines)
+
+
+def report_keyboard(report: Report, lang: str) -> InlineKeyboardMarkup:
+    broadcast_id = report.broadcast.id
+    rows = [
+        [
+            InlineKeyboardButton(
+                t(lang, "button_refresh_report"),
+                callback_data=callback_data("bc", broadcast_id, "report"),
+            )
+        ]
+    ]
+    if report.not_acknowledged:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t(lang, "button_remind_unacknowledged"),
+                    callback_data=callback_data("bc", broadcast_id, "remind"),
+                )
+            ]
+        )
+    if report.failed:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t(lang, "button_resend_failed"),
+                    callback_data=callback_data("bc", broadcast_id, "resend"),
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(rows)
+
+
+def _secretariat_councils(session: Session, context: BotContext) -> list[Council]:
+    councils = session.exec(select(Council).order_by(col(Council.code))).all()
+    return [
+        c for c in councils if c.id is not None and context.actor.allows(Access.SECRETARIAT, c.id)
+    ]
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [
+        CommandHandler("broadcast", broadcast),
+        CommandHandler("broadcasts", list_broadcasts),
+        CallbackQueryHandler(press_broadcast_button, pattern=r"^bc:"),
+        CallbackQueryHandler(press_acknowledge, pattern=r"^ack:"),
+    ]

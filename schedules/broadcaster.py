@@ -1,0 +1,334 @@
+"""Sending a broadcast: every delivery row once, paced under Telegram's limits.
+
+Works only from the ``delivery`` rows written when the secretariat pressed Send, so a broadcast
+cut short by a crash resumes at start with the recipients not yet served. Each row is claimed
+(PENDING → SENDING with this run's token; on PostgreSQL with ``FOR UPDATE SKIP LOCKED`` so two
+instances never take the same row), sent after the pacer's turn, and marked SENT with Telegram's
+message id in its own short transaction only after Telegram answered. As for reminders, the one
+way a recipient gets a notice twice is a crash between Telegram's answer and that commit; the
+stale claim is then handed back and sent again rather than lost.
+
+Failures: 429 pauses every send for ``retry_after`` (the row goes back without counting an
+attempt); 5xx, network errors and timeouts retry with doubling backoff up to ``max_attempts``;
+403 and 400 fail the row at once with the reason (and mark the member unreachable).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import Engine, or_, update
+from sqlmodel import Session, col, func, select
+
+from db.engine import is_postgres, session_scope
+from db.models import Broadcast, BroadcastState, Delivery, Meeting, Member, OutboxState
+from schedules.clock import Clock
+from schedules.dispatcher import Button, PermanentFailure, RetryLater, SendResult, TransientFailure
+from schedules.pacing import Pacer, Sleep
+
+logger = logging.getLogger(__name__)
+
+ERROR_LIMIT = 500
+BATCH = 50
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    """What the renderer needs to write one recipient's notice."""
+
+    delivery_id: int
+    broadcast_id: int
+    text: str
+    lang: str
+    recipient_name: str
+    meeting: Meeting | None
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    buttons: tuple[Button, ...] = ()
+    # A file sent right after the message (the meeting's .ics): (file name, content).
+    attachment: tuple[str, bytes] | None = None
+
+
+class NoticeSender(Protocol):
+    async def send(self, chat_id: int, text: str, buttons: Sequence[Button]) -> SendResult: ...
+
+    async def send_document(
+        self, chat_id: int, file_name: str, content: bytes, caption: str
+    ) -> SendResult: ...
+
+
+@dataclass(frozen=True)
+class Progress:
+    broadcast_id: int
+    total: int
+    delivered: int
+    failed: int
+    pending: int
+
+    @property
+    def finished(self) -> bool:
+        return self.pending == 0
+
+
+@dataclass(frozen=True)
+class BroadcastConfig:
+    max_attempts: int = 5
+    backoff: timedelta = timedelta(seconds=30)
+    backoff_max: timedelta = timedelta(hours=1)
+    stale_claim_after: timedelta = timedelta(minutes=5)
+    progress_every: timedelta = timedelta(seconds=5)
+
+
+Renderer = Callable[[DeliveryView], Notice]
+OnProgress = Callable[[Progress], Awaitable[None]]
+
+
+class Broadcaster:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        clock: Clock,
+        sender: NoticeSender,
+        pacer: Pacer,
+        sleep: Sleep,
+        renderer: Renderer,
+        instance_id: str,
+        config: BroadcastConfig | None = None,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.sender = sender
+        self.pacer = pacer
+        self.sleep = sleep
+        self.renderer = renderer
+        self.instance_id = instance_id
+        self.config = config or BroadcastConfig()
+
+    async def run(self, broadcast_id: int, on_progress: OnProgress | None = None) -> Progress:
+        """Send every pending delivery of the broadcast; returns the final progress."""
+        last_report = self.clock.now()
+        while True:
+            batch = self._claim(broadcast_id)
+            if batch:
+                for delivery_id in batch:
+                    await self._deliver(delivery_id)
+                    if on_progress and self.clock.now() - last_report >= self.config.progress_every:
+                        last_report = self.clock.now()
+                        await on_progress(self.progress(broadcast_id))
+                continue
+            wait = self._next_retry_in(broadcast_id)
+            if wait is None:
+                break
+            await self.sleep(max(wait.total_seconds(), 0.001))
+        final = self._finish(broadcast_id)
+        if on_progress:
+            await on_progress(final)
+        return final
+
+    def recover_stale_claims(self) -> int:
+        """Hand back deliveries claimed by a process that died before Telegram answered."""
+        cutoff = self.clock.now() - self.config.stale_claim_after
+        with session_scope(self.engine) as session:
+            result = session.execute(
+                update(Delivery)
+                .where(
+                    col(Delivery.state) == OutboxState.SENDING, col(Delivery.claimed_at) < cutoff
+                )
+                .values(state=OutboxState.PENDING, claimed_by=None, claimed_at=None)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def progress(self, broadcast_id: int) -> Progress:
+        with Session(self.engine) as session:
+            counts = dict(
+                session.exec(
+                    select(Delivery.state, func.count())
+                    .where(Delivery.broadcast_id == broadcast_id)
+                    .group_by(col(Delivery.state))
+                ).all()
+            )
+        return Progress(
+            broadcast_id=broadcast_id,
+            total=sum(counts.values()),
+            delivered=counts.get(OutboxState.SENT, 0),
+            failed=counts.get(OutboxState.FAILED, 0),
+            pending=counts.get(OutboxState.PENDING, 0) + counts.get(OutboxState.SENDING, 0),
+        )
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _claim(self, broadcast_id: int) -> list[int]:
+        now = self.clock.now()
+        ready = (
+            select(Delivery.id)
+            .where(
+                Delivery.broadcast_id == broadcast_id,
+                Delivery.state == OutboxState.PENDING,
+                or_(col(Delivery.next_attempt_at).is_(None), col(Delivery.next_attempt_at) <= now),
+            )
+            .order_by(col(Delivery.id))
+            .limit(BATCH)
+        )
+        with session_scope(self.engine) as session:
+            if is_postgres(self.engine):
+                ready = ready.with_for_update(skip_locked=True)
+            ids = list(session.exec(ready).all())
+            if not ids:
+                return []
+            result = session.execute(
+                update(Delivery)
+                .where(col(Delivery.id).in_(ids), col(Delivery.state) == OutboxState.PENDING)
+                .values(state=OutboxState.SENDING, claimed_by=self.instance_id, claimed_at=now)
+                .returning(col(Delivery.id))
+            )
+            return sorted(row[0] for row in result)
+
+    async def _deliver(self, delivery_id: int) -> None:
+        with Session(self.engine) as session:
+            row = session.exec(
+                select(Delivery, Member, Broadcast)
+                .join(Member, col(Member.id) == col(Delivery.member_id))
+                .join(Broadcast, col(Broadcast.id) == col(Delivery.broadcast_id))
+                .where(Delivery.id == delivery_id)
+            ).one()
+            delivery, member, broadcast = row
+            meeting = session.get(Meeting, broadcast.meeting_id) if broadcast.meeting_id else None
+            view = DeliveryView(
+                delivery_id=delivery_id,
+                broadcast_id=broadcast.id or 0,
+                text=broadcast.text,
+                lang=member.language,
+                recipient_name=member.full_name,
+                meeting=meeting,
+            )
+            chat_id, attempts, member_id = delivery.chat_id, delivery.attempts, member.id
+        try:
+            notice = self.renderer(view)
+            await self.pacer.wait_turn(chat_id)
+            sent = await self.sender.send(chat_id, notice.text, notice.buttons)
+        except RetryLater as wait:
+            self.pacer.pause(wait.seconds)
+            self._release(delivery_id, after=timedelta(seconds=wait.seconds), attempts=attempts)
+            return
+        except PermanentFailure as failure:
+            self._fail(delivery_id, failure.reason, member_id if failure.unreachable else None)
+            return
+        except Exception as failure:  # transient, or a rendering bug: neither stops the others
+            reason = failure.reason if isinstance(failure, TransientFailure) else repr(failure)
+            if attempts + 1 >= self.config.max_attempts:
+                self._fail(delivery_id, reason, None)
+            else:
+                backoff = min(self.config.backoff * 2**attempts, self.config.backoff_max)
+                self._release(delivery_id, after=backoff, attempts=attempts + 1, reason=reason)
+            return
+        self._mark_sent(delivery_id, sent.message_id)
+        if notice.attachment is not None:
+            await self._attach(chat_id, delivery_id, notice.attachment)
+
+    async def _attach(self, chat_id: int, delivery_id: int, attachment: tuple[str, bytes]) -> None:
+        """The meeting's calendar file, after the notice; its failure does not undo the notice."""
+        file_name, content = attachment
+        try:
+            await self.pacer.wait_turn(chat_id)
+            await self.sender.send_document(chat_id, file_name, content, "")
+        except RetryLater as wait:
+            self.pacer.pause(wait.seconds)
+            self._note(delivery_id, f"calendar file not sent: retry after {wait.seconds:g}s")
+        except (PermanentFailure, TransientFailure) as failure:
+            self._note(delivery_id, f"calendar file not sent: {failure.reason}")
+
+    def _mark_sent(self, delivery_id: int, message_id: int) -> None:
+        with session_scope(self.engine) as session:
+            session.execute(
+                update(Delivery)
+                .where(
+                    col(Delivery.id) == delivery_id, col(Delivery.claimed_by) == self.instance_id
+                )
+                .values(
+                    state=OutboxState.SENT,
+                    message_id=message_id,
+                    delivered_at=self.clock.now(),
+                    claimed_by=None,
+                )
+            )
+
+    def _release(
+        self, delivery_id: int, *, after: timedelta, attempts: int, reason: str | None = None
+    ) -> None:
+        with session_scope(self.engine) as session:
+            values: dict[str, object] = {
+                "state": OutboxState.PENDING,
+                "claimed_by": None,
+                "attempts": attempts,
+                "next_attempt_at": self.clock.now() + after,
+            }
+            if reason:
+                values["last_error"] = reason[:ERROR_LIMIT]
+            session.execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(values))
+
+    def _fail(self, delivery_id: int, reason: str, unreachable_member: int | None) -> None:
+        with session_scope(self.engine) as session:
+            session.execute(
+                update(Delivery)
+                .where(col(Delivery.id) == delivery_id)
+                .values(state=OutboxState.FAILED, claimed_by=None, last_error=reason[:ERROR_LIMIT])
+            )
+            if unreachable_member is not None:
+                session.execute(
+                    update(Member)
+                    .where(col(Member.id) == unreachable_member)
+                    .values(private_chat_ok=False)
+                )
+
+    def _note(self, delivery_id: int, reason: str) -> None:
+        with session_scope(self.engine) as session:
+            session.execute(
+                update(Delivery)
+                .where(col(Delivery.id) == delivery_id)
+                .values(last_error=reason[:ERROR_LIMIT])
+            )
+
+    def _next_retry_in(self, broadcast_id: int) -> timedelta | None:
+        """How long until the next delivery waiting for a retry; None when none is pending."""
+        with Session(self.engine) as session:
+            earliest: datetime | None = session.exec(
+                select(func.min(Delivery.next_attempt_at)).where(
+                    Delivery.broadcast_id == broadcast_id,
+                    Delivery.state == OutboxState.PENDING,
+                )
+            ).one()
+            pending = session.exec(
+                select(func.count())
+                .select_from(Delivery)
+                .where(
+                    Delivery.broadcast_id == broadcast_id,
+                    Delivery.state == OutboxState.PENDING,
+                )
+            ).one()
+        if not pending:
+            return None
+        if earliest is None:
+            return timedelta(0)
+        return earliest - self.clock.now()
+
+    def _finish(self, broadcast_id: int) -> Progress:
+        progress = self.progress(broadcast_id)
+        if progress.finished:
+            with session_scope(self.engine) as session:
+                session.execute(
+                    update(Broadcast)
+                    .where(
+                        col(Broadcast.id) == broadcast_id,
+                        col(Broadcast.state) == BroadcastState.SENDING,
+                    )
+                    .values(state=BroadcastState.DONE, finished_at=self.clock.now())
+                )
+        return progress

@@ -1,0 +1,70 @@
+"""The pacer keeps sends under 30 per second and 20 per minute per group, on a manual clock."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from schedules.clock import ManualClock
+from schedules.pacing import Pacer
+
+START = datetime(2023, 11, 20, 2, 0, tzinfo=UTC)
+
+
+def paced(clock: ManualClock, **limits: int) -> Pacer:
+    async def sleep(seconds: float) -> None:
+        clock.advance(timedelta(seconds=seconds))
+
+    return Pacer(clock, sleep, **limits)
+
+
+def most_in_any_window(times: list[datetime], window: timedelta) -> int:
+    return max(sum(1 for other in times if start <= other < start + window) for start in times)
+
+
+async def test_never_more_than_30_in_any_second() -> None:
+    clock = ManualClock(START)
+    pacer = paced(clock)
+    sent: list[datetime] = []
+    for n in range(1000):
+        await pacer.wait_turn(n + 1)
+        sent.append(clock.now())
+        clock.advance(timedelta(milliseconds=1))  # the send itself takes a little time
+    assert most_in_any_window(sent, timedelta(seconds=1)) == 30
+    total = (sent[-1] - sent[0]).total_seconds()
+    assert 1000 / 30 - 1 <= total <= 1.1 * 1000 / 30
+
+
+async def test_never_more_than_20_per_minute_to_one_group() -> None:
+    clock = ManualClock(START)
+    pacer = paced(clock)
+    group_sends: list[datetime] = []
+    for n in range(60):
+        await pacer.wait_turn(-100)
+        group_sends.append(clock.now())
+        await pacer.wait_turn(n + 1)  # private chats are not held back by the group's limit
+    assert most_in_any_window(group_sends, timedelta(minutes=1)) == 20
+    assert Counter(t.minute for t in group_sends).most_common(1)[0][1] <= 20
+
+
+async def test_a_429_pauses_everyone() -> None:
+    clock = ManualClock(START)
+    pacer = paced(clock)
+    await pacer.wait_turn(1)
+    pacer.pause(7)
+    before = clock.now()
+    await pacer.wait_turn(2)
+    assert clock.now() - before == timedelta(seconds=7)
+    pacer.pause(1)
+    pacer.pause(0.5)  # a shorter pause does not shorten the longer one
+    before = clock.now()
+    await pacer.wait_turn(3)
+    assert clock.now() - before == timedelta(seconds=1)
+
+
+async def test_no_wait_under_the_limits() -> None:
+    clock = ManualClock(START)
+    pacer = paced(clock)
+    for n in range(30):
+        await pacer.wait_turn(n + 1)
+    assert clock.now() == START
