@@ -82,7 +82,7 @@ async def test_three_hundred_members_with_429s_and_blocked_users(
     assert set(delivered.values()) == {1}  # exactly once each
     attempts = notice_sends(transport)
     assert most_in_any_second([call.at for call in attempts]) <= 30
-    retried = [call for call in attempts if call.error == "retry_after"][0]
+    retried = next(call for call in attempts if call.error == "retry_after")
     after = [call.at for call in attempts if call.at > retried.at]
     assert min(after) - retried.at >= timedelta(seconds=4)  # retry_after was honoured
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
@@ -17,7 +18,7 @@ from schedules.clock import ManualClock
 from tests.factories import Factory
 
 
-def add_reminder(engine: Engine, clock: ManualClock, key: str, **values: object) -> None:
+def add_reminder(engine: Engine, clock: ManualClock, key: str, **values: Any) -> None:
     with Session(engine) as session:
         session.add(
             Reminder(
