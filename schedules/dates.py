@@ -23,10 +23,14 @@ How: the text is normalised (NFC, lowercase, diacritics removed, đ→d, spaces 
 trailing "." "," ";" "!" or "./." dropped) and then has to match *entirely* one form of a small
 regex grammar written on that ASCII form, optionally after deadline words ("trước ngày",
 "chậm nhất là", "trong", "by"...). Requiring a full match is what keeps a phrase like
-"ngày mai họp" or "quý IV hoặc sớm hơn" from being half-read. dateparser is only a fallback for
-explicit day-month-year dates spelled in ways the grammar does not know ("the 5th of december,
-2023", "5-dec-2023"); its answer is kept only if every word is a date word and every number in
-the text is the day, month or year it found.
+"ngày mai họp" or "quý IV hoặc sớm hơn" from being half-read. Tone marks that are present are
+still checked, so "tháng sáu" (June) is not read as "tháng sau" (next month).
+
+dateparser is only a fallback, for English dates with a month name, a day and a four-digit year
+spelled in ways the grammar does not know ("december the 5th, 2023", "5-dec-2023"); its answer
+is kept only if every word is a date word and it used exactly the day, month and year written.
+Everything relative ("3 tuần sau", "tháng 10/2023"...) is the grammar's: that is where
+dateparser is silently wrong.
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ DEFAULT_TZ: Final = "Asia/Ho_Chi_Minh"
 # Deadlines outside this range are typos ("năm 20233"), not plans.
 MIN_YEAR: Final = 1900
 MAX_YEAR: Final = 2199
-# "3650 ngày nữa" is the longest relative span we take; it also keeps date arithmetic in range.
+# About ten years: the longest "N ngày nữa" we take; it also keeps date arithmetic in range.
 MAX_RELATIVE_DAYS: Final = 3660
 
 ACCEPTED_EXAMPLES: Final[dict[str, list[str]]] = {
@@ -209,16 +213,16 @@ def format_due(window: DueWindow, lang: str) -> str:
     if window.precision == "minute":
         return _fmt_minute(window.end)
     if window.precision == "day":
-        return _fmt_day(window.start)
-    name = window.label.render(language) if window.label else _PERIOD_WORD[language]
-    return f"{name} ({_fmt_day(window.start)} – {_fmt_day(window.end)})"
+        return _fmt_day(window.end)
+    span = f"{_fmt_day(window.start)} – {_fmt_day(window.end)}"
+    return f"{window.label.render(language)} ({span})" if window.label else span
 
 
 def warm_up() -> None:
-    """Pay dateparser's import and first-parse cost (~0.3 s) now rather than on a user's message."""
+    """Pay dateparser's import and first-parse cost (0.1–0.3 s) now, not on a user's message."""
     _date_data_parser().get_date_data("5 december 2023")
     _date_data_parser().get_date_data("ngày 5 tháng 12 năm 2023")
-    for phrase in (*ACCEPTED_EXAMPLES["vi"], *ACCEPTED_EXAMPLES["en"], "the 5th of december, 2023"):
+    for phrase in (*ACCEPTED_EXAMPLES["vi"], *ACCEPTED_EXAMPLES["en"], "december the 5th, 2023"):
         parse_due(phrase, now=datetime(2023, 8, 19, 3, tzinfo=ZoneInfo(DEFAULT_TZ)))
 
 
@@ -244,7 +248,7 @@ def _normalize(text: str) -> str:
     s = _HYPHEN_IN_WORD.sub(" ", s)
     s = _SPACES_AROUND_COMMA.sub(", ", s)
     s = s.removesuffix("./.")  # the closing mark of Vietnamese official letters
-    return s.strip(" ,").rstrip(" .,;!").lstrip(", ")
+    return s.rstrip(" .,;!").lstrip(" ,")
 
 
 def _lower(text: str) -> str:
@@ -529,8 +533,11 @@ _ABSOLUTE_DATE_RES: Final = (
     _rx(r"(?P<y>\d{4})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"),
     # 19 tháng 8 năm 2023, 19 tháng 8, 2023, 19 tháng 8
     _rx(r"(?P<d>\d{1,2}) thang (?P<m>\d{1,2})(?:(?:,? nam |,? |/)(?P<y>\d{4}))?"),
-    # 5 December 2023, 5th of Dec, 2023
-    _rx(rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?(?P<mon>{_MONTH_ALT})(?:,? (?P<y>\d{{4}}))?"),
+    # 5 December 2023, the 5th of Dec, 2023
+    _rx(
+        rf"(?:the )?(?P<d>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?(?P<mon>{_MONTH_ALT})"
+        r"(?:,? (?P<y>\d{4}))?"
+    ),
     # December 5, 2023
     _rx(rf"(?P<mon>{_MONTH_ALT}) (?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,? (?P<y>\d{{4}}))?"),
 )
@@ -1062,8 +1069,8 @@ def _date_data_parser() -> Any:
 def _parse_with_dateparser(s: str) -> _Span | None:
     """English dates in spellings the grammar lacks: "the 5th of december, 2023", "5-dec-2023".
 
-    Only a named month, one day number and a four-digit year (plus "the", "of", ordinal
-    endings and a weekday) are let through, and dateparser's answer must use exactly those:
+    Only a named month, one day number and a four-digit year at the end (plus "the", "of",
+    ordinal endings and a weekday) are let through, and dateparser's answer must use exactly those:
     given digits alone it happily reorders them or invents a century ("1 2 13" → 2113).
     """
     if not _FALLBACK_CHARS_RE.fullmatch(s):
@@ -1078,6 +1085,8 @@ def _parse_with_dateparser(s: str) -> _Span | None:
         return None
     if len(months) != 1 or len(years) != 1 or len(days) != 1 or len(numbers) != 2:
         return None
+    if tokens[-1] != years[0]:
+        return None  # English puts the year last; "2023 24 dec" is not a spelling, it's noise
     data = _date_data_parser().get_date_data(s)
     found = data.date_obj
     if found is None or data.period != "day" or found.time() != time.min:
@@ -1117,7 +1126,6 @@ _MONTH_NAMES_EN: Final = (
 _PART_VI: Final[dict[Part, str]] = {"early": "đầu", "mid": "giữa", "late": "cuối"}
 _BY_WORD: Final[dict[Lang, str]] = {"vi": "trước", "en": "by"}
 _END_OF_WORD: Final[dict[Lang, str]] = {"vi": "hết", "en": "end of"}
-_PERIOD_WORD: Final[dict[Lang, str]] = {"vi": "khoảng", "en": "period"}
 
 
 def _language(lang: str) -> Lang:

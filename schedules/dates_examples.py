@@ -252,6 +252,8 @@ READINGS: Final[tuple[Example, ...]] = (
     day("December 5, 2023", "2023-12-05"),
     day("Dec 5th, 2023", "2023-12-05"),
     day("Tuesday, December 5, 2023", "2023-12-05"),
+    day("the 5th of December", "2023-12-05"),
+    day("2023/12/05", "2023-12-05"),
     by("by 5/12/2023", "2023-12-05"),
     by("by tomorrow", "2023-08-20"),
     by("by end of 2023", "2023-12-31", "period"),
@@ -260,9 +262,9 @@ READINGS: Final[tuple[Example, ...]] = (
     by("deadline: 5/12/2023", "2023-12-05"),
     by("within 2 weeks", "2023-09-02"),
     # --- spellings only the dateparser fallback knows ---------------------------------------
-    day("the 5th of december, 2023", "2023-12-05"),
+    day("december the 5th, 2023", "2023-12-05"),
     day("5-dec-2023", "2023-12-05"),
-    day("2023/12/05", "2023-12-05"),
+    day("Dec. 5, 2023", "2023-12-05"),
     # --- typed without diacritics ----------------------------------------------------------
     period("quy iv nam 2023", "2023-10-01", "2023-12-31"),
     period("dau thang 12 nam 2023", "2023-12-01", "2023-12-10"),
@@ -372,6 +374,23 @@ _REFUSED_AT_A: Final = (
     "10/2023",
     "tháng Giêng",  # lunar month
     "in 3 months",
+    # a toned word where only its toneless twin fits
+    "tháng sáu",  # June in words, not "tháng sau" (next month)
+    "tuần sáu",
+    "sáu 3 ngày",
+    "quý tối",  # "tối" is evening, "tới" is next
+    "9h tới mai",
+    "ngày một",  # "một" is one, "mốt" is the day after tomorrow
+    # digit soup that dateparser would happily read
+    "1 2 13",
+    "2 29/2",
+    "5/12 13",
+    "2023 5/12",
+    "the 19.08.2023 the",
+    "2023 24 Dec",
+    "Dec 3 24",
+    "14h 1 5/12",
+    "hạn 12 - 1",
     # not deadlines
     "hôm qua",
     "before 5/12/2023",

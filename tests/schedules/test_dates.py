@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from schedules import dates
 from schedules.dates import (
     ACCEPTED_EXAMPLES,
     DueWindow,
@@ -132,6 +133,24 @@ def test_ten_day_parts_and_early_mid_late_agree() -> None:
         ("cuối tháng 12/2023", "end of December 2023"),
     ]:
         assert reading(parse(vi)) == reading(parse(en))
+
+
+def test_tone_marks_decide_between_toneless_twins() -> None:
+    # Typed without tones, "sau" can only be read the way the grammar uses it...
+    assert parse("thang sau").label == PeriodLabel("month", 2023, 9)
+    assert parse("thu sau").start == datetime(2023, 8, 25, tzinfo=VN)
+    # ...but a toned "sáu" (six) or "tối" (evening) is never read as "sau" / "tới" (next).
+    assert parse_due("tháng sáu", now=NOW_A) is None
+    assert parse_due("quý tối", now=NOW_A) is None
+    assert parse("thứ sáu tuần sau").start == datetime(2023, 8, 25, tzinfo=VN)
+    assert parse("9h tối thứ sáu tuần tới").start == datetime(2023, 8, 25, 21, tzinfo=VN)
+
+
+def test_the_dateparser_fallback_only_takes_complete_english_dates() -> None:
+    assert parse("Tuesday the 5th of December, 2023").start == datetime(2023, 12, 5, tzinfo=VN)
+    assert parse_due("Monday the 5th of December, 2023", now=NOW_A) is None  # wrong weekday
+    assert parse_due("december the 5th", now=NOW_A) is None  # no year: not its job
+    assert parse_due("the 31st of february, 2023", now=NOW_A) is None
 
 
 def test_late_part_of_february_follows_leap_years() -> None:
@@ -254,6 +273,16 @@ def test_format_due(phrase: str, vi: str, en: str) -> None:
     assert format_due(window, "en") == en
 
 
+def test_format_due_without_label_shows_the_dates() -> None:
+    window = DueWindow(
+        start=datetime(2023, 10, 1, tzinfo=VN),
+        end=datetime(2023, 12, 31, 23, 59, 59, tzinfo=VN),
+        precision="period",
+        text="Q4",
+    )
+    assert format_due(window, "en") == "01/10/2023 – 31/12/2023"
+
+
 def test_format_due_accepts_regional_language_tags() -> None:
     window = parse("quý IV/2023")
     assert format_due(window, "vi-VN") == format_due(window, "vi")
@@ -285,9 +314,21 @@ def test_accepted_examples_are_understood(lang: str) -> None:
 
 
 def test_warm_up_leaves_results_unchanged() -> None:
-    before = reading(parse("the 5th of december, 2023"))
+    before = reading(parse("december the 5th, 2023"))
     warm_up()
-    assert reading(parse("the 5th of december, 2023")) == before
+    assert reading(parse("december the 5th, 2023")) == before
+
+
+FALLBACK_PHRASES = ["december the 5th, 2023", "5-dec-2023", "Dec. 5, 2023"]
+
+
+@pytest.mark.parametrize("phrase", FALLBACK_PHRASES)
+def test_fallback_phrases_are_read_by_dateparser(
+    phrase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert parse(phrase).start == datetime(2023, 12, 5, tzinfo=VN)
+    monkeypatch.setattr(dates, "_parse_with_dateparser", lambda _: None)
+    assert parse_due(phrase, now=NOW_A) is None  # the grammar alone does not know them
 
 
 # --- properties -------------------------------------------------------------------------------
