@@ -29,6 +29,7 @@ from handlers import (
     history,
     imports,
     manage,
+    meetings,
     registry,
     reminders,
     status,
@@ -77,6 +78,7 @@ def build_application(
     application.add_handlers(manage.handlers())
     application.add_handlers(doctor.handlers())
     application.add_handlers(broadcasts.handlers())
+    application.add_handlers(meetings.handlers())
     application.add_handlers(reminders.handlers())
     # Last: its plain-message handler takes whatever no command handler took.
     application.add_handlers(tasks.handlers())

@@ -37,6 +37,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("revoke", Access.SECRETARIAT, "cmd_revoke"),
     CommandSpec("import", Access.SECRETARIAT, "cmd_import"),  # every council of the directive
     CommandSpec("reminders", Access.SECRETARIAT, "cmd_reminders"),  # rows of their councils
+    CommandSpec("meetings", Access.MEMBER, "cmd_meetings"),
+    CommandSpec("meeting", Access.SECRETARIAT, "cmd_meeting"),  # of that council: service
     CommandSpec("broadcast", Access.SECRETARIAT, "cmd_broadcast"),  # of that council: service
     CommandSpec("broadcasts", Access.SECRETARIAT, "cmd_broadcasts"),
     CommandSpec("doctor", Access.SECRETARIAT, "cmd_doctor"),
@@ -62,5 +64,9 @@ CALLBACK_ACCESS: dict[str, Access] = {
     "rem": Access.MEMBER,  # "Remind me later" on a reminder (only its recipient: in the service)
     "rems": Access.SECRETARIAT,  # /reminders pages
     "bc": Access.SECRETARIAT,  # /broadcast: send, cancel, report, remind, resend (council checked)
+    "rsvp": Access.MEMBER,  # Tham dự / Cử người dự thay / Vắng (member of its council)
+    "mt": Access.SECRETARIAT,  # /meeting new: confirm
+    "mx": Access.SECRETARIAT,  # /meeting cancel: confirm
+    "mk": Access.SECRETARIAT,  # a meeting's conclusion becomes a task
     "ack": Access.MEMBER,  # "Đã nhận" on a notice (only its recipient: in the service)
 }

@@ -1,8 +1,10 @@
 """The offline demo: the real application on the fake Bot API, with a scripted conversation.
 
 ``councilbot demo`` needs no token and no network. It builds a throw-away SQLite database,
-applies the migrations, loads a few records, and prints what each user sends and what the bot
-answers.
+applies the migrations, loads the registry of ``examples/`` (the six councils and the agencies of
+the reference texts), and prints what each user sends and what the bot answers: the secretariat
+imports official letter 6411/VPCP-KTTH from ``examples/``, invites a ministry's focal point, who
+joins with the invitation link, and the focal point reads a task's history.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.application import build_application
 from bot.fake_telegram import FakeTelegram, RecordedCall
@@ -21,51 +23,26 @@ from bot.offline import FakeUser, OfflineBot
 from bot.settings import AccessSettings, DatabaseSettings, SecretStr, Settings, TelegramSettings
 from db.engine import make_engine
 from db.migrate import upgrade
-from db.models import Agency, AgencyKind, Council, CouncilRole, Member, Role
+from db.models import Task
+from db.registry_file import load_registry
 from schedules.clock import ManualClock
 
 DEMO_NOW = datetime(2023, 11, 20, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hà Nội
-SECRETARIAT = FakeUser(1001, "Lan", "Nguyễn Thị", language_code="vi")
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+REGISTRY_FILE = EXAMPLES / "registry.toml"
+LETTER_FILE = EXAMPLES / "6411-VPCP-KTTH-2023.toml"
+# The secretariat is a configured admin ([access] admins): secretariat of every council.
+SECRETARIAT = FakeUser(1001, "Lan", "Nguyễn Thị", username="lan_vp", language_code="vi")
 FOCAL_POINT = FakeUser(1002, "Minh", "Trần Văn", language_code="vi")
 STRANGER = FakeUser(1999, "Alex", language_code="en")
 
 
 def seed(session: Session, now: datetime) -> None:
-    """A council, two agencies, a secretariat member and an agency focal point."""
-    council = Council(
-        code="DBSH",
-        name_vi="Hội đồng điều phối vùng Đồng bằng sông Hồng",
-        name_en="Red River Delta Coordination Council",
-        created_at=now,
+    """The councils and agencies of examples/registry.toml, loaded as the CLI loads them."""
+    outcome = load_registry(
+        session=session, source=REGISTRY_FILE.read_text(encoding="utf-8"), now=now
     )
-    mpi = Agency(
-        code="BKHDT",
-        name_vi="Bộ Kế hoạch và Đầu tư",
-        name_en="Ministry of Planning and Investment",
-        kind=AgencyKind.MINISTRY,
-    )
-    mof = Agency(
-        code="BTC", name_vi="Bộ Tài chính", name_en="Ministry of Finance", kind=AgencyKind.MINISTRY
-    )
-    session.add_all([council, mpi, mof])
-    session.flush()
-    for user, role, agency in (
-        (SECRETARIAT, Role.SECRETARIAT, None),
-        (FOCAL_POINT, Role.FOCAL_POINT, mpi),
-    ):
-        member = Member(telegram_user_id=user.id, full_name=user.full_name, created_at=now)
-        session.add(member)
-        session.flush()
-        assert council.id is not None and member.id is not None
-        session.add(
-            CouncilRole(
-                council_id=council.id,
-                member_id=member.id,
-                role=role,
-                agency_id=agency.id if agency else None,
-                granted_at=now,
-            )
-        )
+    assert not outcome.issues, outcome.issues
 
 
 def plain(text: str) -> str:
@@ -100,20 +77,42 @@ async def run_demo(print_line: object = print) -> int:
         settings = Settings(
             telegram=TelegramSettings(token=SecretStr("123456:OFFLINE-DEMO")),
             database=DatabaseSettings(url=url),
-            access=AccessSettings(admins=frozenset()),
+            access=AccessSettings(admins=frozenset({SECRETARIAT.id})),
         )
         transport = FakeTelegram(clock=clock)
+        transport.add_file("letter-6411", LETTER_FILE.read_bytes(), LETTER_FILE.name)
         application = build_application(settings, request=transport, clock=clock, engine=engine)
         transcript: list[str] = ["councilbot — offline demo (no token, no network)", ""]
         async with OfflineBot(application, transport, clock) as bot:
-            for user, said in (
-                (STRANGER, "/start"),
-                (FOCAL_POINT, "/help"),
-                (SECRETARIAT, "/help"),
-                (SECRETARIAT, "/lang en"),
-                (SECRETARIAT, "/help"),
-            ):
-                transcript += [*show(user, said, await bot.send(user, said)), ""]
+
+            async def say(
+                user: FakeUser, said: str, document: tuple[str, str] | None = None
+            ) -> list[RecordedCall]:
+                calls = await bot.send(user, said, document=document)
+                transcript.extend([*show(user, said, calls), ""])
+                return calls
+
+            async def press(user: FakeUser, calls: list[RecordedCall], label: str) -> None:
+                card = next(call for call in calls if call.buttons())
+                data = next(data for text, data in card.buttons() if text == label)
+                transcript.extend(
+                    [*show(user, f"[{label}]", await bot.press(user, card, data)), ""]
+                )
+
+            await say(STRANGER, "/start")
+            await say(SECRETARIAT, "/help")
+            preview = await say(SECRETARIAT, "/import", document=("letter-6411", LETTER_FILE.name))
+            await press(SECRETARIAT, preview, "Nhập")
+            invitation = await say(SECRETARIAT, "/invite DBSH dau-moi BKHDT")
+            code = invitation[-1].text.split("?start=", 1)[1].split()[0]
+            await say(FOCAL_POINT, f"/start {code}")
+            await say(FOCAL_POINT, f"/start {code}")  # the link works only once
+            await say(SECRETARIAT, "/members DBSH")
+            with Session(engine) as session:
+                task = session.exec(select(Task).where(Task.clause == "2.a.3")).one()
+            await say(FOCAL_POINT, f"/history {task.id}")
+            await say(FOCAL_POINT, "/lang en")
+            await say(FOCAL_POINT, "/help")
         engine.dispose()
     assert callable(print_line)
     for line in transcript:

@@ -346,7 +346,10 @@ def _reminders_settings(section: Mapping[str, Any]) -> RemindersSettings:
         no_deadline_nudge_days=number("no_deadline_nudge_days", 0, 365),
         meeting_notice=_flag(section, "reminders.meeting_notice", "meeting_notice", True),
         meeting_before=tuple(
-            sorted({_duration("reminders.meeting_before", item) for item in meeting_before})
+            sorted(
+                {_duration("reminders.meeting_before", item) for item in meeting_before},
+                reverse=True,
+            )
         ),
         late_send_max_age_days=number("late_send_max_age_days", 1, 60),
         dispatcher_tick_seconds=number("dispatcher_tick_seconds", 5, 3600),

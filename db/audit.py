@@ -18,8 +18,10 @@ from db.permissions import Actor
 
 def snapshot(row: SQLModel, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """A JSON-safe copy of ``row``'s fields (all, or the named ones) for before/after."""
-    data = row.model_dump(include=set(fields) if fields is not None else None)
-    return {key: _json_safe(value) for key, value in data.items()}
+    names = list(fields) if fields is not None else None
+    data = row.model_dump(include=set(names) if names is not None else None)
+    # Keys in the given order: an instance's own order follows how its attributes were loaded.
+    return {key: _json_safe(data[key]) for key in (names if names is not None else data)}
 
 
 def _json_safe(value: Any) -> Any:

@@ -94,12 +94,17 @@ def create_broadcast(
     audience: Audience,
     now: datetime,
     meeting_id: int | None = None,
+    notice: str = "",
 ) -> tuple[Broadcast, int]:
-    """A draft and how many members it would reach (nothing is sent yet)."""
+    """A draft and how many members it would reach (nothing is sent yet).
+
+    ``notice`` ("created", "rescheduled", "cancelled") makes it the meeting's notice, written in
+    each recipient's language; ``text`` is then an optional note from the secretariat.
+    """
     if not actor.allows(Access.SECRETARIAT, council_id):
         raise Forbidden()
     text = text.strip()
-    if not text:
+    if not text and not (meeting_id and notice):
         raise InvalidInput("broadcast_text_missing")
     if len(text) > TEXT_LIMIT:
         raise InvalidInput("text_too_long", limit=TEXT_LIMIT)
@@ -120,7 +125,7 @@ def create_broadcast(
         created_by=actor.member_id,
         meeting_id=meeting_id,
         text=text,
-        audience=audience.as_json(),
+        audience={**audience.as_json(), "notice": notice} if notice else audience.as_json(),
         state=BroadcastState.DRAFT,
         created_at=now,
     )
@@ -256,6 +261,7 @@ def remind_unacknowledged(
         audience=Audience(member_ids=tuple(member_ids)),
         now=now,
         meeting_id=original.meeting_id,
+        notice=str(original.audience.get("notice", "")),
     )
     assert reminder.id is not None
     count = confirm_broadcast(

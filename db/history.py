@@ -9,11 +9,10 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from db.errors import Forbidden, NotFound
 from db.imports import Change
-from db.models import Agency, AuditLog, Council, Task
-from db.permissions import Actor, may_see_task
-from db.tasks import task_scope
+from db.models import Agency, AuditLog, Council
+from db.permissions import Actor
+from db.tasks import visible_task
 
 PAGE_SIZE = 10
 # Bookkeeping that says nothing to a reader of the history.
@@ -46,11 +45,8 @@ def task_history(
     *, session: Session, actor: Actor, task_id: int, page: int = 0, page_size: int = PAGE_SIZE
 ) -> TaskHistory:
     """One page of the task's audit rows, newest first; refused unless the actor may see it."""
-    task = session.get(Task, task_id)
-    if task is None or task.id is None:
-        raise NotFound("hist_task_unknown", task_id=task_id)
-    if not may_see_task(actor, task_scope(session=session, task=task)):
-        raise Forbidden()
+    task, _ = visible_task(session=session, actor=actor, task_id=task_id)
+    assert task.id is not None
     where = (col(AuditLog.entity) == "task", col(AuditLog.entity_id) == task.id)
     total = session.exec(select(func.count()).select_from(AuditLog).where(*where)).one()
     pages = max(1, -(-total // page_size))

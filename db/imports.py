@@ -214,7 +214,7 @@ def read_directive(
     if number is not None and actor is not None:
         _check_stored_councils(session, toml, actor, number)
     if toml.issues:
-        return None, toml.issues
+        return None, sorted(toml.issues, key=lambda issue: issue.line)
     assert number is not None and issued_on is not None and title is not None
     assert councils is not None and tasks is not None and meetings is not None
     spec = DirectiveSpec(
@@ -611,10 +611,11 @@ class _Sync:
 
     def _task_audit(self, task: Task, spec: TaskSpec | None) -> dict[str, Any]:
         """The audited fields; the links from ``spec``, or as stored when ``spec`` is None."""
-        data = task.model_dump(include=set(TASK_AUDIT_FIELDS))
+        dumped = task.model_dump(include=set(TASK_AUDIT_FIELDS))
+        # In the fields' order, not the instance's (which follows attribute loading).
         data = {
-            key: _iso(value) if isinstance(value, datetime) else value
-            for key, value in data.items()
+            key: _iso(dumped[key]) if isinstance(dumped[key], datetime) else dumped[key]
+            for key in TASK_AUDIT_FIELDS
         }
         if spec is not None:
             co_ids = sorted(self._agency_id(code) for code in spec.co)

@@ -158,7 +158,7 @@ class Task(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     directive_id: int | None = Field(default=None, foreign_key="directive.id", index=True)
-    clause: str | None = Field(default=None, max_length=32)  # e.g. "2.a-3"
+    clause: str | None = Field(default=None, max_length=32)  # e.g. "2.a.3"
     lead_agency_id: int = Field(foreign_key="agency.id", index=True)
     title: str = Field(sa_type=Text)
     # The deadline as written, and how it was read (see schedules.dates).

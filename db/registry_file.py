@@ -63,7 +63,7 @@ def load_registry(
     if not councils and not agencies and not toml.issues:
         toml.error(Where(), "councils", "reg_err_empty_file")
     if toml.issues:
-        return RegistryOutcome(issues=tuple(toml.issues))
+        return RegistryOutcome(issues=tuple(sorted(toml.issues, key=lambda issue: issue.line)))
     items: list[RegistryItem] = []
     for values in councils:
         council = session.exec(select(Council).where(Council.code == values["code"])).first()

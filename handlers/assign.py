@@ -47,14 +47,12 @@ async def assign(update: Update, context: BotContext) -> None:
     text = " ".join(context.args or []).strip()
     data: dict[str, Any] = {}
     if text:
-        parts = [part.strip() for part in text.split("|")]
-        if len(parts) != 3 or not all(parts[:2]):
+        with context.runtime.session() as session:
+            parsed = parse_assignment(context, session, text)
+        if parsed is None:
             await answer(update, context, t(context.lang, "assign_usage"))
             return
-        with context.runtime.session() as session:
-            data.update(_agencies(session, parts[0]))
-        data["title"] = parts[1]
-        data.update(_due(context, parts[2]))
+        data.update(parsed)
     with context.runtime.session() as session:
         councils = secretariat_councils(session, context)
     if len(councils) == 1:
@@ -138,6 +136,19 @@ async def press_assign_button(update: Update, context: BotContext) -> None:
         await _create(update, context, data)
     else:
         await answer(update, context, t(lang, "stale_button"))
+
+
+async def propose_task(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+    """Start an assignment with what is known (e.g. a meeting's conclusion as the title)."""
+    await _next_step(update, context, data)
+
+
+def parse_assignment(context: BotContext, session: Session, line: str) -> dict[str, Any] | None:
+    """ "<lead>[, <co>…] | <title> | <deadline>" as assignment data, or None if not that form."""
+    parts = [part.strip() for part in line.split("|")]
+    if len(parts) != 3 or not all(parts[:2]):
+        return None
+    return {**_agencies(session, parts[0]), "title": parts[1], **_due(context, parts[2])}
 
 
 async def _next_step(update: Update, context: BotContext, data: dict[str, Any]) -> None:

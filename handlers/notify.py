@@ -20,6 +20,16 @@ NOTICE_ASSIGNED = "notice_assigned"
 NOTICE_REPORT = "notice_report"
 NOTICE_DECISION = "notice_decision"
 
+# A decision is told as a short code in the outbox row's offset (32 characters at most).
+DECISION_CODES = {
+    "completion_confirmed": "cc",
+    "completion_rejected": "cr",
+    "extension_approved": "ea",
+    "extension_rejected": "er",
+    "obstacle_resolved": "or",
+}
+DECISION_KEYS = {code: key for key, code in DECISION_CODES.items()}
+
 # Progress updates are read in /status; only what needs the secretariat's action is pushed.
 REPORTED_TO_SECRETARIAT = (
     UpdateKind.COMPLETION,
@@ -76,7 +86,7 @@ def notify_decision(
     enqueue_notice(
         session=session,
         kind=NOTICE_DECISION,
-        ref=f"{task.id}:{decision}:{int(now.timestamp())}",
+        ref=f"{task.id}:{DECISION_CODES[decision]}:{int(now.timestamp())}",
         task_id=task.id,
         recipients=recipients,
         now=now,

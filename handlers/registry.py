@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
@@ -35,7 +37,7 @@ def _localized(name_vi: str, name_en: str, lang: str) -> str:
     return name_vi if lang == "vi" else name_en
 
 
-# --- invitations --------------------------------------------------------------------------------
+# --- invitations ------------------------------------------------------------------------------
 
 
 def invite_arguments(args: list[str]) -> tuple[str | None, Role, str | None] | None:
@@ -114,7 +116,7 @@ async def accept_invitation(update: Update, context: BotContext) -> None:
     )
 
 
-# --- members --------------------------------------------------------------------------------------
+# --- members ----------------------------------------------------------------------------------
 
 
 async def show_members(update: Update, context: BotContext) -> None:
@@ -163,7 +165,7 @@ def _member_line(line: MemberLine, lang: str) -> Html:
     )
 
 
-# --- revoking -------------------------------------------------------------------------------------
+# --- revoking ---------------------------------------------------------------------------------
 
 
 async def revoke_member(update: Update, context: BotContext) -> None:
@@ -209,7 +211,7 @@ async def press_revoke(update: Update, context: BotContext) -> None:
     runtime, lang = context.runtime, context.lang
     if action == "no":
         await query.answer()
-        await _close_buttons(update)
+        await close_buttons(update)
         await answer_key(update, context, "rvk_cancelled")
         return
     with runtime.session() as session:
@@ -224,7 +226,7 @@ async def press_revoke(update: Update, context: BotContext) -> None:
         text, keyboard = _confirmation(name, line, lang)
         await edit_or_answer(update, context, text, keyboard=keyboard)
         return
-    await _close_buttons(update)
+    await close_buttons(update)
     await answer_key(
         update, context, "rvk_done", role=_role_of(line, lang), name=name, council=line.council
     )
@@ -256,18 +258,16 @@ def _cancel_button(lang: str, role_id: int) -> InlineKeyboardButton:
     )
 
 
-async def _close_buttons(update: Update) -> None:
+async def close_buttons(update: Update) -> None:
     """Take the buttons off a message once its question is answered."""
     query = update.callback_query
     if query is None or query.message is None:
         return
-    try:
+    with contextlib.suppress(BadRequest):  # already without buttons
         await query.edit_message_reply_markup(reply_markup=None)
-    except BadRequest:  # already without buttons
-        pass
 
 
-# --- the registry -----------------------------------------------------------------------------------
+# --- the registry -----------------------------------------------------------------------------
 
 
 async def show_councils(update: Update, context: BotContext) -> None:
@@ -301,7 +301,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CommandHandler("invite", invite_member),
         CommandHandler("members", show_members),
         CommandHandler("revoke", revoke_member),
-        CallbackQueryHandler(press_revoke, pattern=r"^rvk:"),
+        CallbackQueryHandler(press_revoke, pattern=r"^rvk(:|$)"),
         CommandHandler("councils", show_councils),
         CommandHandler("agencies", show_agencies),
     ]

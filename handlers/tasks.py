@@ -25,10 +25,13 @@ from db.tasks import Attachment, DueReading, add_update, open_tasks_of_agencies,
 from handlers import task_views
 from handlers.assign import continue_assignment
 from handlers.deadlines import read_due
+from handlers.meetings import PENDING_DELEGATE, record_delegate
 from handlers.notify import notify_update
 from handlers.replying import answer
 
 CARDS_PER_PAGE = 5
+# Pending inputs that a typed message must leave alone: they wait for a button press.
+WAITS_FOR_A_BUTTON = frozenset({"meeting:confirm"})
 PERCENT_FIRST = re.compile(r"^\s*(\d{1,3})\s*%[\s,.:;-]*(.*)$", re.DOTALL)
 BUTTON_KINDS = {
     "p": UpdateKind.PROGRESS,
@@ -244,12 +247,17 @@ async def on_message(update: Update, context: BotContext) -> None:
         pending = get_pending(
             session=session, member_id=actor.member_id, chat_id=chat.id, now=runtime.clock.now()
         )
-        if pending is not None and not _answers(pending.task_id, subject):
+        if pending is not None and (
+            pending.action in WAITS_FOR_A_BUTTON or not _answers(pending.task_id, subject)
+        ):
             pending = None
         if pending is not None:
             session.delete(pending)
     if pending is not None and pending.action.startswith("assign"):
         await continue_assignment(update, context, pending, text)
+        return
+    if pending is not None and pending.action == PENDING_DELEGATE:
+        await record_delegate(update, context, int(pending.data["meeting_id"]), text)
         return
     if pending is not None and pending.task_id is not None:
         await _record_answer(

@@ -25,7 +25,16 @@ from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, func, select
 
 from db.engine import is_postgres, session_scope
-from db.models import Broadcast, BroadcastState, Delivery, Meeting, Member, OutboxState
+from db.models import (
+    AgendaItem,
+    Broadcast,
+    BroadcastState,
+    Council,
+    Delivery,
+    Meeting,
+    Member,
+    OutboxState,
+)
 from schedules.clock import Clock
 from schedules.dispatcher import Button, PermanentFailure, RetryLater, SendResult, TransientFailure
 from schedules.pacing import Pacer, Sleep
@@ -46,6 +55,10 @@ class DeliveryView:
     lang: str
     recipient_name: str
     meeting: Meeting | None
+    council: Council | None = None
+    agenda: tuple[str, ...] = ()
+    # For meeting notices: "created", "rescheduled" or "cancelled" (else "").
+    notice: str = ""
 
 
 @dataclass(frozen=True)
@@ -201,6 +214,15 @@ class Broadcaster:
             ).one()
             delivery, member, broadcast = row
             meeting = session.get(Meeting, broadcast.meeting_id) if broadcast.meeting_id else None
+            agenda = (
+                session.exec(
+                    select(AgendaItem.text)
+                    .where(AgendaItem.meeting_id == meeting.id)
+                    .order_by(col(AgendaItem.position))
+                ).all()
+                if meeting
+                else []
+            )
             view = DeliveryView(
                 delivery_id=delivery_id,
                 broadcast_id=broadcast.id or 0,
@@ -208,6 +230,9 @@ class Broadcaster:
                 lang=member.language,
                 recipient_name=member.full_name,
                 meeting=meeting,
+                council=session.get(Council, broadcast.council_id),
+                agenda=tuple(agenda),
+                notice=str(broadcast.audience.get("notice", "")),
             )
             chat_id, attempts, member_id = delivery.chat_id, delivery.attempts, member.id
         try:

@@ -32,6 +32,7 @@ from db.models import (
     Role,
     Task,
     TaskCouncil,
+    UpdateKind,
 )
 from db.status import CATEGORY_ORDER, Category, categorize, deadline_in_force
 from schedules.reminders import (
@@ -45,6 +46,7 @@ from schedules.reminders import (
 )
 
 JOB_WEEKLY_DIGEST = "weekly-digest"
+_UPDATE_ACTIONS = frozenset(f"task.{kind}" for kind in UpdateKind)
 WEEK = timedelta(days=7)
 
 
@@ -183,9 +185,11 @@ def _claim_period(session: Session, job: str, period: str, instance_id: str, now
         dialect.insert(table)
         .values(job=job, period=period, claimed_by=instance_id[:64], started_at=now)
         .on_conflict_do_nothing(index_elements=["job", "period"])
+        .returning(table.c.id)
     )
+    # RETURNING, not rowcount: an ORM session reports -1 for this statement on PostgreSQL.
     result: Any = session.exec(statement)
-    return bool(result.rowcount)
+    return result.first() is not None
 
 
 # --- what ------------------------------------------------------------------------------------
@@ -256,8 +260,9 @@ def _changes(
                 col(AuditLog.at) < until,
             )
         )
-        # A progress update writes an audit row too; it is already counted as an update.
-        if entity_id is not None and not action.startswith(("task.progress", "task.update"))
+        # A progress update (or completion report, obstacle, extension request) writes an audit
+        # row "task.<kind>" too; it is already counted as an update.
+        if entity_id is not None and action not in _UPDATE_ACTIONS
     )
     changed = sorted(set(updates) | set(edits), key=lambda i: (-(updates[i] + edits[i]), i))
     return tuple(
@@ -356,7 +361,7 @@ def target_titles(
         ids = sorted(wanted.get(kind, ()))
         if not ids:
             continue
-        id_column: Any = model.id  # type: ignore[attr-defined]
+        id_column: Any = model.id
         for target_id, title in session.exec(select(id_column, label).where(id_column.in_(ids))):
             titles[(kind, target_id)] = title
     return titles

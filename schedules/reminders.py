@@ -69,6 +69,13 @@ TARGET_TASK = "task"
 TARGET_MEETING = "meeting"
 TARGET_DIGEST = "digest"
 KIND_DIGEST = "weekly_digest"
+# The kinds this module plans. Other rows in the outbox (e.g. the notices of db/notices.py about
+# a task) share the dispatcher but are never re-planned, cancelled or snoozed here.
+TASK_KINDS = frozenset({"task_before", "task_due", "task_overdue", "task_escalation", "task_nudge"})
+MEETING_KINDS = frozenset({"meeting_notice", "meeting_before"})
+PLANNED_KINDS = TASK_KINDS | MEETING_KINDS
+# Sent only in working hours (meeting reminders and notices go out at any hour).
+WORKING_HOURS_KINDS = TASK_KINDS | {KIND_DIGEST}
 
 # Task states in which nobody is reminded: finished, or reported finished and awaiting the
 # secretariat's confirmation (reminding the agency then would only annoy it).
@@ -172,6 +179,7 @@ def replan_all(*, session: Session, now: datetime, config: ReminderConfig) -> No
         .where(
             Reminder.state == OutboxState.PENDING,
             col(Reminder.target_kind).in_([TARGET_TASK, TARGET_MEETING]),
+            col(Reminder.kind).in_(PLANNED_KINDS),
         )
         .distinct()
     ):
@@ -196,7 +204,7 @@ def snooze_reminder(
     snoozes: while one is pending, its time is returned.
     """
     row = session.get(Reminder, reminder_id)
-    if row is None or row.target_kind not in (TARGET_TASK, TARGET_MEETING):
+    if row is None or row.kind not in PLANNED_KINDS:
         raise NotFound("reminder_not_found")
     if actor.member_id is None or row.recipient_id != actor.member_id:
         raise Forbidden("reminder_not_yours")
@@ -432,7 +440,9 @@ def _sync(
     existing: dict[int, dict[str, Reminder]] = defaultdict(dict)
     for found in session.exec(
         select(Reminder).where(
-            Reminder.target_kind == target_kind, col(Reminder.target_id).in_(target_ids)
+            Reminder.target_kind == target_kind,
+            col(Reminder.target_id).in_(target_ids),
+            col(Reminder.kind).in_(PLANNED_KINDS),
         )
     ):
         assert found.target_id is not None

@@ -10,10 +10,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "<b>Lịch sử nhiệm vụ #{task_id}</b> {clause}\n{title}",
         "en": "<b>History of task #{task_id}</b> {clause}\n{title}",
     },
-    "hist_page": {"vi": "Trang {page}/{pages}, mới nhất trước", "en": "Page {page}/{pages}, newest first"},
+    "hist_page": {
+        "vi": "Trang {page}/{pages}, mới nhất trước",
+        "en": "Page {page}/{pages}, newest first",
+    },
     "hist_empty": {"vi": "Chưa có thay đổi nào được ghi.", "en": "No changes recorded yet."},
     "hist_entry": {"vi": "<b>{at}</b> — {who}: {action}", "en": "<b>{at}</b> — {who}: {action}"},
-    "hist_change": {"vi": "    {field}: {before} → {after}", "en": "    {field}: {before} → {after}"},
+    "hist_change": {
+        "vi": "    {field}: {before} → {after}",
+        "en": "    {field}: {before} → {after}",
+    },
     "hist_none": {"vi": "(trống)", "en": "(none)"},
     "hist_button_prev": {"vi": "‹ Trước", "en": "‹ Previous"},
     "hist_button_next": {"vi": "Sau ›", "en": "Next ›"},

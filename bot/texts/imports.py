@@ -122,8 +122,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "must be a quoted string",
     },
     "file_err_type_strings": {
-        "vi": "phải là danh sách chuỗi, ví dụ [\"BTC\", \"BCT\"]",
-        "en": "must be a list of strings, e.g. [\"BTC\", \"BCT\"]",
+        "vi": 'phải là danh sách chuỗi, ví dụ ["BTC", "BCT"]',
+        "en": 'must be a list of strings, e.g. ["BTC", "BCT"]',
     },
     "file_err_type_date": {
         "vi": "phải là ngày dạng 2023-08-19 (không có dấu ngoặc kép)",

@@ -1,0 +1,155 @@
+"""Reminders at start-up: the dispatcher and its jobs on PTB's JobQueue (APScheduler).
+
+The jobs only wake things up; what is due is always read from the database, so a restart loses
+nothing and a job that did not fire (the process was down) is made up at the next start:
+
+- ``dispatcher-tick``: every ``dispatcher_tick_seconds``, send what is due;
+- ``dispatcher-wake``: a one-shot at the next due time when it comes before the next tick
+  (re-armed after every run and by ``runtime.wake()`` after a handler committed a change);
+- ``weekly-digest``: the digest, on the configured day and time (claimed once per week in the
+  ``job_run`` table, so two instances do not both queue it);
+- ``reminders-replan``: nightly, re-plan every open task and meeting (role changes, calendar
+  changes, the next nudge of tasks without a deadline).
+
+Jobs are named with these business keys: replacing one is "remove by name, add".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram.ext import JobQueue
+
+from bot.context import RUNTIME_KEY, BotApplication, BotContext
+from bot.reminder_messages import render_reminder
+from bot.runtime import Runtime
+from bot.telegram_sender import TelegramSender
+from schedules.digest import schedule_weekly_digest
+from schedules.dispatcher import Dispatcher
+from schedules.reminders import replan_all
+
+logger = logging.getLogger(__name__)
+
+JOB_TICK = "dispatcher-tick"
+JOB_WAKE = "dispatcher-wake"
+JOB_DIGEST = "weekly-digest"
+JOB_REPLAN = "reminders-replan"
+REPLAN_AT = time(0, 30)  # local; quiet, and before the first working hour
+
+
+def instance_id() -> str:
+    """Who claimed a row: host, process and a random part (a restarted process is new)."""
+    return f"{socket.gethostname()[:24]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def ptb_weekday(python_weekday: int) -> int:
+    """PTB's run_daily counts days from Sunday = 0; Python (and the settings) from Monday = 0."""
+    return (python_weekday + 1) % 7
+
+
+async def start_reminders(application: BotApplication) -> Dispatcher:
+    """Create the dispatcher, recover from a crash or downtime, and schedule the jobs."""
+    runtime = _runtime(application)
+    config = runtime.reminders
+    dispatcher = Dispatcher(
+        engine=runtime.engine,
+        clock=runtime.clock,
+        sender=TelegramSender(application.bot),
+        config=config,
+        instance_id=instance_id(),
+        renderer=render_reminder,
+    )
+    runtime.dispatcher = dispatcher
+    await dispatcher.recover_stale_claims()
+    await asyncio.to_thread(_replan_everything, runtime)
+    await asyncio.to_thread(_queue_digest, runtime)
+
+    jobs = application.job_queue
+    assert jobs is not None, "python-telegram-bot[job-queue] is required"
+    zone = ZoneInfo(config.timezone)
+    for name in (JOB_TICK, JOB_WAKE, JOB_DIGEST, JOB_REPLAN):
+        for job in jobs.get_jobs_by_name(name):
+            job.schedule_removal()
+    # The first tick runs as soon as the application starts: whatever came due while the bot
+    # was down goes out then (late), or is skipped if too old.
+    jobs.run_repeating(dispatch_due, interval=config.tick, first=0, name=JOB_TICK)
+    jobs.run_daily(
+        queue_weekly_digest,
+        time=config.digest_time.replace(tzinfo=zone),
+        days=(ptb_weekday(config.digest_weekday),),
+        name=JOB_DIGEST,
+        job_kwargs={"misfire_grace_time": 3600, "coalesce": True},
+    )
+    jobs.run_daily(
+        replan_reminders,
+        time=REPLAN_AT.replace(tzinfo=zone),
+        name=JOB_REPLAN,
+        job_kwargs={"misfire_grace_time": 3600, "coalesce": True},
+    )
+    runtime.wake = lambda: arm_wake(runtime, jobs)
+    return dispatcher
+
+
+def arm_wake(runtime: Runtime, jobs: JobQueue[BotContext] | None) -> None:
+    """Schedule a one-shot run at the next due time if it comes before the next tick."""
+    dispatcher = runtime.dispatcher
+    if dispatcher is None or jobs is None:
+        return
+    next_due = dispatcher.next_due_at()
+    if next_due is None:
+        return
+    delay = max(next_due - runtime.clock.now(), timedelta(0))
+    if delay >= runtime.reminders.tick:
+        return
+    for job in jobs.get_jobs_by_name(JOB_WAKE):
+        job.schedule_removal()
+    jobs.run_once(dispatch_due, when=delay, name=JOB_WAKE)
+
+
+async def dispatch_due(context: BotContext) -> None:
+    """Job: send what is due, then re-arm the wake-up."""
+    dispatcher = context.runtime.dispatcher
+    if dispatcher is None:
+        return
+    await dispatcher.run_once()
+    context.runtime.wake()  # re-arms the one-shot wake-up (set by start_reminders)
+
+
+async def queue_weekly_digest(context: BotContext) -> None:
+    """Job: queue this week's digest (once, whichever instance comes first)."""
+    if await asyncio.to_thread(_queue_digest, context.runtime):
+        context.runtime.wake()
+
+
+async def replan_reminders(context: BotContext) -> None:
+    """Job: re-plan every open task and meeting."""
+    await asyncio.to_thread(_replan_everything, context.runtime)
+    context.runtime.wake()
+
+
+def _queue_digest(runtime: Runtime) -> int:
+    assert runtime.dispatcher is not None
+    with runtime.session() as session:
+        return schedule_weekly_digest(
+            session=session,
+            now=runtime.clock.now(),
+            config=runtime.reminders,
+            instance_id=runtime.dispatcher.instance_id,
+        )
+
+
+def _replan_everything(runtime: Runtime) -> None:
+    with runtime.session() as session:
+        replan_all(session=session, now=runtime.clock.now(), config=runtime.reminders)
+
+
+def _runtime(application: BotApplication) -> Runtime:
+    runtime = application.bot_data[RUNTIME_KEY]
+    assert isinstance(runtime, Runtime)
+    return runtime

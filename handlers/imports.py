@@ -1,0 +1,123 @@
+"""/import: a directive file sent as a document, previewed, then imported on confirmation."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.catalogue import t
+from bot.context import BotContext
+from bot.formatting import callback_data
+from bot.import_report import render_issues, render_report
+from db.imports import MAX_FILE_BYTES, ImportOutcome, cancel_import, confirm_import, stage_import
+from handlers.registry import close_buttons
+from handlers.replying import answer, answer_key
+
+IMPORT_CAPTION = r"^/import(@\w+)?(\s|$)"
+
+
+async def import_document(update: Update, context: BotContext) -> None:
+    """A document captioned /import: check it and show what it would change."""
+    message = update.message
+    assert message is not None and message.document is not None
+    document = message.document
+    limit_kb = MAX_FILE_BYTES // 1024
+    if document.file_size is not None and document.file_size > MAX_FILE_BYTES:
+        await answer_key(update, context, "imp_too_big", limit=limit_kb)
+        return
+    content = await (await document.get_file()).download_as_bytearray()
+    if len(content) > MAX_FILE_BYTES:
+        await answer_key(update, context, "imp_too_big", limit=limit_kb)
+        return
+    try:
+        source = bytes(content).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        await answer_key(update, context, "imp_not_utf8")
+        return
+    file_name = document.file_name or "directive.toml"
+    runtime, lang = context.runtime, context.lang
+    with runtime.session() as session:
+        staged = stage_import(
+            session=session,
+            actor=context.actor,
+            source=source,
+            file_name=file_name,
+            tz=runtime.settings.app.timezone,
+            now=runtime.clock.now(),
+        )
+    if staged.token is None:
+        await _report(update, context, staged.outcome, file_name)
+        return
+    assert staged.outcome.report is not None
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "imp_button_confirm"),
+                    callback_data=callback_data("imp", staged.token, "ok"),
+                ),
+                InlineKeyboardButton(
+                    t(lang, "imp_button_cancel"),
+                    callback_data=callback_data("imp", staged.token, "no"),
+                ),
+            ]
+        ]
+    )
+    text = render_report(staged.outcome.report, lang) + "\n\n" + t(lang, "imp_confirm_question")
+    await answer(update, context, text, keyboard=keyboard)
+
+
+async def import_usage(update: Update, context: BotContext) -> None:
+    """/import without a file: how to send one."""
+    await answer_key(update, context, "imp_usage")
+
+
+async def press_import(update: Update, context: BotContext) -> None:
+    """imp:<token>:ok imports the previewed file (checked again); imp:<token>:no drops it."""
+    query = update.callback_query
+    assert query is not None
+    parts = (query.data or "").split(":")
+    if len(parts) != 3 or parts[2] not in ("ok", "no"):
+        await query.answer(t(context.lang, "stale_button"), show_alert=True)
+        return
+    token, action = parts[1], parts[2]
+    runtime = context.runtime
+    with runtime.session() as session:
+        if action == "ok":
+            outcome = confirm_import(
+                session=session,
+                actor=context.actor,
+                token=token,
+                tz=runtime.settings.app.timezone,
+                now=runtime.clock.now(),
+            )
+        else:
+            cancel_import(
+                session=session, actor=context.actor, token=token, now=runtime.clock.now()
+            )
+    await query.answer()
+    await close_buttons(update)
+    if action == "no":
+        await answer_key(update, context, "imp_cancelled")
+        return
+    await _report(update, context, outcome, "")
+
+
+async def _report(
+    update: Update, context: BotContext, outcome: ImportOutcome, file_name: str
+) -> None:
+    if outcome.report is None:
+        await answer(update, context, render_issues(outcome.issues, context.lang, file_name))
+    else:
+        await answer(update, context, render_report(outcome.report, context.lang))
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [
+        # CommandHandler does not look at captions: a document with /import is a message.
+        MessageHandler(
+            filters.Document.ALL & filters.CaptionRegex(IMPORT_CAPTION), import_document
+        ),
+        CommandHandler("import", import_usage),
+        CallbackQueryHandler(press_import, pattern=r"^imp(:|$)"),
+    ]

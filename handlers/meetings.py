@@ -1,0 +1,505 @@
+"""/meeting (secretariat), /meetings (any member), RSVP buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.broadcast_jobs import launch
+from bot.catalogue import Html, t
+from bot.context import BotContext
+from bot.formatting import callback_data
+from bot.meeting_text import meeting_text, meeting_when
+from db.broadcasts import Audience, confirm_broadcast, create_broadcast
+from db.errors import InvalidInput, NotFound
+from db.meetings import (
+    Rsvp,
+    agenda_of,
+    answer_rsvp,
+    attendees,
+    cancel_meeting,
+    conclude_meeting,
+    conclusion,
+    create_meeting,
+    get_meeting,
+    parse_agenda,
+    reschedule_meeting,
+)
+from db.models import Council, Meeting, Task
+from db.pending import get_pending_by_id, set_pending
+from db.permissions import Access, Actor
+from db.reports import upcoming_meetings
+from db.status import categorize
+from handlers.assign import parse_assignment, propose_task, secretariat_councils
+from handlers.deadlines import as_reading, parse_window
+from handlers.replying import answer, edit_or_answer
+from handlers.task_views import category_name, echo_due
+from schedules.reminders import replan_meeting
+
+RSVP_CODES = {"a": Rsvp.ATTEND, "d": Rsvp.DELEGATE, "x": Rsvp.ABSENT}
+PENDING_CONFIRM = "meeting:confirm"
+PENDING_DELEGATE = "rsvp:delegate"
+
+
+async def meeting(update: Update, context: BotContext) -> None:
+    """/meeting new … | /meeting <id> [reschedule <when> | cancel | conclude <…>]."""
+    raw = update.effective_message.text if update.effective_message else ""
+    words = (raw or "").split(maxsplit=3)
+    if len(words) >= 2 and words[1].lower() == "new":
+        await _propose(update, context, (raw or "").split(maxsplit=2)[2] if len(words) > 2 else "")
+        return
+    if len(words) < 2 or not words[1].lstrip("#").isdigit():
+        await answer(update, context, t(context.lang, "meeting_usage"))
+        return
+    meeting_id = int(words[1].lstrip("#"))
+    action = words[2].lower() if len(words) > 2 else ""
+    rest = words[3] if len(words) > 3 else ""
+    if action == "":
+        await _show(update, context, meeting_id)
+    elif action == "reschedule" and rest:
+        await _reschedule(update, context, meeting_id, rest)
+    elif action == "cancel":
+        await _ask_cancel(update, context, meeting_id)
+    elif action == "conclude" and rest:
+        await _conclude(update, context, meeting_id, rest)
+    else:
+        await answer(update, context, t(context.lang, "meeting_usage"))
+
+
+async def list_meetings(update: Update, context: BotContext) -> None:
+    """/meetings: the upcoming meetings of the member's councils, dated or still a period."""
+    runtime, lang = context.runtime, context.lang
+    actor = context.actor
+    with runtime.session() as session:
+        councils = _member_councils(session, actor)
+        lines = upcoming_meetings(
+            session=session, council_ids=[c.id for c in councils if c.id], now=runtime.clock.now()
+        )
+        meetings = [session.get(Meeting, line.id) for line in lines]
+        by_id = {c.id: c for c in councils}
+        tz = runtime.settings.app.timezone
+        texts = [
+            meeting_text(
+                m,
+                by_id.get(m.council_id),
+                lang=lang,
+                tz=tz,
+                agenda=_agenda(session, m, lang, runtime.clock.now()),
+            )
+            for m in meetings
+            if m is not None
+        ]
+    if not texts:
+        await answer(update, context, t(lang, "meetings_none"))
+        return
+    await answer(update, context, "\n\n".join([t(lang, "meetings_header"), *texts]))
+
+
+async def press_rsvp(update: Update, context: BotContext) -> None:
+    """ "rsvp:<meeting>:a|d|x" on an invitation."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        _, key, code = (query.data or "").split(":")
+        meeting_id, response = int(key), RSVP_CODES[code]
+    except (KeyError, ValueError):
+        await query.answer(t(context.lang, "stale_button"), show_alert=True)
+        return
+    runtime, lang, actor = context.runtime, context.lang, context.actor
+    if response == Rsvp.DELEGATE:
+        chat = update.effective_chat
+        assert chat is not None and actor.member_id is not None
+        with runtime.session() as session:
+            get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+            set_pending(
+                session=session,
+                member_id=actor.member_id,
+                chat_id=chat.id,
+                action=PENDING_DELEGATE,
+                data={"meeting_id": meeting_id},
+                now=runtime.clock.now(),
+            )
+        await query.answer()
+        await answer(update, context, t(lang, "rsvp_ask_delegate", id=meeting_id))
+        return
+    with runtime.session() as session:
+        answer_rsvp(
+            session=session,
+            actor=actor,
+            meeting_id=meeting_id,
+            response=response,
+            now=runtime.clock.now(),
+        )
+    await query.answer(t(lang, f"rsvp_saved_{response}", name=""), show_alert=False)
+
+
+async def record_delegate(update: Update, context: BotContext, meeting_id: int, name: str) -> None:
+    """The answer to "who attends in your place?" (called for the pending input)."""
+    if not name.strip():
+        raise InvalidInput("text_too_long", limit=200)
+    runtime = context.runtime
+    with runtime.session() as session:
+        answer_rsvp(
+            session=session,
+            actor=context.actor,
+            meeting_id=meeting_id,
+            response=Rsvp.DELEGATE,
+            delegate=name,
+            now=runtime.clock.now(),
+        )
+    await answer(update, context, t(context.lang, "rsvp_saved_delegate", name=name.strip()))
+
+
+async def press_meeting_button(update: Update, context: BotContext) -> None:
+    """ "mt:<pending>:y|n" confirm a new meeting; "mx:<meeting>:y|n" confirm a cancellation;
+    "mk:<meeting>:<n>" make conclusion n a task."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        prefix, key, choice = (query.data or "").split(":")
+        target = int(key)
+    except ValueError:
+        await query.answer(t(context.lang, "stale_button"), show_alert=True)
+        return
+    await query.answer()
+    if prefix == "mt":
+        await _confirm_new(update, context, target, choice == "y")
+    elif prefix == "mx":
+        await _confirm_cancel(update, context, target, choice == "y")
+    elif prefix == "mk" and choice.isdigit():
+        await _conclusion_to_task(update, context, target, int(choice))
+    else:
+        await answer(update, context, t(context.lang, "stale_button"))
+
+
+# --- create ---------------------------------------------------------------------------------
+
+
+async def _propose(update: Update, context: BotContext, text: str) -> None:
+    runtime, lang = context.runtime, context.lang
+    parts = [part.strip() for part in text.split("|")]
+    head = parts[0].split()
+    if len(parts) < 3 or len(head) > 1:
+        await answer(update, context, t(lang, "meeting_usage"))
+        return
+    with runtime.session() as session:
+        councils = secretariat_councils(session, context)
+        if head:
+            council = next((c for c in councils if c.code.lower() == head[0].lower()), None)
+            if council is None:
+                raise InvalidInput("council_unknown", code=head[0])
+        elif len(councils) == 1:
+            council = councils[0]
+        else:
+            raise InvalidInput("meeting_choose_council")
+    window = parse_window(context, parts[2])
+    reading = as_reading(window)
+    where = parts[3] if len(parts) > 3 else ""
+    data: dict[str, Any] = {
+        "council_id": council.id,
+        "title": parts[1],
+        "when_text": reading.text,
+        "start": reading.start.isoformat(),
+        "end": reading.end.isoformat(),
+        "precision": reading.precision,
+        "place": "" if where.startswith("http") else where,
+        "link": where if where.startswith("http") else "",
+        "agenda": parse_agenda(parts[4]) if len(parts) > 4 else [],
+    }
+    chat = update.effective_chat
+    assert chat is not None and context.actor.member_id is not None
+    with runtime.session() as session:
+        pending = set_pending(
+            session=session,
+            member_id=context.actor.member_id,
+            chat_id=chat.id,
+            action=PENDING_CONFIRM,
+            data=data,
+            now=runtime.clock.now(),
+        )
+    draft = Meeting(
+        id=0,
+        council_id=council.id or 0,
+        title=data["title"],
+        place=data["place"] or None,
+        online_link=data["link"] or None,
+        created_at=runtime.clock.now(),
+        updated_at=runtime.clock.now(),
+    )
+    details = meeting_text(
+        draft,
+        council,
+        lang=lang,
+        tz=runtime.settings.app.timezone,
+        agenda=[text for text, _ in data["agenda"]],
+    ).replace(t(lang, "meeting_no_time"), echo_due(window, lang))
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "button_confirm"), callback_data=callback_data("mt", pending.id, "y")
+                ),
+                InlineKeyboardButton(
+                    t(lang, "button_cancel"), callback_data=callback_data("mt", pending.id, "n")
+                ),
+            ]
+        ]
+    )
+    await answer(
+        update,
+        context,
+        t(lang, "meeting_preview", council=council.code, details=Html(details)),
+        keyboard=keyboard,
+    )
+
+
+async def _confirm_new(update: Update, context: BotContext, pending_id: int, yes: bool) -> None:
+    from datetime import datetime
+
+    from db.tasks import DueReading
+
+    runtime, lang, actor = context.runtime, context.lang, context.actor
+    assert actor.member_id is not None
+    now = runtime.clock.now()
+    with runtime.session() as session:
+        pending = get_pending_by_id(
+            session=session, pending_id=pending_id, member_id=actor.member_id, now=now
+        )
+        if pending is None or pending.action != PENDING_CONFIRM:
+            raise InvalidInput("input_expired")
+        data = dict(pending.data)
+        session.delete(pending)
+        if not yes:
+            created = None
+        else:
+            council = session.get(Council, data["council_id"])
+            if council is None:
+                raise NotFound()
+            created = create_meeting(
+                session=session,
+                actor=actor,
+                council=council,
+                title=data["title"],
+                when=DueReading(
+                    text=data["when_text"],
+                    start=datetime.fromisoformat(data["start"]),
+                    end=datetime.fromisoformat(data["end"]),
+                    precision=data["precision"],
+                ),
+                place=data["place"],
+                online_link=data["link"],
+                agenda=[(text, task_id) for text, task_id in data["agenda"]],
+                now=now,
+            )
+            assert created.id is not None
+            replan_meeting(
+                session=session, meeting_id=created.id, now=now, config=runtime.reminders
+            )
+            broadcast_id = _queue_notice(session, actor, created, "created", now)
+    if created is None:
+        await edit_or_answer(update, context, t(lang, "input_cancelled"))
+        return
+    runtime.wake()
+    await edit_or_answer(
+        update, context, t(lang, "meeting_created", id=created.id, broadcast=broadcast_id)
+    )
+    launch(context.application, broadcast_id)
+
+
+# --- show, reschedule, cancel, conclude -----------------------------------------------------
+
+
+async def _show(update: Update, context: BotContext, meeting_id: int) -> None:
+    runtime, lang = context.runtime, context.lang
+    with runtime.session() as session:
+        found = get_meeting(session=session, actor=context.actor, meeting_id=meeting_id)
+        council = session.get(Council, found.council_id)
+        agenda = _agenda(session, found, lang, runtime.clock.now())
+        people = attendees(session=session, actor=context.actor, meeting_id=meeting_id)
+    tz = runtime.settings.app.timezone
+    lines = [meeting_text(found, council, lang=lang, tz=tz, agenda=agenda)]
+    if found.state != "planned":
+        lines[0] += t(lang, f"meeting_state_{found.state}")
+    if found.conclusions:
+        items = "\n".join(
+            t(lang, "conclusion_line", n=n, text=line)
+            for n, line in enumerate(found.conclusions.split("\n"), 1)
+        )
+        lines += ["", t(lang, "meeting_conclusions", items=Html(items))]
+    lines += ["", t(lang, "attendance_header")]
+    for response in Rsvp:
+        names = [
+            f"{name} → {delegate}" if delegate else name
+            for name, delegate in people.responses[response]
+        ]
+        lines.append(
+            t(lang, f"attendance_{response}", count=len(names), names=", ".join(names) or "—")
+        )
+    lines.append(
+        t(
+            lang,
+            "attendance_silent",
+            count=len(people.silent),
+            names=", ".join(people.silent) or "—",
+        )
+    )
+    await answer(update, context, "\n".join(lines))
+
+
+async def _reschedule(update: Update, context: BotContext, meeting_id: int, when_text: str) -> None:
+    runtime = context.runtime
+    reading = as_reading(parse_window(context, when_text))
+    now = runtime.clock.now()
+    with runtime.session() as session:
+        moved = reschedule_meeting(
+            session=session, actor=context.actor, meeting_id=meeting_id, when=reading, now=now
+        )
+        replan_meeting(session=session, meeting_id=meeting_id, now=now, config=runtime.reminders)
+        broadcast_id = _queue_notice(session, context.actor, moved, "rescheduled", now)
+    runtime.wake()
+    when = meeting_when(moved, context.lang, runtime.settings.app.timezone)
+    await answer(
+        update, context, t(context.lang, "meeting_rescheduled", id=meeting_id, when=Html(when))
+    )
+    launch(context.application, broadcast_id)
+
+
+async def _ask_cancel(update: Update, context: BotContext, meeting_id: int) -> None:
+    lang = context.lang
+    with context.runtime.session() as session:
+        found = get_meeting(session=session, actor=context.actor, meeting_id=meeting_id)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "button_confirm"), callback_data=callback_data("mx", meeting_id, "y")
+                ),
+                InlineKeyboardButton(
+                    t(lang, "button_keep_task"), callback_data=callback_data("mx", meeting_id, "n")
+                ),
+            ]
+        ]
+    )
+    await answer(
+        update,
+        context,
+        t(lang, "meeting_cancel_confirm", id=meeting_id, title=found.title),
+        keyboard=keyboard,
+    )
+
+
+async def _confirm_cancel(update: Update, context: BotContext, meeting_id: int, yes: bool) -> None:
+    runtime, lang = context.runtime, context.lang
+    if not yes:
+        await edit_or_answer(update, context, t(lang, "input_cancelled"))
+        return
+    now = runtime.clock.now()
+    with runtime.session() as session:
+        cancelled = cancel_meeting(
+            session=session, actor=context.actor, meeting_id=meeting_id, now=now
+        )
+        replan_meeting(session=session, meeting_id=meeting_id, now=now, config=runtime.reminders)
+        broadcast_id = _queue_notice(session, context.actor, cancelled, "cancelled", now)
+    runtime.wake()
+    await edit_or_answer(update, context, t(lang, "meeting_cancelled", id=meeting_id))
+    launch(context.application, broadcast_id)
+
+
+async def _conclude(update: Update, context: BotContext, meeting_id: int, text: str) -> None:
+    runtime, lang = context.runtime, context.lang
+    lines = [line.strip() for line in text.replace(";", "\n").split("\n") if line.strip()]
+    with runtime.session() as session:
+        concluded = conclude_meeting(
+            session=session,
+            actor=context.actor,
+            meeting_id=meeting_id,
+            conclusions=lines,
+            now=runtime.clock.now(),
+        )
+        replan_meeting(
+            session=session,
+            meeting_id=meeting_id,
+            now=runtime.clock.now(),
+            config=runtime.reminders,
+        )
+    stored = (concluded.conclusions or "").split("\n")
+    body = [t(lang, "meeting_concluded", id=meeting_id)]
+    body += [t(lang, "conclusion_line", n=n, text=line) for n, line in enumerate(stored, 1)]
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "button_make_task", n=n),
+                    callback_data=callback_data("mk", meeting_id, n - 1),
+                )
+            ]
+            for n in range(1, len(stored) + 1)
+        ]
+    )
+    await answer(update, context, "\n".join(body), keyboard=keyboard)
+
+
+async def _conclusion_to_task(
+    update: Update, context: BotContext, meeting_id: int, index: int
+) -> None:
+    """One press: the conclusion becomes a proposed task (its preview asks for confirmation)."""
+    with context.runtime.session() as session:
+        found = get_meeting(session=session, actor=context.actor, meeting_id=meeting_id)
+        if not context.actor.allows(Access.SECRETARIAT, found.council_id):
+            raise InvalidInput("forbidden")
+        line = conclusion(meeting=found, index=index)
+        data = parse_assignment(context, session, line) or {"title": line}
+    data["council_id"] = found.council_id
+    await propose_task(update, context, data)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _queue_notice(session: Session, actor: Actor, meeting: Meeting, notice: str, now: Any) -> int:
+    """The meeting's notice to every member of its council, queued with the change."""
+    assert meeting.id is not None
+    draft, _count = create_broadcast(
+        session=session,
+        actor=actor,
+        council_id=meeting.council_id,
+        text="",
+        audience=Audience(),
+        now=now,
+        meeting_id=meeting.id,
+        notice=notice,
+    )
+    assert draft.id is not None
+    confirm_broadcast(session=session, actor=actor, broadcast_id=draft.id, now=now)
+    return draft.id
+
+
+def _agenda(session: Session, meeting: Meeting, lang: str, now: Any) -> list[str]:
+    """Agenda lines, with the status of the tasks they link."""
+    lines = []
+    for item in agenda_of(session=session, meeting_id=meeting.id or 0):
+        task = session.get(Task, item.task_id) if item.task_id else None
+        if task is None:
+            lines.append(item.text)
+        else:
+            lines.append(f"{item.text} (#{task.id}: {category_name(categorize(task, now), lang)})")
+    return lines
+
+
+def _member_councils(session: Session, actor: Actor) -> list[Council]:
+    query = select(Council).order_by(col(Council.code))
+    if not actor.is_admin:
+        query = query.where(col(Council.id).in_(actor.council_ids()))
+    return list(session.exec(query))
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [
+        CommandHandler("meeting", meeting),
+        CommandHandler("meetings", list_meetings),
+        CallbackQueryHandler(press_rsvp, pattern=r"^rsvp:"),
+        CallbackQueryHandler(press_meeting_button, pattern=r"^(mt|mx|mk):"),
+    ]

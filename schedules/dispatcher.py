@@ -1,0 +1,740 @@
+"""The dispatcher: sends the outbox rows that are due, exactly once in normal operation.
+
+APScheduler (PTB's JobQueue) only decides *when* :meth:`Dispatcher.run_once` runs; *what* is sent
+comes from the ``reminder`` table, so nothing is lost with a restart and nothing depends on a job
+store. One run claims due rows in small batches, decides for each whether to send it now, send
+it marked late, skip it (too old), cancel it (its task or meeting closed) or hold it until the
+next working slot, sends, and records the outcome.
+
+Claiming. On PostgreSQL the batch is taken with ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE
+SKIP LOCKED)``: two instances never claim the same row, and neither waits for the other. On
+SQLite the same statement runs without the lock clause; SQLite has a single writer and the
+update is conditional (``state = 'pending'``), so a claim is still exclusive, but SQLite is meant
+for one instance on one machine. A claimed row is SENDING, with the batch's token in
+``claimed_by`` and the time in ``claimed_at``; every later write is conditional on that token.
+
+Delivery guarantee. A row is marked SENT, with Telegram's message id, only after Telegram
+answered, in its own short transaction (one row per commit, so a crash loses at most the one row
+in flight). If the process dies after Telegram accepted a message and before that commit, the
+row stays SENDING; :meth:`Dispatcher.recover_stale_claims` hands it back to the queue after
+``stale_claim_after`` and it is sent again. That window (a few milliseconds per message) is the
+only way a reminder can be sent twice; the alternative, never retrying an interrupted send, would
+lose reminders instead. To keep a live instance's claims from looking stale, a batch stops
+sending and gives its remaining rows back once half of ``stale_claim_after`` has passed.
+
+Failures. Telegram's 429 (:class:`RetryLater`) pauses this dispatcher for ``retry_after``: the row
+and the rest of the batch go back to PENDING with ``next_attempt_at`` then, without counting an
+attempt (flood control is not the row's fault). A temporary failure (:class:`TransientFailure`:
+5xx, network error, timeout, or an unexpected error while rendering) counts an attempt and retries
+with doubling backoff; after ``max_attempts`` the row is FAILED. A permanent failure
+(:class:`PermanentFailure`: 403 blocked, 400 chat not found or any other bad request) fails the
+row at once with the reason, and a chat Telegram says is unreachable marks the member's
+``private_chat_ok`` False. One row's failure never stops the others.
+
+All times come from the injected clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, case, func, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from db.engine import is_postgres, session_scope
+from db.models import (
+    Agency,
+    Council,
+    Directive,
+    Meeting,
+    Member,
+    OutboxState,
+    ProgressUpdate,
+    Reminder,
+    SentMessage,
+    Task,
+)
+from db.status import deadline_in_force
+from db.types import UTCDateTime
+from schedules.clock import Clock
+from schedules.digest import Digest, build_digest
+from schedules.policy import classify_due
+from schedules.reminders import (
+    CLOSED_TASK_STATES,
+    MEETING_KINDS,
+    PLANNED_KINDS,
+    TARGET_DIGEST,
+    TARGET_MEETING,
+    TARGET_TASK,
+    TASK_KINDS,
+    WORKING_HOURS_KINDS,
+    ReminderConfig,
+)
+
+logger = logging.getLogger(__name__)
+
+ERROR_LIMIT = 500  # Reminder.last_error
+# Notices whose offset is the id of the progress update they are about (db/notices.py).
+NOTICES_ABOUT_AN_UPDATE = frozenset({"notice_report"})
+Button = tuple[str, str]  # (label, callback data)
+
+
+# --- what the transport tells us --------------------------------------------------------------
+
+
+class RetryLater(Exception):
+    """Telegram's flood control (429): try again after ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds:g}s")
+        self.seconds = seconds
+
+
+class TransientFailure(Exception):
+    """A failure that may pass: 5xx, network error, timeout."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PermanentFailure(Exception):
+    """A failure that will not pass by retrying: blocked by the user, chat not found."""
+
+    def __init__(self, reason: str, *, unreachable: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        # Telegram refuses to deliver to this chat at all (not just this message).
+        self.unreachable = unreachable
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message_id: int
+
+
+class Sender(Protocol):
+    """Sends one message; raises RetryLater, TransientFailure or PermanentFailure."""
+
+    async def send(self, chat_id: int, text: str, buttons: Sequence[Button]) -> SendResult: ...
+
+
+# --- what the renderer gets --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    task_id: int
+    title: str
+    state: str
+    agency_code: str
+    agency_name: str  # in the recipient's language
+    due_text: str | None
+    due_start: datetime | None
+    due_end: datetime | None
+    due_precision: str | None
+    deadline: datetime | None
+    directive_number: str | None
+    clause: str | None
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    meeting_id: int
+    title: str
+    council_name: str  # in the recipient's language
+    starts_at: datetime | None
+    when_text: str | None
+    place: str | None
+    online_link: str | None
+
+
+@dataclass(frozen=True)
+class ReminderView:
+    """Everything needed to write one reminder message, as plain data."""
+
+    reminder_id: int
+    key: str
+    kind: str
+    offset: str
+    target_kind: str
+    target_id: int | None
+    lang: str
+    timezone: str
+    now: datetime
+    due_at: datetime
+    late: bool
+    recipient_name: str
+    can_snooze: bool
+    task: TaskFacts | None = None
+    meeting: MeetingFacts | None = None
+    digest: Digest | None = None
+    progress: ProgressUpdate | None = None  # for notices that refer to a progress update
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+Renderer = Callable[[ReminderView], Outgoing]
+
+
+# --- the dispatcher ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Job:
+    reminder_id: int
+    chat_id: int
+    recipient_id: int | None
+    attempts: int
+    late: bool
+    target_kind: str
+    target_id: int | None
+    view: ReminderView
+
+
+@dataclass
+class _Batch:
+    token: str
+    claimed_at: datetime
+    jobs: list[_Job] = field(default_factory=list)
+    full: bool = False  # the batch was full: more rows may be due
+
+
+class Dispatcher:
+    """Sends due reminders; see the module docstring for the guarantees."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        clock: Clock,
+        sender: Sender,
+        config: ReminderConfig,
+        instance_id: str,
+        renderer: Renderer,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.sender = sender
+        self.config = config
+        self.instance_id = instance_id[:48]
+        self.renderer = renderer
+        self.paused_until: datetime | None = None
+        self._batches = itertools.count(1)
+        self._lock = asyncio.Lock()
+
+    # -- public -----------------------------------------------------------------------------
+
+    async def run_once(self) -> int:
+        """Send everything due now; returns how many messages Telegram accepted.
+
+        Overlapping calls (the tick and a wake-up at once) do not run twice: the second returns.
+        """
+        if self._lock.locked():
+            return 0
+        async with self._lock:
+            if self.paused_until is not None and self.clock.now() < self.paused_until:
+                return 0
+            self.paused_until = None
+            await asyncio.to_thread(self._recover_stale)
+            sent = 0
+            while True:
+                batch = await asyncio.to_thread(self._claim_batch)
+                if batch is None:
+                    break
+                count, stop = await self._deliver(batch)
+                sent += count
+                if stop or not batch.full:
+                    break
+            return sent
+
+    async def recover_stale_claims(self) -> int:
+        """Give rows claimed by a dispatcher that never finished them back to the queue."""
+        return await asyncio.to_thread(self._recover_stale)
+
+    def next_due_at(self) -> datetime | None:
+        """When the next pending row becomes due (None if the queue is empty)."""
+        due_or_retry = case(
+            (
+                and_(
+                    col(Reminder.next_attempt_at).is_not(None),
+                    col(Reminder.next_attempt_at) > col(Reminder.due_at),
+                ),
+                col(Reminder.next_attempt_at),
+            ),
+            else_=col(Reminder.due_at),
+        )
+        with Session(self.engine) as session:
+            moment = session.exec(
+                select(func.min(due_or_retry)).where(Reminder.state == OutboxState.PENDING)
+            ).one()
+        if moment is None:
+            return None
+        if self.paused_until is not None:
+            return max(moment, self.paused_until)
+        return moment
+
+    # -- claiming ---------------------------------------------------------------------------
+
+    def _recover_stale(self) -> int:
+        now = self.clock.now()
+        with session_scope(self.engine) as session:
+            result: Any = session.exec(
+                update(Reminder)
+                .where(
+                    col(Reminder.state) == OutboxState.SENDING,
+                    col(Reminder.claimed_at) < now - self.config.stale_claim_after,
+                )
+                .values(state=OutboxState.PENDING, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            )
+            count = int(result.rowcount or 0)
+        if count:
+            logger.warning("%d reminders were claimed but never finished; queued again", count)
+        return count
+
+    def _claim_batch(self) -> _Batch | None:
+        now = self.clock.now()
+        token = f"{self.instance_id}#{next(self._batches)}"
+        with session_scope(self.engine) as session:
+            due = (
+                select(Reminder.id)
+                .where(
+                    Reminder.state == OutboxState.PENDING,
+                    col(Reminder.due_at) <= now,
+                    or_(
+                        col(Reminder.next_attempt_at).is_(None),
+                        col(Reminder.next_attempt_at) <= now,
+                    ),
+                )
+                .order_by(col(Reminder.due_at), col(Reminder.id))
+                .limit(self.config.batch_size)
+            )
+            if is_postgres(self.engine):
+                due = due.with_for_update(skip_locked=True)
+            # The subquery alone decides which rows are claimed: on SQLite the statement runs
+            # under the database's single write lock; on PostgreSQL FOR UPDATE re-checks each
+            # row's state once locked and SKIP LOCKED passes over rows another claim holds.
+            # (Repeating "state = pending" out here would make SQLite scan every pending row
+            # instead of fetching the claimed ones by primary key.)
+            claimed: Any = session.exec(
+                update(Reminder)
+                .where(col(Reminder.id).in_(due.scalar_subquery()))
+                .values(state=OutboxState.SENDING, claimed_by=token, claimed_at=now)
+                .returning(col(Reminder.id))
+                .execution_options(synchronize_session=False)
+            )
+            ids = list(claimed.scalars())
+            if not ids:
+                return None
+            rows = list(
+                session.exec(
+                    select(Reminder)
+                    .where(col(Reminder.id).in_(ids))
+                    .order_by(col(Reminder.due_at), col(Reminder.id))
+                )
+            )
+            batch = _Batch(token=token, claimed_at=now, full=len(rows) >= self.config.batch_size)
+            context = _Context.load(session, rows, now, self.config)
+            for row in rows:
+                job = self._decide(row, context, now)
+                if job is not None:
+                    batch.jobs.append(job)
+                session.add(row)
+        return batch
+
+    def _decide(self, row: Reminder, context: _Context, now: datetime) -> _Job | None:
+        """Send it (a job), or settle it here: skip, cancel, or hold until working hours."""
+        policy, calendar = self.config.policy, self.config.calendar
+        closed = context.closed_reason(row, now) if row.kind in PLANNED_KINDS else None
+        if closed is not None:
+            state, reason = closed
+            _settle(row, state, reason)
+            return None
+        first_look = row.attempts == 0 and row.next_attempt_at is None
+        if first_look:
+            status = classify_due(due_at=row.due_at, now=now, policy=policy)
+            if status == "skip":
+                _settle(row, OutboxState.SKIPPED, f"too old: due {row.due_at:%Y-%m-%d %H:%M} UTC")
+                return None
+            if status == "late":
+                row.late = True
+        if row.kind in WORKING_HOURS_KINDS and not calendar.is_working_time(now):
+            row.state = OutboxState.PENDING
+            row.next_attempt_at = calendar.next_working_slot(now)
+            row.claimed_by = None
+            return None
+        assert row.id is not None
+        return _Job(
+            reminder_id=row.id,
+            chat_id=row.chat_id,
+            recipient_id=row.recipient_id,
+            attempts=row.attempts,
+            late=row.late,
+            target_kind=row.target_kind,
+            target_id=row.target_id,
+            view=context.view(row, now, self.config),
+        )
+
+    # -- sending ----------------------------------------------------------------------------
+
+    async def _deliver(self, batch: _Batch) -> tuple[int, bool]:
+        """Send the batch's jobs in order, recording each outcome before the next send (so at
+        most the one message in flight can be "sent but not recorded"); returns (sent, stop)."""
+        sent = 0
+        for index, job in enumerate(batch.jobs):
+            now = self.clock.now()
+            if now - batch.claimed_at > self.config.stale_claim_after / 2:
+                rest = [j.reminder_id for j in batch.jobs[index:]]
+                await asyncio.to_thread(self._release, batch.token, rest, None)
+                return sent, True
+            try:
+                outgoing = self.renderer(job.view)
+                result = await self.sender.send(job.chat_id, outgoing.text, outgoing.buttons)
+            except RetryLater as exc:
+                until = now + timedelta(seconds=max(exc.seconds, 1))
+                self.paused_until = until
+                logger.warning("Telegram flood control: pausing reminders until %s", until)
+                rest = [j.reminder_id for j in batch.jobs[index:]]
+                await asyncio.to_thread(self._release, batch.token, rest, until)
+                return sent, True
+            except PermanentFailure as exc:
+                await asyncio.to_thread(self._fail, batch.token, job, exc.reason, exc.unreachable)
+            except TransientFailure as exc:
+                await asyncio.to_thread(self._retry_or_fail, batch.token, job, exc.reason)
+            except Exception as exc:  # a bug in rendering or sending: retried, then failed
+                logger.exception("reminder %s could not be sent", job.reminder_id)
+                reason = f"{type(exc).__name__}: {exc}"
+                await asyncio.to_thread(self._retry_or_fail, batch.token, job, reason)
+            else:
+                await asyncio.to_thread(self._mark_sent, batch.token, job, result.message_id)
+                sent += 1
+        return sent, False
+
+    # -- recording outcomes (each in its own short transaction) -------------------------------
+    # Plain Core statements on a connection: a row's outcome is two statements and a commit, and
+    # half the cost of an ORM session here (see bench/bench_dispatcher.py).
+
+    def _mark_sent(self, token: str, job: _Job, message_id: int) -> None:
+        now = self.clock.now()
+        with self.engine.begin() as connection:
+            done = _finish(
+                connection,
+                token,
+                job.reminder_id,
+                state=OutboxState.SENT,
+                sent_at=now,
+                sent_message_id=message_id,
+                attempts=job.attempts + 1,
+                late=job.late,
+                last_error=None,
+                next_attempt_at=None,
+            )
+            if not done:
+                logger.warning(
+                    "reminder %s was sent but its claim had been taken back", job.reminder_id
+                )
+            if job.target_kind in (TARGET_TASK, TARGET_MEETING) and job.target_id is not None:
+                _remember(connection, job, message_id, now)
+
+    def _fail(self, token: str, job: _Job, reason: str, unreachable: bool) -> None:
+        with self.engine.begin() as connection:
+            _finish(
+                connection,
+                token,
+                job.reminder_id,
+                state=OutboxState.FAILED,
+                attempts=job.attempts + 1,
+                late=job.late,
+                last_error=reason[:ERROR_LIMIT],
+                next_attempt_at=None,
+            )
+            if unreachable and job.recipient_id is not None:
+                connection.execute(
+                    update(_MEMBERS)
+                    .where(_MEMBERS.c.id == job.recipient_id)
+                    .values(private_chat_ok=False)
+                )
+        logger.info("reminder %s failed: %s", job.reminder_id, reason)
+
+    def _retry_or_fail(self, token: str, job: _Job, reason: str) -> None:
+        attempts = job.attempts + 1
+        if attempts >= self.config.max_attempts:
+            self._fail(token, job, f"{reason} (after {attempts} attempts)", False)
+            return
+        retry_at = self.clock.now() + self.config.backoff_after(attempts)
+        with self.engine.begin() as connection:
+            _finish(
+                connection,
+                token,
+                job.reminder_id,
+                state=OutboxState.PENDING,
+                attempts=attempts,
+                late=job.late,
+                last_error=reason[:ERROR_LIMIT],
+                next_attempt_at=retry_at,
+            )
+        logger.info("reminder %s: %s; retry at %s", job.reminder_id, reason, retry_at)
+
+    def _release(self, token: str, ids: list[int], not_before: datetime | None) -> None:
+        """Hand claimed rows back unsent (flood control, or the batch ran too long)."""
+        values: dict[str, Any] = {"state": OutboxState.PENDING, "claimed_by": None}
+        if not_before is not None:
+            values["next_attempt_at"] = not_before
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(_REMINDERS)
+                .where(
+                    _REMINDERS.c.id.in_(ids),
+                    _REMINDERS.c.claimed_by == token,
+                    _REMINDERS.c.state == OutboxState.SENDING,
+                )
+                .values(**values)
+            )
+
+
+_REMINDERS: Table = Reminder.__table__  # type: ignore[attr-defined]
+_MEMBERS: Table = Member.__table__  # type: ignore[attr-defined]
+_SENT_MESSAGES: Table = SentMessage.__table__  # type: ignore[attr-defined]
+
+
+def _settle(row: Reminder, state: OutboxState, reason: str) -> None:
+    row.state = state
+    row.last_error = reason[:ERROR_LIMIT]
+
+
+# Built once: constructing a statement costs more than running it (bench/bench_dispatcher.py).
+_OUTCOME = (
+    update(_REMINDERS)
+    .where(
+        _REMINDERS.c.id == bindparam("b_id"),
+        _REMINDERS.c.claimed_by == bindparam("b_token"),
+        _REMINDERS.c.state == OutboxState.SENDING.value,
+    )
+    .values(
+        state=bindparam("b_state"),
+        claimed_by=bindparam("b_claimed_by"),
+        attempts=bindparam("b_attempts"),
+        late=bindparam("b_late"),
+        last_error=bindparam("b_last_error"),
+        next_attempt_at=bindparam("b_next_attempt_at", type_=UTCDateTime()),
+        sent_at=bindparam("b_sent_at", type_=UTCDateTime()),
+        sent_message_id=bindparam("b_sent_message_id"),
+    )
+)
+_REMEMBER = {
+    name: dialect.insert(_SENT_MESSAGES).on_conflict_do_nothing(
+        index_elements=["chat_id", "message_id"]
+    )
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
+def _finish(
+    connection: Connection,
+    token: str,
+    reminder_id: int,
+    *,
+    state: OutboxState,
+    attempts: int,
+    late: bool,
+    last_error: str | None,
+    next_attempt_at: datetime | None = None,
+    sent_at: datetime | None = None,
+    sent_message_id: int | None = None,
+) -> bool:
+    """Write an outcome if the row is still ours; False if its claim was taken back."""
+    result = connection.execute(
+        _OUTCOME,
+        {
+            "b_id": reminder_id,
+            "b_token": token,
+            "b_state": state.value,
+            # Back in the queue: unclaimed. Settled: the claim stays, to say who sent it.
+            "b_claimed_by": None if state == OutboxState.PENDING else token,
+            "b_attempts": attempts,
+            "b_late": late,
+            "b_last_error": last_error,
+            "b_next_attempt_at": next_attempt_at,
+            "b_sent_at": sent_at,
+            "b_sent_message_id": sent_message_id,
+        },
+    )
+    return bool(result.rowcount)
+
+
+def _remember(connection: Connection, job: _Job, message_id: int, now: datetime) -> None:
+    """Map the message to its task or meeting, so that a reply to it is a progress update."""
+    connection.execute(
+        _REMEMBER[connection.dialect.name],
+        {
+            "chat_id": job.chat_id,
+            "message_id": message_id,
+            "task_id": job.target_id if job.target_kind == TARGET_TASK else None,
+            "meeting_id": job.target_id if job.target_kind == TARGET_MEETING else None,
+            "created_at": now,
+        },
+    )
+
+
+# --- loading what the messages talk about -------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """The tasks, meetings, councils and members a batch of rows refers to (a few queries)."""
+
+    session: Session
+    tasks: dict[int, Task]
+    agencies: dict[int, Agency]
+    directives: dict[int, Directive]
+    meetings: dict[int, Meeting]
+    councils: dict[int, Council]
+    members: dict[int, Member]
+    progress: dict[int, ProgressUpdate]
+    digests: dict[tuple[int, str], Digest | None] = field(default_factory=dict)
+
+    @classmethod
+    def load(
+        cls, session: Session, rows: list[Reminder], now: datetime, config: ReminderConfig
+    ) -> _Context:
+        def ids(kind: str) -> set[int]:
+            return {r.target_id for r in rows if r.target_kind == kind and r.target_id is not None}
+
+        tasks = _by_id(session, Task, ids(TARGET_TASK))
+        meetings = _by_id(session, Meeting, ids(TARGET_MEETING))
+        progress_ids = {
+            int(r.offset) for r in rows if r.kind in NOTICES_ABOUT_AN_UPDATE and r.offset.isdigit()
+        }
+        return cls(
+            session=session,
+            tasks=tasks,
+            agencies=_by_id(session, Agency, {t.lead_agency_id for t in tasks.values()}),
+            directives=_by_id(
+                session, Directive, {t.directive_id for t in tasks.values() if t.directive_id}
+            ),
+            meetings=meetings,
+            councils=_by_id(
+                session,
+                Council,
+                {m.council_id for m in meetings.values()} | ids(TARGET_DIGEST),
+            ),
+            members=_by_id(session, Member, {r.recipient_id for r in rows if r.recipient_id}),
+            progress=_by_id(session, ProgressUpdate, progress_ids),
+        )
+
+    def closed_reason(self, row: Reminder, now: datetime) -> tuple[OutboxState, str] | None:
+        """Why a planned reminder should not go out any more (its target changed meanwhile)."""
+        if row.target_id is None:
+            return None
+        if row.kind in TASK_KINDS:
+            task = self.tasks.get(row.target_id)
+            if task is None or task.state in CLOSED_TASK_STATES:
+                return OutboxState.CANCELLED, "task closed"
+        elif row.kind in MEETING_KINDS:
+            meeting = self.meetings.get(row.target_id)
+            if meeting is None or meeting.state != "planned":
+                return OutboxState.CANCELLED, "meeting cancelled"
+            if meeting.starts_at is not None and meeting.starts_at <= now:
+                return OutboxState.SKIPPED, "meeting already started"
+        return None
+
+    def view(self, row: Reminder, now: datetime, config: ReminderConfig) -> ReminderView:
+        assert row.id is not None
+        member = self.members.get(row.recipient_id or 0)
+        lang = member.language if member else "vi"
+        task_facts = meeting_facts = digest = None
+        can_snooze = row.kind in PLANNED_KINDS
+        if row.target_kind == TARGET_TASK and row.target_id in self.tasks:
+            task_facts = self._task_facts(self.tasks[row.target_id], lang)
+        elif row.target_kind == TARGET_MEETING and row.target_id in self.meetings:
+            meeting = self.meetings[row.target_id]
+            council = self.councils.get(meeting.council_id)
+            meeting_facts = MeetingFacts(
+                meeting_id=row.target_id,
+                title=meeting.title,
+                council_name=_name(council, lang) if council else "",
+                starts_at=meeting.starts_at,
+                when_text=meeting.when_text,
+                place=meeting.place,
+                online_link=meeting.online_link,
+            )
+            if meeting.starts_at is not None:
+                can_snooze = can_snooze and (
+                    config.calendar.add_working_days(now, 1) < meeting.starts_at
+                )
+        elif row.target_kind == TARGET_DIGEST and row.target_id is not None:
+            cache_key = (row.target_id, row.offset)
+            if cache_key not in self.digests:
+                self.digests[cache_key] = build_digest(
+                    session=self.session,
+                    council_id=row.target_id,
+                    until=row.due_at,
+                    now=now,
+                    config=config,
+                )
+            digest = self.digests[cache_key]
+        progress = (
+            self.progress.get(int(row.offset))
+            if row.kind in NOTICES_ABOUT_AN_UPDATE and row.offset.isdigit()
+            else None
+        )
+        return ReminderView(
+            reminder_id=row.id,
+            key=row.key,
+            kind=row.kind,
+            offset=row.offset,
+            target_kind=row.target_kind,
+            target_id=row.target_id,
+            lang=lang,
+            timezone=config.timezone,
+            now=now,
+            due_at=row.due_at,
+            late=row.late,
+            recipient_name=member.full_name if member else "",
+            can_snooze=can_snooze,
+            task=task_facts,
+            meeting=meeting_facts,
+            digest=digest,
+            progress=progress,
+        )
+
+    def _task_facts(self, task: Task, lang: str) -> TaskFacts:
+        assert task.id is not None
+        agency = self.agencies.get(task.lead_agency_id)
+        directive = self.directives.get(task.directive_id or 0)
+        return TaskFacts(
+            task_id=task.id,
+            title=task.title,
+            state=task.state,
+            agency_code=agency.code if agency else "",
+            agency_name=_name(agency, lang) if agency else "",
+            due_text=task.due_text,
+            due_start=task.due_start,
+            due_end=task.due_end,
+            due_precision=task.due_precision,
+            deadline=deadline_in_force(task),
+            directive_number=directive.number if directive else None,
+            clause=task.clause,
+        )
+
+
+def _name(entity: Agency | Council, lang: str) -> str:
+    return entity.name_en if lang == "en" else entity.name_vi
+
+
+def _by_id(session: Session, model: Any, ids: set[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    return {row.id: row for row in session.exec(select(model).where(col(model.id).in_(ids)))}
