@@ -39,6 +39,7 @@ class RecordedCall:
     at: datetime
     result: Any = None  # what the fake answered on success
     error: str | None = None  # the fault it answered with instead
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # part -> (name, bytes)
 
     @property
     def ok(self) -> bool:
@@ -137,6 +138,11 @@ class FakeTelegram(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         call = RecordedCall(method=api_method, params=params, at=self._now())
+        if request_data is not None and request_data.contains_files:
+            for part, upload in request_data.multipart_data.items():
+                name, content = upload[0], upload[1]
+                data = content if isinstance(content, bytes) else content.read()
+                call.files[part] = (str(name or part), data)
         self.calls.append(call)
         if not self.token_valid:
             call.error = "unauthorized"
@@ -226,8 +232,8 @@ class FakeTelegram(BaseRequest):
         return self._message(params, text=params["text"])
 
     def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
-        document = params.get("document")
-        file_name = getattr(document, "filename", None) or "file"
+        uploaded = self.calls[-1].files if self.calls else {}
+        file_name = next(iter(uploaded.values()))[0] if uploaded else "file"
         file_id = f"doc-{len(self.calls)}"
         return self._message(
             params,

@@ -41,6 +41,10 @@ JOB_WAKE = "dispatcher-wake"
 JOB_DIGEST = "weekly-digest"
 JOB_REPLAN = "reminders-replan"
 REPLAN_AT = time(0, 30)  # local; quiet, and before the first working hour
+# APScheduler drops a run that starts more than misfire_grace_time (default 1 s) late, e.g. the
+# first tick when start-up takes a moment, or any job while the event loop was busy; run it
+# anyway, once.
+_LENIENT = {"misfire_grace_time": 3600, "coalesce": True}
 
 
 def instance_id() -> str:
@@ -78,19 +82,21 @@ async def start_reminders(application: BotApplication) -> Dispatcher:
             job.schedule_removal()
     # The first tick runs as soon as the application starts: whatever came due while the bot
     # was down goes out then (late), or is skipped if too old.
-    jobs.run_repeating(dispatch_due, interval=config.tick, first=0, name=JOB_TICK)
+    jobs.run_repeating(
+        dispatch_due, interval=config.tick, first=0, name=JOB_TICK, job_kwargs=_LENIENT
+    )
     jobs.run_daily(
         queue_weekly_digest,
         time=config.digest_time.replace(tzinfo=zone),
         days=(ptb_weekday(config.digest_weekday),),
         name=JOB_DIGEST,
-        job_kwargs={"misfire_grace_time": 3600, "coalesce": True},
+        job_kwargs=_LENIENT,
     )
     jobs.run_daily(
         replan_reminders,
         time=REPLAN_AT.replace(tzinfo=zone),
         name=JOB_REPLAN,
-        job_kwargs={"misfire_grace_time": 3600, "coalesce": True},
+        job_kwargs=_LENIENT,
     )
     runtime.wake = lambda: arm_wake(runtime, jobs)
     return dispatcher
@@ -109,7 +115,7 @@ def arm_wake(runtime: Runtime, jobs: JobQueue[BotContext] | None) -> None:
         return
     for job in jobs.get_jobs_by_name(JOB_WAKE):
         job.schedule_removal()
-    jobs.run_once(dispatch_due, when=delay, name=JOB_WAKE)
+    jobs.run_once(dispatch_due, when=delay, name=JOB_WAKE, job_kwargs=_LENIENT)
 
 
 async def dispatch_due(context: BotContext) -> None:

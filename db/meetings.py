@@ -124,14 +124,14 @@ def create_meeting(
 def reschedule_meeting(
     *, session: Session, actor: Actor, meeting_id: int, when: DueReading, now: datetime
 ) -> Meeting:
-    meeting = _manageable(session, actor, meeting_id)
+    meeting = manageable_meeting(session=session, actor=actor, meeting_id=meeting_id)
     before = snapshot(meeting, AUDITED)
     _apply_when(meeting, when)
     return _save(session, actor, meeting, before, now, "meeting.reschedule")
 
 
 def cancel_meeting(*, session: Session, actor: Actor, meeting_id: int, now: datetime) -> Meeting:
-    meeting = _manageable(session, actor, meeting_id)
+    meeting = manageable_meeting(session=session, actor=actor, meeting_id=meeting_id)
     before = snapshot(meeting, AUDITED)
     meeting.state = MeetingState.CANCELLED
     return _save(session, actor, meeting, before, now, "meeting.cancel")
@@ -141,7 +141,7 @@ def conclude_meeting(
     *, session: Session, actor: Actor, meeting_id: int, conclusions: Sequence[str], now: datetime
 ) -> Meeting:
     """Record the conclusions, one per line; the meeting is then over."""
-    meeting = _manageable(session, actor, meeting_id)
+    meeting = manageable_meeting(session=session, actor=actor, meeting_id=meeting_id)
     lines = [line.strip() for line in conclusions if line.strip()]
     if not lines:
         raise InvalidInput("conclusions_missing")
@@ -237,7 +237,7 @@ def _apply_when(meeting: Meeting, when: DueReading | None) -> None:
     meeting.starts_at = when.start if when.precision == "minute" else None
 
 
-def _manageable(session: Session, actor: Actor, meeting_id: int) -> Meeting:
+def manageable_meeting(*, session: Session, actor: Actor, meeting_id: int) -> Meeting:
     meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
     if not actor.allows(Access.SECRETARIAT, meeting.council_id):
         raise Forbidden()

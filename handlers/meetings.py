@@ -25,6 +25,7 @@ from db.meetings import (
     conclusion,
     create_meeting,
     get_meeting,
+    manageable_meeting,
     parse_agenda,
     reschedule_meeting,
 )
@@ -370,7 +371,7 @@ async def _reschedule(update: Update, context: BotContext, meeting_id: int, when
 async def _ask_cancel(update: Update, context: BotContext, meeting_id: int) -> None:
     lang = context.lang
     with context.runtime.session() as session:
-        found = get_meeting(session=session, actor=context.actor, meeting_id=meeting_id)
+        found = manageable_meeting(session=session, actor=context.actor, meeting_id=meeting_id)
     keyboard = InlineKeyboardMarkup(
         [
             [
