@@ -3,7 +3,8 @@
 The jobs only wake things up; what is due is always read from the database, so a restart loses
 nothing and a job that did not fire (the process was down) is made up at the next start:
 
-- ``dispatcher-tick``: every ``dispatcher_tick_seconds``, send what is due;
+- ``dispatcher-tick``: every ``dispatcher_tick_seconds``, send what is due and leave a heartbeat
+  in ``job_run`` (what ``councilbot doctor`` checks);
 - ``dispatcher-wake``: a one-shot at the next due time when it comes before the next tick
   (re-armed after every run and by ``runtime.wake()`` after a handler committed a change);
 - ``weekly-digest``: the digest, on the configured day and time (claimed once per week in the
@@ -30,6 +31,7 @@ from bot.context import RUNTIME_KEY, BotApplication, BotContext
 from bot.reminder_messages import render_reminder
 from bot.runtime import Runtime
 from bot.telegram_sender import TelegramSender
+from db.doctor import record_heartbeat
 from schedules.digest import schedule_weekly_digest
 from schedules.dispatcher import Dispatcher
 from schedules.reminders import replan_all
@@ -82,9 +84,7 @@ async def start_reminders(application: BotApplication) -> Dispatcher:
             job.schedule_removal()
     # The first tick runs as soon as the application starts: whatever came due while the bot
     # was down goes out then (late), or is skipped if too old.
-    jobs.run_repeating(
-        dispatch_due, interval=config.tick, first=0, name=JOB_TICK, job_kwargs=_LENIENT
-    )
+    jobs.run_repeating(tick, interval=config.tick, first=0, name=JOB_TICK, job_kwargs=_LENIENT)
     jobs.run_daily(
         queue_weekly_digest,
         time=config.digest_time.replace(tzinfo=zone),
@@ -127,6 +127,12 @@ async def dispatch_due(context: BotContext) -> None:
     context.runtime.wake()  # re-arms the one-shot wake-up (set by start_reminders)
 
 
+async def tick(context: BotContext) -> None:
+    """Job: send what is due, and leave the heartbeat that `councilbot doctor` looks for."""
+    await dispatch_due(context)
+    await asyncio.to_thread(_heartbeat, context.runtime)
+
+
 async def queue_weekly_digest(context: BotContext) -> None:
     """Job: queue this week's digest (once, whichever instance comes first)."""
     if await asyncio.to_thread(_queue_digest, context.runtime):
@@ -147,6 +153,14 @@ def _queue_digest(runtime: Runtime) -> int:
             now=runtime.clock.now(),
             config=runtime.reminders,
             instance_id=runtime.dispatcher.instance_id,
+        )
+
+
+def _heartbeat(runtime: Runtime) -> None:
+    assert runtime.dispatcher is not None
+    with runtime.session() as session:
+        record_heartbeat(
+            session=session, instance=runtime.dispatcher.instance_id, now=runtime.clock.now()
         )
 
 

@@ -76,6 +76,7 @@ from schedules.reminders import (
     TASK_KINDS,
     WORKING_HOURS_KINDS,
     ReminderConfig,
+    announced_meetings,
 )
 
 logger = logging.getLogger(__name__)
@@ -603,6 +604,7 @@ class _Context:
     councils: dict[int, Council]
     members: dict[int, Member]
     progress: dict[int, ProgressUpdate]
+    announced: set[int]  # meetings the meetings feature announced itself
     digests: dict[tuple[int, str], Digest | None] = field(default_factory=dict)
 
     @classmethod
@@ -632,6 +634,7 @@ class _Context:
             ),
             members=_by_id(session, Member, {r.recipient_id for r in rows if r.recipient_id}),
             progress=_by_id(session, ProgressUpdate, progress_ids),
+            announced=announced_meetings(session, meetings),
         )
 
     def closed_reason(self, row: Reminder, now: datetime) -> tuple[OutboxState, str] | None:
@@ -648,6 +651,8 @@ class _Context:
                 return OutboxState.CANCELLED, "meeting cancelled"
             if meeting.starts_at is not None and meeting.starts_at <= now:
                 return OutboxState.SKIPPED, "meeting already started"
+            if row.kind == "meeting_notice" and row.target_id in self.announced:
+                return OutboxState.CANCELLED, "announced by the meeting's own notice"
         return None
 
     def view(self, row: Reminder, now: datetime, config: ReminderConfig) -> ReminderView:

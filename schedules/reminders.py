@@ -43,6 +43,7 @@ from sqlmodel import Session, col, select
 from db.audit import record
 from db.errors import Conflict, Forbidden, NotFound
 from db.models import (
+    Broadcast,
     CouncilRole,
     Meeting,
     MeetingState,
@@ -390,6 +391,7 @@ def _replan_meetings(
             )
         ):
             members_of[council_id].add(member_id)
+    announced = announced_meetings(session, meeting_ids)
     wanted: dict[int, list[tuple[PlannedReminder, set[int]]]] = {}
     recipients: dict[int, set[int]] = {}
     closed: set[int] = set()
@@ -403,7 +405,11 @@ def _replan_meetings(
         plan = plan_meeting_reminders(
             starts_at=meeting.starts_at, created_at=meeting.created_at, policy=config.policy
         )
-        wanted[meeting_id] = [(p, audience) for p in plan]
+        wanted[meeting_id] = [
+            (p, audience)
+            for p in plan
+            if not (p.kind == "meeting_notice" and meeting_id in announced)
+        ]
         recipients[meeting_id] = audience
     starts = {meeting_id: m.starts_at for meeting_id, m in meetings.items() if meeting_id}
 
@@ -414,6 +420,21 @@ def _replan_meetings(
         return f"{planned.offset}@{config.calendar.local(start):%Y%m%d%H%M}"
 
     _sync(session, TARGET_MEETING, wanted, recipients, closed, now, config, anchor=anchor)
+
+
+def announced_meetings(session: Session, meeting_ids: Iterable[int]) -> set[int]:
+    """Meetings announced by the meetings feature itself (a broadcast with RSVP buttons and the
+    calendar file): their creation notice must not be sent a second time as a reminder."""
+    ids = list(meeting_ids)
+    if not ids:
+        return set()
+    return {
+        meeting_id
+        for meeting_id in session.exec(
+            select(Broadcast.meeting_id).where(col(Broadcast.meeting_id).in_(ids)).distinct()
+        )
+        if meeting_id is not None
+    }
 
 
 def _meeting_over(meeting: Meeting, now: datetime) -> bool:

@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.context import BotContext
 from bot.fake_telegram import FakeTelegram, RecordedCall
 from bot.offline import FakeUser, OfflineBot, answers, texts
-from bot.reminder_jobs import JOB_DIGEST, JOB_REPLAN, JOB_TICK, JOB_WAKE
-from db.models import OutboxState, Reminder, Role, SentMessage, Task, TaskState
+from bot.reminder_jobs import JOB_DIGEST, JOB_REPLAN, JOB_TICK, JOB_WAKE, tick
+from db.doctor import HEARTBEAT_JOB
+from db.models import JobRun, OutboxState, Reminder, Role, SentMessage, Task, TaskState
 from schedules.clock import ManualClock
 from tests.factories import Factory
 from tests.reminder_helpers import DUE, World, dispatcher_of, runtime_of, sends
@@ -198,3 +200,15 @@ async def test_the_application_schedules_the_reminder_jobs(
     assert wake.job.trigger.run_date - datetime.now(UTC) <= timedelta(seconds=20)
     runtime_of(bot).wake()
     assert len(jobs.get_jobs_by_name(JOB_WAKE)) == 1  # replaced, not added
+
+
+async def test_the_tick_sends_what_is_due_and_leaves_a_heartbeat(
+    bot: OfflineBot, world: World, transport: FakeTelegram, clock: ManualClock, engine: Engine
+) -> None:
+    world.task()
+    clock.set(DUE)
+    await tick(BotContext(bot.application))
+    assert len(sends(transport, world.focal.id)) == 1
+    with Session(engine) as session:
+        beat = session.exec(select(JobRun).where(JobRun.job == HEARTBEAT_JOB)).one()
+    assert beat.finished_at == clock.now()

@@ -21,6 +21,7 @@ from bot.reminder_messages import render_reminder
 from bot.settings import Settings
 from bot.telegram_sender import TelegramSender
 from db.models import (
+    Broadcast,
     Member,
     OutboxState,
     Reminder,
@@ -395,3 +396,30 @@ async def test_two_dispatchers_on_sqlite_never_send_a_row_twice(
     chats = [c.chat_id for c in sends(transport)]
     assert len(chats) == len(set(chats)) == 21
     assert {r.state for r in reminders(engine) if r.due_at <= clock.now()} == {OutboxState.SENT}
+
+
+async def test_a_meeting_that_announced_itself_gets_no_second_notice(
+    bot: OfflineBot, world: World, transport: FakeTelegram, clock: ManualClock, engine: Engine
+) -> None:
+    meeting = world.tasks.meeting(council=world.council, starts_at=vn(2023, 11, 30, 9))
+    with Session(engine) as session:  # as /meeting does: plan, then queue its own notice
+        replan_meeting(
+            session=session,
+            meeting_id=meeting.id or 0,
+            now=clock.now(),
+            config=runtime_of(bot).reminders,
+        )
+        session.add(
+            Broadcast(
+                council_id=world.council.id or 0,
+                meeting_id=meeting.id,
+                text="Thông báo mời họp",
+                created_at=clock.now(),
+            )
+        )
+        session.commit()
+    assert await dispatcher_of(bot).run_once() == 0
+    notices = [r for r in reminders(engine) if r.kind == "meeting_notice"]
+    assert {(r.state, r.last_error) for r in notices} == {
+        (OutboxState.CANCELLED, "announced by the meeting's own notice")
+    }

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from db.models import (
+    Broadcast,
     CouncilRole,
     Meeting,
     MeetingState,
@@ -424,3 +425,25 @@ async def test_planning_respects_the_configured_policy(
     )
     replan(engine, task, clock.now(), config)
     assert [r.offset for r in pending(engine)] == ["-3d@20240830", "0d@20240830", "+1@20240830"]
+
+
+async def test_a_meeting_announced_by_its_own_broadcast_gets_no_second_notice(
+    engine: Engine, clock: ManualClock, factory: Factory, tasks: TaskFactory
+) -> None:
+    council = factory.council()
+    factory.user(Role.MEMBER, council=council)
+    meeting = tasks.meeting(council=council, starts_at=vn(2024, 8, 20, 14))
+    replan_m(engine, meeting, clock.now())  # planned before the announcement was queued
+    with Session(engine) as session:
+        session.add(
+            Broadcast(
+                council_id=council.id or 0,
+                meeting_id=meeting.id,
+                text="Thông báo mời họp",
+                created_at=clock.now(),
+            )
+        )
+        session.commit()
+    replan_m(engine, meeting, clock.now())
+    assert sorted(r.kind for r in pending(engine)) == ["meeting_before"] * 3
+    assert [r.kind for r in reminders(engine, state=OutboxState.CANCELLED)] == ["meeting_notice"]
