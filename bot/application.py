@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlalchemy import Engine
@@ -14,6 +15,7 @@ from bot.catalogue import LANGUAGES, t
 from bot.commands import COMMANDS
 from bot.context import RUNTIME_KEY, BotApplication, BotContext
 from bot.eventlog import LoggedApplication
+from bot.notice_messages import register_notice_renderers
 from bot.reminder_jobs import start_reminders
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -36,6 +38,7 @@ from handlers import (
     tasks,
 )
 from schedules.clock import Clock, SystemClock
+from schedules.dates import warm_up
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +70,7 @@ def build_application(
     application: BotApplication = builder.build()  # type: ignore[assignment]
     application.bot_data[RUNTIME_KEY] = runtime
 
+    register_notice_renderers()
     application.add_handler(access.gate_handler(), group=-1)
     # Before common: /start with an invitation code is taken here, a bare /start there.
     application.add_handlers(registry.handlers())
@@ -87,7 +91,9 @@ def build_application(
 
 
 async def on_startup(application: BotApplication) -> None:
-    """Set the command menu in both languages; start the reminder dispatcher and its jobs."""
+    """Set the command menu in both languages; start the reminder dispatcher and its jobs, and
+    the broadcasts; pay the deadline parser's start-up cost now, not on a user's message."""
+    await asyncio.to_thread(warm_up)
     await set_command_menu(application)
     await start_reminders(application)
     await start_broadcasts(application)

@@ -201,6 +201,7 @@ def cmd_registry_load(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Exit 0 with the report, or 1 with one ``FILE:LINE: field: message`` line per problem."""
     from bot.import_report import issue_lines_for_terminal, plain, render_report
+    from bot.reminder_config import reminder_config
     from db.engine import make_engine, session_scope
     from db.imports import import_directive
     from db.migrate import upgrade
@@ -222,6 +223,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             actor_label="cli",
             dry_run=args.dry_run,
             file_name=args.file.name,
+            reminders=reminder_config(settings),
         )
     engine.dispose()
     if outcome.report is None:

@@ -60,6 +60,13 @@ class OfflineBot:
         assert isinstance(self.clock, ManualClock)
         self.clock.advance(timedelta(seconds=seconds))
 
+    async def dispatch(self) -> list[RecordedCall]:
+        """Run the reminder dispatcher once, as its job would; returns the calls it made."""
+        before = len(self.transport.calls)
+        if self.runtime.dispatcher is not None:
+            await self.runtime.dispatcher.run_once()
+        return self.transport.calls[before:]
+
     async def settle(self) -> list[RecordedCall]:
         """Let background work (broadcasts) finish; returns the calls it made."""
         before = len(self.transport.calls)

@@ -96,7 +96,7 @@ def _render_task(view: ReminderView) -> Outgoing:
     else:
         head = _deadline_head(task, view, days_left)
         footer = t(lang, "rem_task_footer")
-    text = "\n".join([head, "", _task_body(task, view), "", footer])
+    text = "\n".join([head, "", task_body(task, view), "", footer])
     return Outgoing(text=text, buttons=snooze_button(view))
 
 
@@ -117,7 +117,7 @@ def _deadline_head(task: TaskFacts, view: ReminderView, days_left: int) -> str:
     return t(lang, "rem_head_before", left=amount(days_left, "day", lang), late=_late(view))
 
 
-def _task_body(task: TaskFacts, view: ReminderView) -> str:
+def task_body(task: TaskFacts, view: ReminderView) -> str:
     lang = view.lang
     source = ""
     if task.directive_number:
@@ -209,7 +209,7 @@ def _render_notice(view: ReminderView) -> Outgoing:
     lang = view.lang
     lines: list[str] = [t(lang, "rem_head_notice", id=view.target_id or "", late=_late(view))]
     if view.task is not None:
-        lines += ["", _task_body(view.task, view)]
+        lines += ["", task_body(view.task, view)]
     if view.progress is not None and view.progress.text:
         lines += ["", t(lang, "rem_notice_update", text=short(view.progress.text, 500))]
     return Outgoing(text="\n".join(lines))

@@ -36,7 +36,7 @@ _UNREACHABLE = ("chat not found", "user not found", "bot can't initiate", "user 
 
 
 class TelegramSender:
-    """Sends HTML messages with an optional row of buttons; long texts are split."""
+    """Sends HTML messages with optional buttons (two to a row); long texts are split."""
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
@@ -44,7 +44,10 @@ class TelegramSender:
     async def send(self, chat_id: int, text: str, buttons: Sequence[Button]) -> SendResult:
         markup = (
             InlineKeyboardMarkup(
-                [[InlineKeyboardButton(label, callback_data=data) for label, data in buttons]]
+                [
+                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                    for row in _rows(buttons)
+                ]
             )
             if buttons
             else None
@@ -98,3 +101,8 @@ def telegram_outcomes() -> Iterator[None]:
         raise TransientFailure(f"network: {exc.message}") from exc
     except TelegramError as exc:  # e.g. a bad token or a conflict: may be fixed by an operator
         raise TransientFailure(f"{type(exc).__name__}: {exc.message}") from exc
+
+
+def _rows(buttons: Sequence[Button], per_row: int = 2) -> list[Sequence[Button]]:
+    """Vietnamese labels are long: two buttons to a row stay readable on a phone."""
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]

@@ -44,6 +44,7 @@ from db.models import (
 from db.permissions import Access, Actor
 from db.toml_input import Issue, TomlInput, Where
 from schedules.dates import DueWindow, parse_due
+from schedules.reminders import ReminderConfig, replan_directive
 
 MAX_FILE_BYTES = 256 * 1024
 PENDING_LIFETIME = timedelta(hours=24)
@@ -389,16 +390,24 @@ def import_directive(
     actor_label: str | None = None,
     dry_run: bool = False,
     file_name: str = "",
+    reminders: ReminderConfig | None = None,
 ) -> ImportOutcome:
     """Check ``source`` and, unless it has problems or ``dry_run``, add or update its records.
 
-    Every change gets its audit row in ``session``; the caller commits.
+    Every change gets its audit row in ``session``, and (given ``reminders``) the directive's
+    reminders are re-planned in it too; the caller commits.
     """
     spec, issues = read_directive(session=session, source=source, tz=tz, now=now, actor=actor)
     if spec is None:
         return ImportOutcome(issues=tuple(issues))
     sync = _Sync(session, spec, now=now, write=not dry_run, actor=actor, actor_label=actor_label)
     report = sync.run(file_name)
+    if reminders is not None and not dry_run and report.changes_anything:
+        directive_id = session.exec(
+            select(Directive.id).where(Directive.number == spec.number)
+        ).first()
+        if directive_id is not None:
+            replan_directive(session=session, directive_id=directive_id, now=now, config=reminders)
     return ImportOutcome(report=report)
 
 
@@ -836,7 +845,13 @@ def stage_import(
 
 
 def confirm_import(
-    *, session: Session, actor: Actor, token: str, tz: str, now: datetime
+    *,
+    session: Session,
+    actor: Actor,
+    token: str,
+    tz: str,
+    now: datetime,
+    reminders: ReminderConfig | None = None,
 ) -> ImportOutcome:
     """Apply a staged file, checking it (and the actor's rights) again as of now."""
     pending = _pending(session, actor, token, now)
@@ -848,6 +863,7 @@ def confirm_import(
         now=now,
         actor=actor,
         file_name=pending.file_name,
+        reminders=reminders,
     )
 
 

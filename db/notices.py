@@ -13,6 +13,19 @@ from sqlmodel import Session, col, select
 
 from db.models import CouncilRole, Member, OutboxState, Reminder, Role
 
+NOTICE_ASSIGNED = "notice_assigned"  # offset: the task id
+NOTICE_REPORT = "notice_report"  # offset: the progress update's id
+NOTICE_DECISION = "notice_decision"  # offset: "<task>:<decision code>:<unix time>"
+
+# A decision is told as a short code in the outbox row's offset (32 characters at most).
+DECISION_CODES = {
+    "completion_confirmed": "cc",
+    "completion_rejected": "cr",
+    "extension_approved": "ea",
+    "extension_rejected": "er",
+    "obstacle_resolved": "or",
+}
+
 
 def focal_points(
     *, session: Session, agency_ids: Iterable[int], council_ids: Iterable[int]

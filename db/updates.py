@@ -21,9 +21,10 @@ def claim_update(*, session: Session, update_id: int, now: datetime) -> bool:
         insert(ProcessedUpdate)
         .values(update_id=update_id, processed_at=now)
         .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(col(ProcessedUpdate.update_id))
     )
-    result = session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    # RETURNING, not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING through the ORM.
+    return session.execute(statement).first() is not None
 
 
 def forget_old_updates(*, session: Session, now: datetime) -> int:

@@ -21,6 +21,7 @@ from handlers.deadlines import as_reading, is_no_deadline, parse_window
 from handlers.notify import notify_assigned
 from handlers.replying import answer, edit_or_answer
 from handlers.task_views import echo_due
+from schedules.reminders import replan_task
 
 STEP_COUNCIL = "assign:council"
 STEP_AGENCIES = "assign:agencies"
@@ -205,6 +206,8 @@ async def _create(update: Update, context: BotContext, data: dict[str, Any]) -> 
             now=now,
         )
         notify_assigned(session=session, context=context, task=task, now=now)
+        assert task.id is not None
+        replan_task(session=session, task_id=task.id, now=now, config=runtime.reminders)
     runtime.wake()
     await edit_or_answer(
         update, context, t(context.lang, "assign_done", id=task.id, lead=lead.code)

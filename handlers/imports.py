@@ -90,11 +90,13 @@ async def press_import(update: Update, context: BotContext) -> None:
                 token=token,
                 tz=runtime.settings.app.timezone,
                 now=runtime.clock.now(),
+                reminders=runtime.reminders,
             )
         else:
             cancel_import(
                 session=session, actor=context.actor, token=token, now=runtime.clock.now()
             )
+    runtime.wake()
     await query.answer()
     await close_buttons(update)
     if action == "no":

@@ -23,6 +23,7 @@ from handlers import task_views
 from handlers.deadlines import read_due
 from handlers.notify import notify_decision
 from handlers.replying import answer, edit_or_answer
+from schedules.reminders import replan_task
 
 EDIT_FIELDS = ("title", "deadline", "lead")
 
@@ -48,6 +49,7 @@ async def edit(update: Update, context: BotContext) -> None:
             due=due,
             lead=lead,
         )
+        replan_task(session=session, task_id=task_id, now=now, config=runtime.reminders)
     runtime.wake()
     due_text = task_views.due_text(task, context.lang, runtime.settings.app.timezone)
     await answer(update, context, t(context.lang, "edit_done", id=task_id, due=Html(due_text)))
@@ -78,9 +80,9 @@ async def confirm_cancel(update: Update, context: BotContext) -> None:
         await edit_or_answer(update, context, t(context.lang, "input_cancelled"))
         return
     with context.runtime.session() as session:
-        cancel_task(
-            session=session, actor=context.actor, task_id=task_id, now=context.runtime.clock.now()
-        )
+        now = context.runtime.clock.now()
+        cancel_task(session=session, actor=context.actor, task_id=task_id, now=now)
+        replan_task(session=session, task_id=task_id, now=now, config=context.runtime.reminders)
     context.runtime.wake()
     await edit_or_answer(update, context, t(context.lang, "cancel_done", id=task_id))
 
@@ -100,6 +102,7 @@ async def decide_completion_button(update: Update, context: BotContext) -> None:
         notify_decision(
             session=session, context=context, task=task, decision=_completion_key(yes), now=now
         )
+        replan_task(session=session, task_id=task_id, now=now, config=runtime.reminders)
     runtime.wake()
     assert update.callback_query is not None
     await update.callback_query.answer()
@@ -120,6 +123,8 @@ async def decide_request_button(update: Update, context: BotContext) -> None:
         )
         key = _request_key(request, yes)
         notify_decision(session=session, context=context, task=task, decision=key, now=now)
+        assert task.id is not None
+        replan_task(session=session, task_id=task.id, now=now, config=runtime.reminders)
     runtime.wake()
     assert update.callback_query is not None
     await update.callback_query.answer()

@@ -296,10 +296,11 @@ async def _confirm_new(update: Update, context: BotContext, pending_id: int, yes
                 now=now,
             )
             assert created.id is not None
+            # The notice first: the planner then knows the meeting is announced by it.
+            broadcast_id = _queue_notice(session, actor, created, "created", now)
             replan_meeting(
                 session=session, meeting_id=created.id, now=now, config=runtime.reminders
             )
-            broadcast_id = _queue_notice(session, actor, created, "created", now)
     if created is None:
         await edit_or_answer(update, context, t(lang, "input_cancelled"))
         return

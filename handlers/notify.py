@@ -13,22 +13,16 @@ from sqlmodel import Session
 
 from bot.context import BotContext
 from db.models import ProgressUpdate, Task, UpdateKind
-from db.notices import enqueue_notice, focal_points, secretariat
+from db.notices import (
+    DECISION_CODES,
+    NOTICE_ASSIGNED,
+    NOTICE_DECISION,
+    NOTICE_REPORT,
+    enqueue_notice,
+    focal_points,
+    secretariat,
+)
 from db.tasks import task_scope
-
-NOTICE_ASSIGNED = "notice_assigned"
-NOTICE_REPORT = "notice_report"
-NOTICE_DECISION = "notice_decision"
-
-# A decision is told as a short code in the outbox row's offset (32 characters at most).
-DECISION_CODES = {
-    "completion_confirmed": "cc",
-    "completion_rejected": "cr",
-    "extension_approved": "ea",
-    "extension_rejected": "er",
-    "obstacle_resolved": "or",
-}
-DECISION_KEYS = {code: key for key, code in DECISION_CODES.items()}
 
 # Progress updates are read in /status; only what needs the secretariat's action is pushed.
 REPORTED_TO_SECRETARIAT = (

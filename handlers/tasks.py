@@ -28,6 +28,7 @@ from handlers.deadlines import read_due
 from handlers.meetings import PENDING_DELEGATE, record_delegate
 from handlers.notify import notify_update
 from handlers.replying import answer
+from schedules.reminders import replan_task
 
 CARDS_PER_PAGE = 5
 # Pending inputs that a typed message must leave alone: they wait for a button press.
@@ -330,6 +331,7 @@ async def record_report(
             session=session, task=task, now=now, due_soon_days=runtime.settings.app.due_soon_days
         )
         notify_update(session=session, context=context, update=saved, now=now)
+        replan_task(session=session, task_id=report.task_id, now=now, config=runtime.reminders)
     percent = t(lang, "task_percent", percent=task.percent) if task.percent is not None else ""
     deadline = task_views.day(requested.end, runtime.settings.app.timezone) if requested else ""
     await answer(

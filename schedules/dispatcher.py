@@ -51,6 +51,7 @@ from sqlmodel import Session, col, select
 from db.engine import is_postgres, session_scope
 from db.models import (
     Agency,
+    AgendaItem,
     Council,
     Directive,
     Meeting,
@@ -61,7 +62,7 @@ from db.models import (
     SentMessage,
     Task,
 )
-from db.status import deadline_in_force
+from db.status import categorize, deadline_in_force
 from db.types import UTCDateTime
 from schedules.clock import Clock
 from schedules.digest import Digest, build_digest
@@ -155,6 +156,8 @@ class MeetingFacts:
     when_text: str | None
     place: str | None
     online_link: str | None
+    # (item, linked task id or None, the task's status category or "") in agenda order.
+    agenda: tuple[tuple[str, int | None, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -605,6 +608,7 @@ class _Context:
     members: dict[int, Member]
     progress: dict[int, ProgressUpdate]
     announced: set[int]  # meetings the meetings feature announced itself
+    agendas: dict[int, list[tuple[AgendaItem, Task | None]]]
     digests: dict[tuple[int, str], Digest | None] = field(default_factory=dict)
 
     @classmethod
@@ -635,6 +639,7 @@ class _Context:
             members=_by_id(session, Member, {r.recipient_id for r in rows if r.recipient_id}),
             progress=_by_id(session, ProgressUpdate, progress_ids),
             announced=announced_meetings(session, meetings),
+            agendas=_agendas(session, {r.target_id for r in rows if r.kind == "meeting_agenda"}),
         )
 
     def closed_reason(self, row: Reminder, now: datetime) -> tuple[OutboxState, str] | None:
@@ -674,6 +679,10 @@ class _Context:
                 when_text=meeting.when_text,
                 place=meeting.place,
                 online_link=meeting.online_link,
+                agenda=tuple(
+                    (item.text, task.id if task else None, categorize(task, now) if task else "")
+                    for item, task in self.agendas.get(row.target_id, [])
+                ),
             )
             if meeting.starts_at is not None:
                 can_snooze = can_snooze and (
@@ -733,6 +742,25 @@ class _Context:
             directive_number=directive.number if directive else None,
             clause=task.clause,
         )
+
+
+def _agendas(
+    session: Session, meeting_ids: set[int | None]
+) -> dict[int, list[tuple[AgendaItem, Task | None]]]:
+    """The agenda items of the meetings, with the tasks they link (only for agenda digests)."""
+    ids = [i for i in meeting_ids if i is not None]
+    if not ids:
+        return {}
+    agendas: dict[int, list[tuple[AgendaItem, Task | None]]] = {}
+    rows = session.exec(
+        select(AgendaItem, Task)
+        .outerjoin(Task, col(Task.id) == col(AgendaItem.task_id))
+        .where(col(AgendaItem.meeting_id).in_(ids))
+        .order_by(col(AgendaItem.meeting_id), col(AgendaItem.position))
+    ).all()
+    for item, task in rows:
+        agendas.setdefault(item.meeting_id, []).append((item, task))
+    return agendas
 
 
 def _name(entity: Agency | Council, lang: str) -> str:

@@ -25,6 +25,7 @@ ReminderKind = Literal[
     "task_nudge",
     "meeting_notice",
     "meeting_before",
+    "meeting_agenda",
 ]
 Audience = Literal["focal_points", "secretariat", "council"]
 DueStatus = Literal["future", "due", "late", "skip"]

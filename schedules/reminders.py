@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -73,7 +73,10 @@ KIND_DIGEST = "weekly_digest"
 # The kinds this module plans. Other rows in the outbox (e.g. the notices of db/notices.py about
 # a task) share the dispatcher but are never re-planned, cancelled or snoozed here.
 TASK_KINDS = frozenset({"task_before", "task_due", "task_overdue", "task_escalation", "task_nudge"})
-MEETING_KINDS = frozenset({"meeting_notice", "meeting_before"})
+MEETING_KINDS = frozenset({"meeting_notice", "meeting_before", "meeting_agenda"})
+# The secretariat and the chair get the agenda's tasks and their status with this reminder.
+AGENDA_WITH_OFFSET = "-1d"
+LEADER_ROLES = (Role.SECRETARIAT, Role.CHAIR)
 PLANNED_KINDS = TASK_KINDS | MEETING_KINDS
 # Sent only in working hours (meeting reminders and notices go out at any hour).
 WORKING_HOURS_KINDS = TASK_KINDS | {KIND_DIGEST}
@@ -160,6 +163,22 @@ def replan_meeting(
 ) -> None:
     """Bring the meeting's reminder rows in line with its current state (same transaction)."""
     _replan_meetings(session, [meeting_id], now, config)
+
+
+def replan_directive(
+    *, session: Session, directive_id: int, now: datetime, config: ReminderConfig
+) -> None:
+    """Re-plan every task and meeting of a directive (after an import), in chunks."""
+    task_ids = [
+        i for i in session.exec(select(Task.id).where(Task.directive_id == directive_id)) if i
+    ]
+    meeting_ids = [
+        i for i in session.exec(select(Meeting.id).where(Meeting.directive_id == directive_id)) if i
+    ]
+    for chunk in _chunks(task_ids):
+        _replan_tasks(session, chunk, now, config)
+    for chunk in _chunks(meeting_ids):
+        _replan_meetings(session, chunk, now, config)
 
 
 def replan_all(*, session: Session, now: datetime, config: ReminderConfig) -> None:
@@ -384,13 +403,16 @@ def _replan_meetings(
     }
     council_ids = {meeting.council_id for meeting in meetings.values()}
     members_of: dict[int, set[int]] = defaultdict(set)
+    leaders_of: dict[int, set[int]] = defaultdict(set)
     if council_ids:
-        for council_id, member_id in session.exec(
-            select(CouncilRole.council_id, CouncilRole.member_id).where(
+        for council_id, member_id, role in session.exec(
+            select(CouncilRole.council_id, CouncilRole.member_id, CouncilRole.role).where(
                 col(CouncilRole.council_id).in_(council_ids)
             )
         ):
             members_of[council_id].add(member_id)
+            if role in LEADER_ROLES:
+                leaders_of[council_id].add(member_id)
     announced = announced_meetings(session, meeting_ids)
     wanted: dict[int, list[tuple[PlannedReminder, set[int]]]] = {}
     recipients: dict[int, set[int]] = {}
@@ -410,12 +432,18 @@ def _replan_meetings(
             for p in plan
             if not (p.kind == "meeting_notice" and meeting_id in announced)
         ]
-        recipients[meeting_id] = audience
+        leaders = leaders_of.get(meeting.council_id, set())
+        wanted[meeting_id] += [
+            (replace(p, kind="meeting_agenda", audience="secretariat"), leaders)
+            for p in plan
+            if p.kind == "meeting_before" and p.offset == AGENDA_WITH_OFFSET
+        ]
+        recipients[meeting_id] = audience | leaders
     starts = {meeting_id: m.starts_at for meeting_id, m in meetings.items() if meeting_id}
 
     def anchor(meeting_id: int, planned: PlannedReminder) -> str:
         start = starts.get(meeting_id)
-        if start is None or planned.kind != "meeting_before":
+        if start is None or planned.kind not in ("meeting_before", "meeting_agenda"):
             return planned.offset
         return f"{planned.offset}@{config.calendar.local(start):%Y%m%d%H%M}"
 

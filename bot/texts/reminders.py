@@ -115,6 +115,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "rem_kind_task_nudge": {"vi": "Đề nghị cập nhật", "en": "Update requested"},
     "rem_kind_meeting_notice": {"vi": "Thông báo họp", "en": "Meeting notice"},
     "rem_kind_meeting_before": {"vi": "Nhắc lịch họp", "en": "Meeting reminder"},
+    "rem_kind_meeting_agenda": {"vi": "Chuẩn bị nội dung họp", "en": "Meeting agenda digest"},
     "rem_kind_weekly_digest": {"vi": "Báo cáo tuần", "en": "Weekly digest"},
     "rem_kind_other": {"vi": "Thông báo", "en": "Notice"},
     "rem_state_failed": {"vi": "Gửi lỗi", "en": "Failed"},

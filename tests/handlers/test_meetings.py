@@ -208,3 +208,42 @@ async def test_usage_and_permissions(bot: OfflineBot, people: dict[str, FakeUser
         "Anh/chị không có quyền thực hiện thao tác này."
     ]
     assert texts(await bot.send(people["a"], "/meetings")) == ["Không có cuộc họp nào sắp tới."]
+
+
+async def test_the_day_before_the_leaders_get_the_agenda_tasks(
+    bot: OfflineBot,
+    engine: Engine,
+    clock: ManualClock,
+    factory: Factory,
+    transport: FakeTelegram,
+    people: dict[str, FakeUser],
+) -> None:
+    from db.models import Task, TaskCouncil
+
+    with Session(engine, expire_on_commit=False) as session:
+        task = Task(
+            lead_agency_id=factory.agency("BKHDT").id or 0,
+            title="Quy hoạch vùng",
+            created_at=clock.now(),
+            updated_at=clock.now(),
+        )
+        session.add(task)
+        session.flush()
+        session.add(TaskCouncil(task_id=task.id or 0, council_id=1))
+        session.commit()
+    command = NEW.replace(
+        "Quy hoạch vùng; Kế hoạch năm 2024", f"#{task.id} Quy hoạch vùng; Kế hoạch"
+    )
+    (preview,) = messages(await bot.send(people["secretariat"], command))
+    await bot.press(people["secretariat"], preview, preview.buttons()[0][1])
+    await bot.settle()
+    await bot.dispatch()  # nothing due yet but the meeting's own notice went out already
+    transport.clear()
+    clock.set(datetime(2023, 12, 4, 14, 0, tzinfo=HANOI))  # one day before 14:00 on 5/12
+    sent = [c for c in await bot.dispatch() if c.method == "sendMessage" and c.ok]
+    digests = [c for c in sent if "Chuẩn bị họp #1" in c.text]
+    assert {c.chat_id for c in digests} == {people["secretariat"].id, people["chair"].id}
+    assert f"1. Quy hoạch vùng (nhiệm vụ #{task.id}: Không có hạn)" in digests[0].text
+    assert "2. Kế hoạch" in digests[0].text
+    reminders = [c for c in sent if c not in digests]
+    assert {c.chat_id for c in reminders} == {user.id for user in people.values()}

@@ -4,7 +4,8 @@ status model gives at each step, in Vietnamese and in English."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
@@ -15,6 +16,8 @@ from bot.offline import FakeUser, OfflineBot, answers, texts
 from db.models import AuditLog, ProgressUpdate, Reminder, Role, Task, TaskState
 from schedules.clock import ManualClock
 from tests.factories import Factory
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def only_message(calls: list[RecordedCall]) -> RecordedCall:
@@ -94,7 +97,28 @@ async def test_the_whole_life_of_a_task(
     assert "Chủ trì: Bộ Kế hoạch và Đầu tư (BKHDT)" in status
     assert "Phối hợp: BTC" in status
 
-    # Updated by reply to the task card that /tasks shows.
+    # The agencies are told, with the task's buttons; a reply to that notice is an update.
+    told = {call.chat_id: call for call in await bot.dispatch() if call.method == "sendMessage"}
+    assert set(told) == {mpi.id, mof.id, people["mpi_en"].id}
+    assert told[mpi.id].text.startswith("📌 <b>Nhiệm vụ mới được giao</b>")
+    assert told[people["mpi_en"].id].text.startswith("📌 <b>New task assigned</b>")
+    reply = only_message(await bot.send(mpi, "20% Đã họp tổ soạn thảo", reply_to=told[mpi.id]))
+    assert reply.text.endswith("Đang thực hiện – trong hạn, 20%.")
+
+    # Reminded 14 days before the deadline; the reply to the reminder is an update too.
+    clock.set(datetime(2023, 12, 15, 8, 31, tzinfo=HANOI))
+    reminders = [call for call in await bot.dispatch() if call.method == "sendMessage"]
+    assert {call.chat_id for call in reminders} == {mpi.id, people["mpi_en"].id}
+    reminder = next(call for call in reminders if call.chat_id == mpi.id)
+    assert "BKHDT" in reminder.text and "gửi muộn" not in reminder.text
+    assert "còn 16 ngày" in reminder.text  # Sunday's reminder came on the Friday before
+    assert [label for label, _ in reminder.buttons()] == ["🔁 Nhắc lại sau"]
+    reply = only_message(await bot.send(mpi, "40% Đã lấy ý kiến các Bộ", reply_to=reminder))
+    assert reply.text == (
+        f"✅ Đã ghi nhận cập nhật cho nhiệm vụ #{task.id}. Tình trạng: "
+        "Đang thực hiện – trong hạn, 40%."
+    )
+    assert the_task(engine).percent == 40
     calls = await bot.send(mpi, "/tasks")
     card = next(call for call in calls if call.buttons())
     assert [label for label, _ in card.buttons()] == [
@@ -103,15 +127,9 @@ async def test_the_whole_life_of_a_task(
         "Báo vướng mắc",
         "Đề xuất gia hạn",
     ]
-    reply = only_message(await bot.send(mpi, "40% Đã lấy ý kiến các Bộ", reply_to=card))
-    assert reply.text == (
-        f"✅ Đã ghi nhận cập nhật cho nhiệm vụ #{task.id}. Tình trạng: "
-        "Đang thực hiện – trong hạn, 40%."
-    )
-    assert the_task(engine).percent == 40
 
-    # Five weeks later the deadline is close: due soon.
-    clock.advance(timedelta(days=36))
+    # Eleven days later the deadline is close: due soon.
+    clock.set(datetime(2023, 12, 26, 9, 0, tzinfo=HANOI))
     assert "Sắp đến hạn" in texts(await bot.send(mpi, f"/status {task.id}"))[0]
 
     # An obstacle, reported with the button and a short conversation.
@@ -159,8 +177,14 @@ async def test_the_whole_life_of_a_task(
     assert "Văn phòng sẽ xác nhận" in saved.text
     assert "Chờ xác nhận" in texts(await bot.send(secretariat, f"/status {task.id}"))[0]
 
-    # Confirmed: done on time against the approved (extended) deadline.
-    confirmed = await bot.press(secretariat, card, f"cf:{task.id}:y")
+    # The secretariat is told, with the buttons that decide; confirmed: done on time against
+    # the approved (extended) deadline.
+    told = [
+        c for c in await bot.dispatch() if c.method == "sendMessage" and c.chat_id == secretariat.id
+    ]
+    notice = next(c for c in told if "Báo cáo hoàn thành nhiệm vụ" in c.text)
+    assert [label for label, _ in notice.buttons()] == ["Xác nhận hoàn thành", "Chưa đạt"]
+    confirmed = await bot.press(secretariat, notice, notice.buttons()[0][1])
     assert texts(confirmed) == [
         f"✅ Đã xác nhận hoàn thành nhiệm vụ #{task.id}: Hoàn thành đúng hạn."
     ]
@@ -174,6 +198,7 @@ async def test_the_whole_life_of_a_task(
         ).all()
     assert actions == [
         "task.create",
+        "task.progress",
         "task.progress",
         "task.obstacle",
         "task.extension_request",

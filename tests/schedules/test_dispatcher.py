@@ -287,7 +287,8 @@ async def test_task_reminders_wait_for_working_hours_but_meeting_reminders_do_no
         session.commit()
 
     clock.set(vn(2023, 11, 25, 10))  # back on Saturday
-    assert await dispatcher_of(bot).run_once() == 4  # meeting notice and -1d, to both members
+    # The meeting notice and -1d to both members, and the agenda digest to the secretary.
+    assert await dispatcher_of(bot).run_once() == 5
     texts = [c.text for c in sends(transport, world.focal.id)][1:]
     assert [text.split("\n")[0] for text in texts] == [
         "📅 <b>Thông báo mời họp</b> <i>(gửi muộn)</i>",

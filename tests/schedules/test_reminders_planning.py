@@ -383,7 +383,10 @@ async def test_a_meeting_notifies_every_council_member_once(
 
     rows = pending(engine)
     assert {r.recipient_id for r in rows} == {member_id(engine, user) for user in members}
-    assert len(rows) == 3 * 4
+    agenda = [r for r in rows if r.kind == "meeting_agenda"]
+    assert {r.recipient_id for r in agenda} == {member_id(engine, u) for u in members[:2]}
+    assert {r.due_at for r in agenda} == {utc(vn(2024, 8, 19, 14))}  # with the -1d reminder
+    assert len(rows) == 3 * 4 + 2  # each member's 4; the agenda to secretariat and chair
     notice = [r for r in rows if r.kind == "meeting_notice"]
     assert {r.due_at for r in notice} == {clock.now()}
     assert sorted({(r.offset, r.due_at) for r in rows if r.kind == "meeting_before"}) == [
