@@ -179,10 +179,10 @@ async def test_the_whole_life_of_a_task(
 
     # The secretariat is told, with the buttons that decide; confirmed: done on time against
     # the approved (extended) deadline.
-    told = [
+    to_secretariat = [
         c for c in await bot.dispatch() if c.method == "sendMessage" and c.chat_id == secretariat.id
     ]
-    notice = next(c for c in told if "Báo cáo hoàn thành nhiệm vụ" in c.text)
+    notice = next(c for c in to_secretariat if "Báo cáo hoàn thành nhiệm vụ" in c.text)
     assert [label for label, _ in notice.buttons()] == ["Xác nhận hoàn thành", "Chưa đạt"]
     confirmed = await bot.press(secretariat, notice, notice.buttons()[0][1])
     assert texts(confirmed) == [
