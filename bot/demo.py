@@ -4,7 +4,9 @@
 applies the migrations, loads the registry of ``examples/`` (the six councils and the agencies of
 the reference texts), and prints what each user sends and what the bot answers: the secretariat
 imports official letter 6411/VPCP-KTTH from ``examples/``, invites a ministry's focal point, who
-joins with the invitation link, and the focal point reads a task's history.
+joins with the invitation link, lists the agency's tasks and reports progress by replying to a
+task card; the reminder dispatcher sends what is due; the secretariat reads the council's
+status and sends a notice; the focal point reads a task's history.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ def plain(text: str) -> str:
 def show(user: FakeUser, said: str, calls: list[RecordedCall]) -> list[str]:
     lines = [f"👤 {user.full_name}: {said}"]
     for call in calls:
-        if not call.ok or call.method not in ("sendMessage", "sendDocument", "answerCallbackQuery"):
+        shown = ("sendMessage", "editMessageText", "sendDocument", "answerCallbackQuery")
+        if not call.ok or call.method not in shown:
             continue
         if call.method == "answerCallbackQuery" and not call.params.get("text"):
             continue
@@ -109,8 +112,44 @@ async def run_demo(print_line: object = print) -> int:
             await say(FOCAL_POINT, f"/start {code}")  # the link works only once
             await say(SECRETARIAT, "/members DBSH")
             with Session(engine) as session:
-                task = session.exec(select(Task).where(Task.clause == "2.a.3")).one()
-            await say(FOCAL_POINT, f"/history {task.id}")
+                fund = session.exec(select(Task).where(Task.clause == "2.a.7")).one()
+            # The agency asks for its tasks and reports progress by replying to a task card.
+            cards = await say(FOCAL_POINT, "/tasks")
+            fund_card = next(call for call in cards if f"#{fund.id}" in call.text)
+            transcript.extend(
+                [
+                    *show(
+                        FOCAL_POINT,
+                        "↩️ 50% Đã gửi dự thảo đề án lấy ý kiến Bộ Tài chính",
+                        await bot.send(
+                            FOCAL_POINT,
+                            "50% Đã gửi dự thảo đề án lấy ý kiến Bộ Tài chính",
+                            reply_to=fund_card,
+                        ),
+                    ),
+                    "",
+                ]
+            )
+            await say(FOCAL_POINT, f"/status {fund.id}")
+            # The reminder dispatcher runs (as its job does every minute): overdue tasks.
+            transcript.append("⏰ (the reminder dispatcher runs)")
+            sent = await bot.dispatch()
+            transcript.extend(
+                [*show(FOCAL_POINT, "…", [c for c in sent if c.chat_id == FOCAL_POINT.id]), ""]
+            )
+            # The secretariat asks for the council's status, then sends a notice.
+            choice = await say(SECRETARIAT, "/status")
+            await press(SECRETARIAT, choice, "Hội đồng điều phối vùng Đồng bằng sông Hồng")
+            preview = await say(
+                SECRETARIAT,
+                "/broadcast DBSH | Đề nghị các cơ quan gửi báo cáo quý IV trước ngày 15/12/2023.",
+            )
+            await press(SECRETARIAT, preview, "Gửi")
+            delivered = await bot.settle()
+            transcript.extend(
+                [*show(SECRETARIAT, "…", [c for c in delivered if c.chat_id == SECRETARIAT.id]), ""]
+            )
+            await say(FOCAL_POINT, f"/history {fund.id}")
             await say(FOCAL_POINT, "/lang en")
             await say(FOCAL_POINT, "/help")
         engine.dispose()

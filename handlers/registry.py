@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
+from sqlmodel import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
@@ -13,7 +14,7 @@ from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data, local_time
 from db.invitations import create_invitation, redeem_invitation
-from db.models import Role
+from db.models import Council, Role
 from db.registry import list_agencies, list_councils
 from db.roles import (
     MemberLine,
@@ -25,6 +26,7 @@ from db.roles import (
     role_line,
 )
 from handlers.replying import answer, answer_key, edit_or_answer
+from schedules.reminders import replan_council
 
 
 def role_label(lang: str, role: Role, agency: str | None) -> Html:
@@ -105,6 +107,15 @@ async def accept_invitation(update: Update, context: BotContext) -> None:
             private_chat=chat is not None and chat.type == ChatType.PRIVATE,
             now=runtime.clock.now(),
         )
+        # The new focal point or member gets the reminders already planned for their role.
+        assert joined.council.id is not None
+        replan_council(
+            session=session,
+            council_id=joined.council.id,
+            now=runtime.clock.now(),
+            config=runtime.reminders,
+        )
+    runtime.wake()
     lang = context.lang
     await answer_key(
         update,
@@ -220,6 +231,15 @@ async def press_revoke(update: Update, context: BotContext) -> None:
         else:
             name, line = revoke_role(
                 session=session, actor=context.actor, role_id=role_id, now=runtime.clock.now()
+            )
+            # Reminders planned for the revoked role are cancelled.
+            council = session.exec(select(Council).where(Council.code == line.council)).one()
+            assert council.id is not None
+            replan_council(
+                session=session,
+                council_id=council.id,
+                now=runtime.clock.now(),
+                config=runtime.reminders,
             )
     await query.answer()
     if action == "pick":

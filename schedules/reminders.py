@@ -181,6 +181,37 @@ def replan_directive(
         _replan_meetings(session, chunk, now, config)
 
 
+def replan_council(
+    *, session: Session, council_id: int, now: datetime, config: ReminderConfig
+) -> None:
+    """Re-plan the open tasks and planned meetings of one council (after a role changed)."""
+    task_ids = [
+        i
+        for i in session.exec(
+            select(Task.id)
+            .join(TaskCouncil, col(TaskCouncil.task_id) == col(Task.id))
+            .where(
+                TaskCouncil.council_id == council_id,
+                col(Task.state).not_in(list(CLOSED_TASK_STATES)),
+            )
+        )
+        if i
+    ]
+    meeting_ids = [
+        i
+        for i in session.exec(
+            select(Meeting.id).where(
+                Meeting.council_id == council_id, Meeting.state == MeetingState.PLANNED
+            )
+        )
+        if i
+    ]
+    for chunk in _chunks(task_ids):
+        _replan_tasks(session, chunk, now, config)
+    for chunk in _chunks(meeting_ids):
+        _replan_meetings(session, chunk, now, config)
+
+
 def replan_all(*, session: Session, now: datetime, config: ReminderConfig) -> None:
     """Re-plan every open task and planned meeting, and close rows of finished ones.
 
@@ -466,9 +497,12 @@ def announced_meetings(session: Session, meeting_ids: Iterable[int]) -> set[int]
 
 
 def _meeting_over(meeting: Meeting, now: datetime) -> bool:
+    """Closed, started, or known only by a period that has already ended."""
     if meeting.state != MeetingState.PLANNED:
         return True
-    return meeting.starts_at is not None and meeting.starts_at <= now
+    if meeting.starts_at is not None:
+        return meeting.starts_at <= now
+    return meeting.window_end is not None and meeting.window_end < now
 
 
 # --- the common part ------------------------------------------------------------------------
