@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import TextIO
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
@@ -29,8 +30,10 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(level: str = "INFO", *, secrets: Iterable[str] = ()) -> None:
-    handler = logging.StreamHandler()
+def configure_logging(
+    level: str = "INFO", *, secrets: Iterable[str] = (), stream: TextIO | None = None
+) -> None:
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()

@@ -15,6 +15,10 @@ from bot.fake_telegram import FakeTelegram, RecordedCall
 from bot.runtime import Runtime
 from schedules.clock import Clock, ManualClock
 
+# Telegram numbers one bot's updates in one sequence, whichever instance receives them; two
+# offline instances of the same bot must not reuse each other's ids.
+_UPDATE_IDS = itertools.count(1)
+
 
 @dataclass(frozen=True)
 class FakeUser:
@@ -44,7 +48,7 @@ class OfflineBot:
         self.application = application
         self.transport = transport
         self.clock = clock
-        self._update_ids = itertools.count(1)
+        self._update_ids = _UPDATE_IDS
         self._message_ids = itertools.count(1)
         if isinstance(clock, ManualClock):
             # Waiting (pacing, retry_after) moves the manual clock instead of sleeping.
