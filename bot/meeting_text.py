@@ -32,8 +32,10 @@ def meeting_text(
     lang: str,
     tz: str,
     agenda: Sequence[str] = (),
+    when: str | None = None,
 ) -> str:
-    """The meeting's details in Telegram HTML; ``agenda`` lines are already rendered."""
+    """The meeting's details in Telegram HTML; ``agenda`` lines are already rendered;
+    ``when`` replaces the time as stored (e.g. how a time just typed was read)."""
     council_name = ""
     if council is not None:
         council_name = council.name_vi if lang == "vi" else council.name_en
@@ -46,7 +48,7 @@ def meeting_text(
         id=meeting.id,
         title=meeting.title,
         council=council_name,
-        when=Html(meeting_when(meeting, lang, tz)),
+        when=Html(when if when is not None else meeting_when(meeting, lang, tz)),
         place=Html(t(lang, "meeting_place", place=meeting.place)) if meeting.place else "",
         link=Html(t(lang, "meeting_link", link=meeting.online_link)) if meeting.online_link else "",
         agenda=Html(t(lang, "meeting_agenda", items=Html(items))) if agenda else "",

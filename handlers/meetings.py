@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -34,6 +35,7 @@ from db.pending import get_pending_by_id, set_pending
 from db.permissions import Access, Actor
 from db.reports import upcoming_meetings
 from db.status import categorize
+from db.tasks import DueReading
 from handlers.assign import parse_assignment, propose_task, secretariat_councils
 from handlers.deadlines import as_reading, parse_window
 from handlers.replying import answer, edit_or_answer
@@ -140,7 +142,7 @@ async def press_rsvp(update: Update, context: BotContext) -> None:
 async def record_delegate(update: Update, context: BotContext, meeting_id: int, name: str) -> None:
     """The answer to "who attends in your place?" (called for the pending input)."""
     if not name.strip():
-        raise InvalidInput("text_too_long", limit=200)
+        raise InvalidInput("rsvp_delegate_missing")
     runtime = context.runtime
     with runtime.session() as session:
         answer_rsvp(
@@ -236,7 +238,8 @@ async def _propose(update: Update, context: BotContext, text: str) -> None:
         lang=lang,
         tz=runtime.settings.app.timezone,
         agenda=[text for text, _ in data["agenda"]],
-    ).replace(t(lang, "meeting_no_time"), echo_due(window, lang))
+        when=echo_due(window, lang),
+    )
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -258,10 +261,6 @@ async def _propose(update: Update, context: BotContext, text: str) -> None:
 
 
 async def _confirm_new(update: Update, context: BotContext, pending_id: int, yes: bool) -> None:
-    from datetime import datetime
-
-    from db.tasks import DueReading
-
     runtime, lang, actor = context.runtime, context.lang, context.actor
     assert actor.member_id is not None
     now = runtime.clock.now()
@@ -461,7 +460,9 @@ async def _conclusion_to_task(
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _queue_notice(session: Session, actor: Actor, meeting: Meeting, notice: str, now: Any) -> int:
+def _queue_notice(
+    session: Session, actor: Actor, meeting: Meeting, notice: str, now: datetime
+) -> int:
     """The meeting's notice to every member of its council, queued with the change."""
     assert meeting.id is not None
     draft, _count = create_broadcast(
@@ -479,7 +480,7 @@ def _queue_notice(session: Session, actor: Actor, meeting: Meeting, notice: str,
     return draft.id
 
 
-def _agenda(session: Session, meeting: Meeting, lang: str, now: Any) -> list[str]:
+def _agenda(session: Session, meeting: Meeting, lang: str, now: datetime) -> list[str]:
     """Agenda lines, with the status of the tasks they link."""
     lines = []
     for item in agenda_of(session=session, meeting_id=meeting.id or 0):

@@ -34,10 +34,11 @@ def member_councils(session: Session, context: BotContext) -> list[Council]:
 async def show_status(update: Update, context: BotContext) -> None:
     """/status [agency code | task number | directive number]."""
     query = " ".join(context.args or []).strip()
+    task_number = TASK_ID.match(query)
     if not query:
         await _overview_or_choice(update, context)
-    elif TASK_ID.match(query):
-        await _task(update, context, int(TASK_ID.match(query).group(1)))  # type: ignore[union-attr]
+    elif task_number:
+        await _task(update, context, int(task_number.group(1)))
     else:
         await _agency_or_directive(update, context, query)
 

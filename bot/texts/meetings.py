@@ -134,6 +134,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Đã ghi nhận: cử {name} dự thay.",
         "en": "Noted: {name} attends in your place.",
     },
+    "rsvp_delegate_missing": {
+        "vi": "Vui lòng nhập họ tên người dự thay.",
+        "en": "Please write the delegate's name.",
+    },
     "rsvp_ask_delegate": {
         "vi": "Nhập họ tên và chức vụ người dự thay (cuộc họp #{id}).",
         "en": "Write the name and position of your delegate (meeting #{id}).",

@@ -108,6 +108,8 @@ def test_the_demo_imports_the_letter_and_onboards_a_focal_point(
     assert "Minh Trần Văn — Đầu mối BKHDT — nhắn riêng được" in out
     assert "Lịch sử nhiệm vụ #7 2.a.7" in out
     # The agency's progress by reply, the council's status, a notice and its delivery report.
-    assert "Đã ghi nhận cập nhật cho nhiệm vụ #7. Tình trạng: Đang thực hiện – trong hạn, 50%." in out
+    assert (
+        "Đã ghi nhận cập nhật cho nhiệm vụ #7. Tình trạng: Đang thực hiện – trong hạn, 50%." in out
+    )
     assert "Tình hình thực hiện 15 nhiệm vụ" in out and "• Quá hạn: 1 (7%)" in out
     assert "Thông báo #1 (DBSH): đã gửi 1/1, lỗi 0" in out
