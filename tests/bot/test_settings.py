@@ -95,3 +95,33 @@ def test_token_never_shows_in_repr() -> None:
     assert settings.require_token() == "999:SECRET"
     assert SecretStr("a") == SecretStr("a")
     assert not SecretStr("")
+
+
+def test_webhook_settings_and_the_secret_from_the_environment() -> None:
+    raw = {
+        "telegram": {"mode": "webhook"},
+        "webhook": {"port": 8443, "path": "/tg", "public_url": "https://bot.example/tg"},
+    }
+    settings = settings_from_mapping(raw, environ={"COUNCILBOT_WEBHOOK_SECRET": "s3cret_-X"})
+    assert settings.telegram.mode == "webhook"
+    assert (settings.webhook.port, settings.webhook.path) == (8443, "/tg")
+    assert settings.webhook.secret_token.get_secret_value() == "s3cret_-X"
+    assert "s3cret" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ({"telegram": {"mode": "push"}}, "telegram.mode"),
+        ({"webhook": {"port": 70000}}, "webhook.port"),
+        ({"webhook": {"path": "telegram"}}, "webhook.path"),
+        ({"webhook": {"path": "/healthz"}}, "webhook.path"),
+        ({"webhook": {"public_url": "http://insecure"}}, "webhook.public_url"),
+        ({"webhook": {"secret_token": "has space"}}, "webhook.secret_token"),
+        ({"webhook": {"colour": 1}}, "webhook.colour"),
+    ],
+)
+def test_invalid_webhook_values_name_the_key(raw: dict[str, object], key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        settings_from_mapping(raw, environ={})
+    assert error.value.key == key
