@@ -20,6 +20,7 @@ from db.messages import message_subject, remember_message
 from db.models import ProgressUpdate, UpdateKind
 from db.pending import clear_pending, get_pending, set_pending
 from db.permissions import may_report_for_lead, may_update_task
+from db.registry import agency_codes
 from db.reports import task_details
 from db.tasks import Attachment, DueReading, add_update, open_tasks_of_agencies, visible_task
 from handlers import task_views
@@ -106,13 +107,14 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
             )
             for task in shown
         ]
+        codes = ", ".join(sorted(agency_codes(session=session, agency_ids=agencies).values()))
     if not tasks:
         await answer(update, context, t(lang, "tasks_none"))
         return
     if page == 0:
-        codes = ", ".join(sorted({card.lead.code for card in cards}))
         await answer(update, context, t(lang, "tasks_header", agency=codes, count=len(tasks)))
     tz = runtime.settings.app.timezone
+    shown_cards: list[tuple[Message, int]] = []
     for details in cards:
         text = task_views.task_card(
             details.task,
@@ -129,7 +131,9 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
         sent = await answer(
             update, context, text, keyboard=task_views.task_buttons(details.task.id, lang)
         )
-        await _remember(context, sent, details.task.id)
+        if sent is not None:
+            shown_cards.append((sent, details.task.id))
+    _remember(context, shown_cards)
     if len(tasks) > (page + 1) * CARDS_PER_PAGE:
         more = InlineKeyboardMarkup(
             [
@@ -148,17 +152,17 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
         )
 
 
-async def _remember(context: BotContext, sent: Message | None, task_id: int) -> None:
-    if sent is None:
-        return
+def _remember(context: BotContext, sent: list[tuple[Message, int]]) -> None:
+    """Record which task each card or prompt is about, so a reply to it finds the task."""
     with context.runtime.session() as session:
-        remember_message(
-            session=session,
-            chat_id=sent.chat.id,
-            message_id=sent.message_id,
-            task_id=task_id,
-            now=context.runtime.clock.now(),
-        )
+        for message, task_id in sent:
+            remember_message(
+                session=session,
+                chat_id=message.chat.id,
+                message_id=message.message_id,
+                task_id=task_id,
+                now=context.runtime.clock.now(),
+            )
 
 
 # --- the four buttons ----------------------------------------------------------------------
@@ -198,7 +202,8 @@ async def press_task_button(update: Update, context: BotContext) -> None:
     prompt = await answer(
         update, context, t(context.lang, PROMPTS[kind], id=task_id), keyboard=cancel
     )
-    await _remember(context, prompt, task_id)
+    if prompt is not None:
+        _remember(context, [(prompt, task_id)])
 
 
 async def cancel_input(update: Update, context: BotContext) -> None:
