@@ -45,7 +45,7 @@ def meeting_text(
     return t(
         lang,
         "meeting_details",
-        id=meeting.id,
+        number=f"#{meeting.id} " if meeting.id else "",  # a draft (preview) has no number yet
         title=meeting.title,
         council=council_name,
         when=Html(when if when is not None else meeting_when(meeting, lang, tz)),

@@ -10,7 +10,8 @@ nothing and a job that did not fire (the process was down) is made up at the nex
 - ``weekly-digest``: the digest, on the configured day and time (claimed once per week in the
   ``job_run`` table, so two instances do not both queue it);
 - ``reminders-replan``: nightly, re-plan every open task and meeting (role changes, calendar
-  changes, the next nudge of tasks without a deadline).
+  changes, the next nudge of tasks without a deadline), and forget the ids of updates handled
+  more than a week ago (``processed_update``; Telegram stops redelivering long before).
 
 Jobs are named with these business keys: replacing one is "remove by name, add".
 """
@@ -32,6 +33,7 @@ from bot.reminder_messages import render_reminder
 from bot.runtime import Runtime
 from bot.telegram_sender import TelegramSender
 from db.doctor import record_heartbeat
+from db.updates import forget_old_updates
 from schedules.digest import schedule_weekly_digest
 from schedules.dispatcher import Dispatcher
 from schedules.reminders import replan_all
@@ -70,6 +72,7 @@ async def start_reminders(application: BotApplication) -> Dispatcher:
         config=config,
         instance_id=instance_id(),
         renderer=render_reminder,
+        pacer=runtime.pacer,
     )
     runtime.dispatcher = dispatcher
     await dispatcher.recover_stale_claims()
@@ -140,8 +143,9 @@ async def queue_weekly_digest(context: BotContext) -> None:
 
 
 async def replan_reminders(context: BotContext) -> None:
-    """Job: re-plan every open task and meeting."""
+    """Job: re-plan every open task and meeting; forget old update ids."""
     await asyncio.to_thread(_replan_everything, context.runtime)
+    await asyncio.to_thread(_forget_old_updates, context.runtime)
     context.runtime.wake()
 
 
@@ -167,6 +171,11 @@ def _heartbeat(runtime: Runtime) -> None:
 def _replan_everything(runtime: Runtime) -> None:
     with runtime.session() as session:
         replan_all(session=session, now=runtime.clock.now(), config=runtime.reminders)
+
+
+def _forget_old_updates(runtime: Runtime) -> None:
+    with runtime.session() as session:
+        forget_old_updates(session=session, now=runtime.clock.now())
 
 
 def _runtime(application: BotApplication) -> Runtime:

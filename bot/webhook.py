@@ -2,9 +2,10 @@
 
 python-telegram-bot's own webhook server cannot serve /healthz, so this one stands in for it.
 A request without the right ``X-Telegram-Bot-Api-Secret-Token`` is answered 403 before its body
-is read. An update is processed before Telegram is answered 200, so an update whose processing
-was cut short (a crash, a deploy) is delivered again by Telegram; the access gate's update-id
-claim makes the second delivery change nothing if the first one got through.
+is parsed. An update is processed before Telegram is answered 200, so Telegram delivers it again
+if the process dies first. The access gate records each update id (committed before the handler
+runs), so a second delivery changes nothing; the price is that an update whose handler was cut
+short after that record is not handled again (at most once, never twice).
 """
 
 from __future__ import annotations

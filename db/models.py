@@ -197,6 +197,8 @@ class TaskCoAgency(SQLModel, table=True):
 
 class ProgressUpdate(SQLModel, table=True):
     __tablename__ = "progress_update"
+    # Which tasks have an obstacle nobody resolved yet: asked by every status report.
+    __table_args__ = (Index("ix_progress_update_open", "kind", "resolved_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
@@ -270,6 +272,8 @@ class Attendance(SQLModel, table=True):
 class Reminder(SQLModel, table=True):
     __table_args__ = (
         Index("ix_reminder_state_due", "state", "due_at"),
+        # The few pending rows waiting for a retry, for the dispatcher's next wake-up.
+        Index("ix_reminder_retry", "state", "next_attempt_at"),
         # Re-planning a task or meeting reads and rewrites exactly its own rows.
         Index("ix_reminder_target", "target_kind", "target_id"),
     )

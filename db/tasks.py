@@ -296,7 +296,13 @@ def add_update(
         entity="task",
         entity_id=task_id,
         before=before,
-        after={**snapshot(task, AUDITED_TASK_FIELDS), "update_id": update.id, "text": text},
+        after={
+            **snapshot(task, AUDITED_TASK_FIELDS),
+            "update_id": update.id,
+            "text": text,
+            # The kind only: the file itself is found by the update's Telegram file id.
+            "attachment": update.attachment_kind,
+        },
     )
     return update
 

@@ -92,6 +92,8 @@ def _change(change: Change, lang: str, zone: str) -> Html:
 def _value(field: str, value: str | None, lang: str, zone: str) -> str:
     if value is None:
         return t(lang, "hist_none")
+    if field == "attachment":
+        return _label(lang, "hist_attachment_" + value, value)
     if field.endswith(MOMENT_SUFFIXES):
         try:
             return local_time(datetime.fromisoformat(value), zone)

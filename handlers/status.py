@@ -82,10 +82,9 @@ async def send_overview(update: Update, context: BotContext, council_id: int, pa
             due_soon_days=runtime.settings.app.due_soon_days,
         )
     tz = zone_of(council, runtime.settings)
-    pages = task_views.overview_pages(overview, lang, tz, now)
-    page = min(max(page, 0), len(pages) - 1)
-    keyboard = task_views.pager("st:c", council_id, page, len(pages), lang)
-    await edit_or_answer(update, context, pages[page], keyboard=keyboard)
+    shown = task_views.overview_page(overview, lang, tz, now, page)
+    keyboard = task_views.pager("st:c", council_id, shown.index, shown.count, lang)
+    await edit_or_answer(update, context, shown.text, keyboard=keyboard)
 
 
 async def _task(update: Update, context: BotContext, task_id: int) -> None:

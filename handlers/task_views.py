@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -17,6 +19,17 @@ from schedules.dates import DueWindow, format_due
 
 LIST_TITLE_LIMIT = 90
 PAGE_SIZE = 15
+
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a paginated report: its text, its index and how many pages there are."""
+
+    text: str
+    index: int
+    count: int
 
 
 def short(text: str, limit: int = LIST_TITLE_LIMIT) -> str:
@@ -87,16 +100,22 @@ def task_line(line: TaskLine, lang: str, tz: str) -> str:
     )
 
 
-def grouped_lines(lines: Sequence[TaskLine], lang: str, tz: str) -> list[str]:
-    """Task lines under a bold agency heading whenever the agency changes."""
-    out: list[str] = []
+def grouped(lines: Sequence[TaskLine]) -> list[TaskLine | str]:
+    """Task lines with the agency code (a heading) in front whenever the agency changes."""
+    out: list[TaskLine | str] = []
     current: str | None = None
     for line in lines:
         if line.agency_code != current:
             current = line.agency_code
-            out.append(t(lang, "agency_group", agency=current))
-        out.append(task_line(line, lang, tz))
+            out.append(current)
+        out.append(line)
     return out
+
+
+def grouped_line(item: TaskLine | str, lang: str, tz: str) -> str:
+    if isinstance(item, str):
+        return t(lang, "agency_group", agency=item)
+    return task_line(item, lang, tz)
 
 
 def meeting_line(meeting: MeetingLine, lang: str, tz: str) -> str:
@@ -108,8 +127,9 @@ def meeting_line(meeting: MeetingLine, lang: str, tz: str) -> str:
     return t(lang, "meeting_line", id=meeting.id, title=short(meeting.title), when=when)
 
 
-def overview_pages(overview: Overview, lang: str, tz: str, now: datetime) -> list[str]:
-    """The council overview: counts on the first page, then the tasks that need attention."""
+def overview_page(overview: Overview, lang: str, tz: str, now: datetime, page: int) -> Page:
+    """One page of the council overview: counts on the first page, then the tasks that need
+    attention. Only the page shown is rendered: a council may have hundreds such tasks."""
     head = [
         t(
             lang,
@@ -120,7 +140,7 @@ def overview_pages(overview: Overview, lang: str, tz: str, now: datetime) -> lis
         )
     ]
     if overview.total == 0:
-        return ["\n".join([*head, t(lang, "status_no_tasks")])]
+        return Page("\n".join([*head, t(lang, "status_no_tasks")]), 0, 1)
     head += [
         t(
             lang,
@@ -140,13 +160,13 @@ def overview_pages(overview: Overview, lang: str, tz: str, now: datetime) -> lis
         tail += ["", t(lang, "status_meetings")]
         tail += [meeting_line(meeting, lang, tz) for meeting in overview.next_meetings]
     if not overview.attention:
-        return ["\n".join([*head, "", t(lang, "status_nothing_urgent"), *tail])]
-    chunks = paginate(grouped_lines(overview.attention, lang, tz))
-    pages = []
-    for index, chunk in enumerate(chunks):
-        body = [*head, "", t(lang, "status_attention"), *chunk] if index == 0 else chunk
-        pages.append("\n".join(body + (tail if index == 0 else [])))
-    return pages
+        return Page("\n".join([*head, "", t(lang, "status_nothing_urgent"), *tail]), 0, 1)
+    chunks = paginate(grouped(overview.attention), is_heading=lambda item: isinstance(item, str))
+    index = min(max(page, 0), len(chunks) - 1)
+    body = [grouped_line(item, lang, tz) for item in chunks[index]]
+    if index == 0:
+        body = [*head, "", t(lang, "status_attention"), *body, *tail]
+    return Page("\n".join(body), index, len(chunks))
 
 
 def list_pages(header: str, lines: Sequence[TaskLine], lang: str, tz: str) -> list[str]:
@@ -156,14 +176,18 @@ def list_pages(header: str, lines: Sequence[TaskLine], lang: str, tz: str) -> li
     return ["\n".join([header, *chunk]) for chunk in chunks]
 
 
-def paginate(lines: list[str], size: int = PAGE_SIZE) -> list[list[str]]:
+def paginate(
+    lines: list[Item],
+    size: int = PAGE_SIZE,
+    is_heading: Callable[[Item], bool] = lambda line: str(line).startswith("<b>"),
+) -> list[list[Item]]:
     """Cut a list into pages, never leaving an agency heading alone at the bottom of a page."""
-    pages: list[list[str]] = []
-    current: list[str] = []
+    pages: list[list[Item]] = []
+    current: list[Item] = []
     for line in lines:
         current.append(line)
         if len(current) >= size:
-            carried = [current.pop()] if current[-1].startswith("<b>") else []
+            carried = [current.pop()] if is_heading(current[-1]) else []
             pages.append(current)
             current = carried
     if current:

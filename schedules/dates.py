@@ -40,7 +40,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import lru_cache
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
@@ -218,12 +218,16 @@ def format_due(window: DueWindow, lang: str) -> str:
     return f"{window.label.render(language)} ({span})" if window.label else span
 
 
+_WARM_UP_NOW: Final = datetime(2023, 8, 19, 10, tzinfo=ZoneInfo(DEFAULT_TZ))
+
+
 def warm_up() -> None:
     """Pay dateparser's import and first-parse cost (0.1–0.3 s) now, not on a user's message."""
-    _date_data_parser().get_date_data("5 december 2023")
-    _date_data_parser().get_date_data("ngày 5 tháng 12 năm 2023")
+    parser = _date_data_parser(_WARM_UP_NOW.replace(tzinfo=None))
+    parser.get_date_data("5 december 2023")
+    parser.get_date_data("ngày 5 tháng 12 năm 2023")
     for phrase in (*ACCEPTED_EXAMPLES["vi"], *ACCEPTED_EXAMPLES["en"], "december the 5th, 2023"):
-        parse_due(phrase, now=datetime(2023, 8, 19, 3, tzinfo=ZoneInfo(DEFAULT_TZ)))
+        parse_due(phrase, now=_WARM_UP_NOW)
 
 
 # --------------------------------------------------------------------------------------------
@@ -514,7 +518,7 @@ def _parse_target(s: str, ctx: _Context) -> _Span | None:
         _parse_moment(s, ctx)
         or _parse_day_span(s, ctx)
         or _parse_period(s, ctx)
-        or _parse_with_dateparser(s)
+        or _parse_with_dateparser(s, ctx)
     )
 
 
@@ -541,9 +545,10 @@ _ABSOLUTE_DATE_RES: Final = (
     # December 5, 2023
     _rx(rf"(?P<mon>{_MONTH_ALT}) (?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,? (?P<y>\d{{4}}))?"),
 )
-_WEEKDAY_THEN_DATE_RE = _rx(rf"(?P<wd>{_WEEKDAY_ALT}),? (?P<rest>.+)")
+# "ngày thứ Sáu tuần sau": the day word may stand before a weekday, as before a date.
+_WEEKDAY_THEN_DATE_RE = _rx(rf"(?:ngay )?(?P<wd>{_WEEKDAY_ALT}),? (?P<rest>.+)")
 _WEEKDAY_RE = _rx(
-    rf"(?:(?P<pre>next|this) )?(?P<wd>{_WEEKDAY_ALT})"
+    rf"(?:(?P<pre>next|this) |ngay )?(?P<wd>{_WEEKDAY_ALT})"
     r"(?: (?P<post>tuan nay|tuan sau|tuan toi|nay|this week|next week))?"
 )
 _RELATIVE_DAYS: Final[dict[str, int]] = {
@@ -1046,12 +1051,14 @@ _FALLBACK_WORDS: Final = frozenset(
 )
 
 
-@cache
-def _date_data_parser() -> Any:
-    """One DateDataParser for the process: building one and loading its languages is slow.
+@lru_cache(maxsize=16)
+def _date_data_parser(relative_base: datetime) -> Any:
+    """A DateDataParser whose RELATIVE_BASE is ``relative_base`` (naive wall-clock time).
 
-    No RELATIVE_BASE: the fallback only accepts dates with an explicit day, month and year
-    (STRICT_PARSING), for which the base is irrelevant, so one parser serves every ``now``.
+    The fallback only accepts dates with an explicit day, month and year (STRICT_PARSING), so
+    the base should not matter; it is set anyway so dateparser can never read "now" from the
+    system clock. Loading the languages is the slow part and dateparser keeps them for the
+    process (see warm_up); a parser costs ~0.05 ms more, and the last few are kept.
     """
     from dateparser.date import DateDataParser  # lazy: importing dateparser costs ~0.1 s
 
@@ -1062,11 +1069,12 @@ def _date_data_parser() -> Any:
             "PREFER_DATES_FROM": "future",
             "RETURN_AS_TIMEZONE_AWARE": False,
             "STRICT_PARSING": True,
+            "RELATIVE_BASE": relative_base,
         },
     )
 
 
-def _parse_with_dateparser(s: str) -> _Span | None:
+def _parse_with_dateparser(s: str, ctx: _Context) -> _Span | None:
     """English dates in spellings the grammar lacks: "the 5th of december, 2023", "5-dec-2023".
 
     Only a named month, one day number and a four-digit year at the end (plus "the", "of",
@@ -1087,7 +1095,7 @@ def _parse_with_dateparser(s: str) -> _Span | None:
         return None
     if tokens[-1] != years[0]:
         return None  # English puts the year last; "2023 24 dec" is not a spelling, it's noise
-    data = _date_data_parser().get_date_data(s)
+    data = _date_data_parser(ctx.now).get_date_data(s)
     found = data.date_obj
     if found is None or data.period != "day" or found.time() != time.min:
         return None

@@ -95,6 +95,7 @@ READINGS: Final[tuple[Example, ...]] = (
     minute("14 giờ 30 phút ngày 5/12/2023", "2023-12-05 14:30"),
     minute("8:30 sáng mai", "2023-08-20 08:30"),
     minute("2 giờ chiều thứ Sáu tuần sau", "2023-08-25 14:00"),
+    minute("2 giờ chiều ngày thứ Sáu tuần sau", "2023-08-25 14:00"),
     minute("9h sáng 10/12", "2023-12-10 09:00"),
     minute("17h chiều nay", "2023-08-19 17:00"),
     minute("9h30 tối nay", "2023-08-19 21:30"),
@@ -127,6 +128,8 @@ READINGS: Final[tuple[Example, ...]] = (
     day("thứ Sáu", "2023-08-25"),
     day("thứ Bảy", "2023-08-19"),  # today counts
     day("T6 tuần sau", "2023-08-25"),
+    day("ngày thứ Hai tuần sau", "2023-08-21"),
+    day("ngày chủ nhật", "2023-08-20"),
     # --- relative periods ----------------------------------------------------------------
     period("tuần sau", "2023-08-21", "2023-08-27"),
     period("tuần tới", "2023-08-21", "2023-08-27"),
@@ -203,6 +206,8 @@ READINGS: Final[tuple[Example, ...]] = (
     by("không quá ngày 5/12/2023", "2023-12-05"),
     by("không quá 5/12/2023", "2023-12-05"),
     by("trước ngày mai", "2023-08-20"),
+    by("chậm nhất ngày thứ Sáu tuần sau", "2023-08-25"),
+    by("trước ngày thứ Hai tuần sau", "2023-08-21"),
     by("hạn chót là 17h ngày 5/12/2023", "2023-12-05 17:00", "minute"),
     by("trước 14h ngày 5/12/2023", "2023-12-05 14:00", "minute"),
     by("chậm nhất trong quý IV năm 2023", "2023-12-31", "period"),

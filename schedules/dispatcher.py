@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, Table, and_, bindparam, case, func, or_, update
+from sqlalchemy import Connection, Engine, Table, bindparam, case, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -66,6 +66,7 @@ from db.status import categorize, deadline_in_force
 from db.types import UTCDateTime
 from schedules.clock import Clock
 from schedules.digest import Digest, build_digest
+from schedules.pacing import Pacer
 from schedules.policy import classify_due
 from schedules.reminders import (
     CLOSED_TASK_STATES,
@@ -227,7 +228,12 @@ class Dispatcher:
         config: ReminderConfig,
         instance_id: str,
         renderer: Renderer,
+        pacer: Pacer | None = None,
     ) -> None:
+        # The bot's one pacer, shared with broadcasts, so that a meeting reminder to a whole
+        # council and a broadcast together stay under Telegram's limits. None: send at once
+        # (bench/bench_dispatcher.py measures the dispatcher's own cost that way).
+        self.pacer = pacer
         self.engine = engine
         self.clock = clock
         self.sender = sender
@@ -268,23 +274,33 @@ class Dispatcher:
         return await asyncio.to_thread(self._recover_stale)
 
     def next_due_at(self) -> datetime | None:
-        """When the next pending row becomes due (None if the queue is empty)."""
-        due_or_retry = case(
-            (
-                and_(
-                    col(Reminder.next_attempt_at).is_not(None),
-                    col(Reminder.next_attempt_at) > col(Reminder.due_at),
-                ),
-                col(Reminder.next_attempt_at),
-            ),
+        """When the next pending row becomes due (None if the queue is empty).
+
+        Asked after every change that queues something, so it must not scan the queue: rows
+        never tried are read in ``ix_reminder_state_due`` order, the few waiting for a retry
+        (due at the later of their due time and their next attempt) through ``ix_reminder_retry``.
+        """
+        pending = col(Reminder.state) == OutboxState.PENDING
+        retry_at = case(
+            (col(Reminder.next_attempt_at) > col(Reminder.due_at), col(Reminder.next_attempt_at)),
             else_=col(Reminder.due_at),
         )
         with Session(self.engine) as session:
-            moment = session.exec(
-                select(func.min(due_or_retry)).where(Reminder.state == OutboxState.PENDING)
+            first = session.exec(
+                select(Reminder.due_at)
+                .where(pending, col(Reminder.next_attempt_at).is_(None))
+                .order_by(col(Reminder.due_at))
+                .limit(1)
+            ).first()
+            retry = session.exec(
+                select(func.min(retry_at)).where(
+                    pending, col(Reminder.next_attempt_at).is_not(None)
+                )
             ).one()
-        if moment is None:
+        candidates = [moment for moment in (first, retry) if moment is not None]
+        if not candidates:
             return None
+        moment = min(candidates)
         if self.paused_until is not None:
             return max(moment, self.paused_until)
         return moment
@@ -405,10 +421,14 @@ class Dispatcher:
                 return sent, True
             try:
                 outgoing = self.renderer(job.view)
+                if self.pacer is not None:
+                    await self.pacer.wait_turn(job.chat_id)
                 result = await self.sender.send(job.chat_id, outgoing.text, outgoing.buttons)
             except RetryLater as exc:
                 until = now + timedelta(seconds=max(exc.seconds, 1))
                 self.paused_until = until
+                if self.pacer is not None:
+                    self.pacer.pause(max(exc.seconds, 1))
                 logger.warning("Telegram flood control: pausing reminders until %s", until)
                 rest = [j.reminder_id for j in batch.jobs[index:]]
                 await asyncio.to_thread(self._release, batch.token, rest, until)

@@ -34,6 +34,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "đề nghị gia hạn",
         "en": "extension requested",
     },
+    "hist_action_task_confirm": {"vi": "xác nhận hoàn thành", "en": "completion confirmed"},
+    "hist_action_task_reject_completion": {
+        "vi": "báo cáo hoàn thành chưa đạt",
+        "en": "completion sent back",
+    },
+    "hist_action_task_extension_request_approved": {
+        "vi": "duyệt gia hạn",
+        "en": "extension approved",
+    },
+    "hist_action_task_extension_request_rejected": {
+        "vi": "từ chối gia hạn",
+        "en": "extension rejected",
+    },
+    "hist_action_task_obstacle_resolved": {
+        "vi": "vướng mắc đã xử lý",
+        "en": "obstacle resolved",
+    },
     # Fields (a field without a name here is shown as stored).
     "hist_field_clause": {"vi": "mục", "en": "clause"},
     "hist_field_title": {"vi": "nội dung", "en": "text"},
@@ -46,4 +63,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "hist_field_approved_deadline": {"vi": "hạn hiện hành", "en": "deadline in force"},
     "hist_field_state": {"vi": "trạng thái", "en": "state"},
     "hist_field_percent": {"vi": "tiến độ (%)", "en": "progress (%)"},
+    "hist_field_attachment": {"vi": "tệp đính kèm", "en": "attachment"},
+    "hist_attachment_document": {"vi": "📎 tài liệu", "en": "📎 document"},
+    "hist_attachment_photo": {"vi": "📎 ảnh", "en": "📎 photo"},
 }

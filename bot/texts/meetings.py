@@ -76,8 +76,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "conclusion_line": {"vi": "{n}. {text}", "en": "{n}. {text}"},
     "button_make_task": {"vi": "Giao nhiệm vụ từ kết luận {n}", "en": "Make conclusion {n} a task"},
     "meeting_details": {
-        "vi": "<b>#{id} {title}</b>\nHội đồng: {council}\nThời gian: {when}{place}{link}{agenda}",
-        "en": "<b>#{id} {title}</b>\nCouncil: {council}\nTime: {when}{place}{link}{agenda}",
+        "vi": "<b>{number}{title}</b>\nHội đồng: {council}\nThời gian: {when}{place}{link}{agenda}",
+        "en": "<b>{number}{title}</b>\nCouncil: {council}\nTime: {when}{place}{link}{agenda}",
     },
     "meeting_place": {"vi": "\nĐịa điểm: {place}", "en": "\nPlace: {place}"},
     "meeting_link": {"vi": "\nHọp trực tuyến: {link}", "en": "\nOnline: {link}"},

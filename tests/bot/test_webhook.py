@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import signal
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
+from sqlmodel import Session, select
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler
 from tornado.httpserver import HTTPServer
 
-from bot.context import RUNTIME_KEY
+from bot.application import build_application
+from bot.context import RUNTIME_KEY, BotContext
+from bot.fake_telegram import FakeTelegram
 from bot.offline import FakeUser, OfflineBot, texts
+from bot.reminder_jobs import replan_reminders
 from bot.runtime import Runtime
 from bot.settings import ConfigError, SecretStr, Settings, WebhookSettings
-from bot.webhook import SECRET_HEADER, make_web_app, require_webhook_settings
-from db.models import Role
+from bot.webhook import (
+    ALLOWED_UPDATES,
+    SECRET_HEADER,
+    make_web_app,
+    require_webhook_settings,
+    serve_webhook,
+)
+from db.models import ProcessedUpdate, Role
+from schedules.clock import ManualClock
 from tests.factories import Factory
 
 SECRET = "s3cr3t-Token_value"
@@ -140,6 +156,57 @@ async def test_a_redelivered_update_changes_nothing(bot: OfflineBot, factory: Fa
     ]
 
 
+async def test_handled_update_ids_are_forgotten_after_a_week_by_the_nightly_job(
+    bot: OfflineBot, factory: Factory, clock: ManualClock, engine: Engine
+) -> None:
+    member = factory.user(Role.MEMBER)
+    await bot.send(member, "/lang en", update_id=9101)
+    clock.advance(timedelta(days=8))
+    await bot.send(member, "/lang vi", update_id=9102)
+    await replan_reminders(BotContext(bot.application))
+    with Session(engine) as session:
+        assert session.exec(select(ProcessedUpdate.update_id)).all() == [9102]
+
+
+async def test_the_webhook_server_registers_itself_serves_and_stops_on_sigterm(
+    settings: Settings, engine: Engine, clock: ManualClock, factory: Factory
+) -> None:
+    port = free_port()
+    webhook = WebhookSettings(
+        port=port, public_url="https://bot.example/telegram", secret_token=SecretStr(SECRET)
+    )
+    transport = FakeTelegram(clock=clock)
+    application = build_application(
+        replace(settings, webhook=webhook), request=transport, clock=clock, engine=engine
+    )
+    server = asyncio.create_task(serve_webhook(application, application.bot_data[RUNTIME_KEY]))
+    try:
+        for _ in range(500):  # setWebhook comes once the server listens
+            if any(c.method == "setWebhook" for c in transport.calls) or server.done():
+                break
+            await asyncio.sleep(0.01)
+        (registered,) = [c for c in transport.calls if c.method == "setWebhook"]
+        assert registered.params["url"] == "https://bot.example/telegram"
+        assert registered.params["secret_token"] == SECRET
+        assert registered.params["allowed_updates"] == ALLOWED_UPDATES
+        member = factory.user(Role.MEMBER)
+        async with httpx.AsyncClient() as client:
+            health = await client.get(f"http://127.0.0.1:{port}/healthz")
+            posted = await client.post(
+                f"http://127.0.0.1:{port}/telegram",
+                content=json.dumps(update_json(member, "/help", 7101)),
+                headers={SECRET_HEADER: SECRET},
+            )
+        assert (health.status_code, posted.status_code) == (200, 200)
+        assert transport.sent(member.id)
+        os.kill(os.getpid(), signal.SIGTERM)  # caught by the server's own handler
+        await asyncio.wait_for(server, timeout=10)
+    finally:
+        if not server.done():
+            server.cancel()
+    assert not application.running
+
+
 def test_webhook_mode_requires_url_and_secret() -> None:
     with pytest.raises(ConfigError, match=r"webhook\.public_url"):
         require_webhook_settings(Settings())
@@ -147,3 +214,16 @@ def test_webhook_mode_requires_url_and_secret() -> None:
         require_webhook_settings(
             Settings(webhook=WebhookSettings(public_url="https://bot.example/telegram"))
         )
+
+
+def test_allowed_updates_are_exactly_what_the_handlers_handle(bot: OfflineBot) -> None:
+    handled: set[str] = set()
+    for group in bot.application.handlers.values():
+        for handler in group:
+            if isinstance(handler, CallbackQueryHandler):
+                handled.add("callback_query")
+            elif isinstance(handler, CommandHandler | MessageHandler):
+                handled.add("message")
+            else:  # the access gate sees every update but acts on none of its own
+                assert isinstance(handler, TypeHandler), handler
+    assert sorted(handled) == sorted(ALLOWED_UPDATES)

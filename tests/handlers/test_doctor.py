@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -9,9 +10,9 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from bot.application import build_application
-from bot.fake_telegram import FakeTelegram
+from bot.fake_telegram import FakeTelegram, Fault
 from bot.offline import FakeUser, OfflineBot, texts
-from bot.settings import Settings
+from bot.settings import SecretStr, Settings, WebhookSettings
 from db.models import Council, JobRun, OutboxState, Reminder, Role
 from handlers.doctor import doctor_report, render
 from schedules.clock import ManualClock
@@ -101,6 +102,29 @@ async def test_each_problem_is_reported(
     assert "❌ Nhắc việc bị kẹt: 1 đang gửi quá lâu, 1 đến hạn mà chưa gửi" in result
     assert "❌ 1 thành viên chưa mở trò chuyện riêng với bot" in result and "Chưa Mở Chat" in result
     assert result.endswith("Có 7 vấn đề cần xử lý.")
+
+
+async def test_webhook_mode_problems_and_an_unreachable_bot_api(
+    bot: OfflineBot, factory: Factory, transport: FakeTelegram
+) -> None:
+    secretariat = factory.user(Role.SECRETARIAT)
+    runtime = bot.runtime
+    runtime.settings = replace(
+        runtime.settings,
+        telegram=replace(runtime.settings.telegram, mode="webhook"),
+        webhook=WebhookSettings(
+            public_url="https://bot.example/telegram", secret_token=SecretStr("s3cret")
+        ),
+    )
+    transport.webhook_url = "https://old.example/hook"
+    assert (
+        "❌ Webhook đang trỏ tới https://old.example/hook, cấu hình là https://bot.example/telegram"
+        in await report(bot, secretariat)
+    )
+    transport.webhook_url = "https://bot.example/telegram"
+    assert "✅ Webhook hoạt động (0 cập nhật đang chờ)" in await report(bot, secretariat)
+    transport.fail_next(Fault.TIMEOUT, method="getMe")
+    assert "❌ Không kết nối được máy chủ Bot API (TimedOut)" in await report(bot, secretariat)
 
 
 async def test_only_the_secretariat_may_run_it(bot: OfflineBot, factory: Factory) -> None:

@@ -52,6 +52,7 @@ def people(factory: Factory) -> dict[str, FakeUser]:
 async def create(bot: OfflineBot, secretariat: FakeUser) -> RecordedCall:
     (preview,) = messages(await bot.send(secretariat, NEW))
     assert "Xác nhận tạo cuộc họp" in preview.text
+    assert "<b>Họp cho ý kiến quy hoạch vùng</b>" in preview.text  # no number before it exists
     assert "14:00 05/12/2023" in preview.text
     (done,) = messages(await bot.press(secretariat, preview, preview.buttons()[0][1]))
     return done
@@ -195,6 +196,45 @@ async def test_imported_meetings_appear_with_their_periods(
         )
     )
     assert "(date not fixed yet: 01/12/2023 – 10/12/2023)" in english
+
+
+async def test_a_meeting_called_for_a_period_gets_its_calendar_file_once_dated(
+    bot: OfflineBot, transport: FakeTelegram, people: dict[str, FakeUser]
+) -> None:
+    secretariat = people["secretariat"]
+    command = (
+        "/meeting new DBSH | Họp quý | đầu quý I năm 2024 | https://meet.example/q1 | Kế hoạch"
+    )
+    (preview,) = messages(await bot.send(secretariat, command))
+    assert "đầu quý I năm 2024 (đọc là:" in preview.text
+    await bot.press(secretariat, preview, preview.buttons()[0][1])
+    await bot.settle()
+    invited = invitations(transport)
+    assert {call.chat_id for call in invited} == {user.id for user in people.values()}
+    assert "chưa ấn định ngày: 01/01/2024 – 31/01/2024" in invited[0].text
+    assert [c for c in transport.calls if c.method == "sendDocument"] == []  # no time, no .ics
+    (listed,) = texts(await bot.send(people["a"], "/meetings"))
+    assert "đầu quý I năm 2024 (chưa ấn định ngày: 01/01/2024 – 31/01/2024)" in listed
+
+    transport.clear()
+    await bot.send(secretariat, "/meeting 1 reschedule 9h ngày 10/1/2024")
+    await bot.settle()
+    files = [c for c in transport.calls if c.method == "sendDocument" and c.ok]
+    assert {c.chat_id for c in files} == {user.id for user in people.values()}
+    (event,) = Calendar.from_ical(next(iter(files[0].files.values()))[1]).walk("VEVENT")
+    assert event.decoded("dtstart") == datetime(2024, 1, 10, 9, 0, tzinfo=HANOI)
+
+
+async def test_both_imported_meetings_appear_with_their_periods_before_they_pass(
+    bot: OfflineBot, engine: Engine, clock: ManualClock, factory: Factory
+) -> None:
+    clock.set(datetime(2023, 9, 25, 9, 0, tzinfo=HANOI))
+    load_example_registry(engine, clock)
+    import_source(engine, clock, LETTER_6411.read_text(encoding="utf-8"))
+    member = factory.user(Role.MEMBER, council=factory.council("DBSH"))
+    (text,) = texts(await bot.send(member, "/meetings"))
+    assert "Đầu quý IV năm 2023 (chưa ấn định ngày: 01/10/2023 – 31/10/2023)" in text
+    assert "Đầu tháng 12 năm 2023 (chưa ấn định ngày: 01/12/2023 – 10/12/2023)" in text
 
 
 async def test_usage_and_permissions(bot: OfflineBot, people: dict[str, FakeUser]) -> None:

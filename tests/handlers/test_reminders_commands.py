@@ -212,3 +212,23 @@ async def test_the_tick_sends_what_is_due_and_leaves_a_heartbeat(
     with Session(engine) as session:
         beat = session.exec(select(JobRun).where(JobRun.job == HEARTBEAT_JOB)).one()
     assert beat.finished_at == clock.now()
+
+
+def with_buttons(calls: list[RecordedCall]) -> list[RecordedCall]:
+    return [call for call in calls if call.buttons()]
+
+
+async def test_editing_and_cancelling_a_task_through_the_bot_replans_its_reminders(
+    bot: OfflineBot, world: World, engine: Engine
+) -> None:
+    task = world.task()
+    assert {r.offset.split("@")[1] for r in reminders(engine, state=OutboxState.PENDING)} == {
+        "20231123"
+    }
+    edited = texts(await bot.send(world.secretary, f"/edit {task.id} deadline 15/12/2023"))
+    assert "15/12/2023" in edited[0]
+    pending = reminders(engine, state=OutboxState.PENDING)
+    assert pending and {r.offset.split("@")[1] for r in pending} == {"20231215"}
+    (confirm,) = with_buttons(await bot.send(world.secretary, f"/cancel {task.id}"))
+    await bot.press(world.secretary, confirm, f"cx:{task.id}:y")
+    assert reminders(engine, state=OutboxState.PENDING) == []

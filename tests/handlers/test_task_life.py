@@ -61,6 +61,11 @@ def people(factory: Factory) -> dict[str, FakeUser]:
     }
 
 
+async def english_status(bot: OfflineBot, user: FakeUser, task_id: int | None) -> str:
+    """The task's details as an English-speaking focal point of the lead agency reads them."""
+    return texts(await bot.send(user, f"/status {task_id}"))[0]
+
+
 async def assign_task(bot: OfflineBot, secretariat: FakeUser, line: str) -> RecordedCall:
     preview = only_message(await bot.send(secretariat, f"/assign {line}"))
     confirmed = await bot.press(secretariat, preview, button(preview, "Xác nhận"))
@@ -96,6 +101,8 @@ async def test_the_whole_life_of_a_task(
     assert "Đang thực hiện – trong hạn" in status
     assert "Chủ trì: Bộ Kế hoạch và Đầu tư (BKHDT)" in status
     assert "Phối hợp: BTC" in status
+    english = people["mpi_en"]
+    assert "Status: In progress – on time" in await english_status(bot, english, task.id)
 
     # The agencies are told, with the task's buttons; a reply to that notice is an update.
     told = {call.chat_id: call for call in await bot.dispatch() if call.method == "sendMessage"}
@@ -113,6 +120,9 @@ async def test_the_whole_life_of_a_task(
     assert "BKHDT" in reminder.text and "gửi muộn" not in reminder.text
     assert "còn 16 ngày" in reminder.text  # Sunday's reminder came on the Friday before
     assert [label for label, _ in reminder.buttons()] == ["🔁 Nhắc lại sau"]
+    reminder_en = next(call for call in reminders if call.chat_id == english.id)
+    assert "16 days until the deadline" in reminder_en.text
+    assert [label for label, _ in reminder_en.buttons()] == ["🔁 Remind me later"]
     reply = only_message(await bot.send(mpi, "40% Đã lấy ý kiến các Bộ", reply_to=reminder))
     assert reply.text == (
         f"✅ Đã ghi nhận cập nhật cho nhiệm vụ #{task.id}. Tình trạng: "
@@ -131,6 +141,7 @@ async def test_the_whole_life_of_a_task(
     # Eleven days later the deadline is close: due soon.
     clock.set(datetime(2023, 12, 26, 9, 0, tzinfo=HANOI))
     assert "Sắp đến hạn" in texts(await bot.send(mpi, f"/status {task.id}"))[0]
+    assert "Status: Due soon" in await english_status(bot, english, task.id)
 
     # An obstacle, reported with the button and a short conversation.
     prompt = only_message(await bot.press(mpi, card, button(card, "Báo vướng mắc")))
@@ -138,6 +149,9 @@ async def test_the_whole_life_of_a_task(
     saved = only_message(await bot.send(mpi, "Chưa có ý kiến của Bộ Tài chính"))
     assert saved.text == (f"✅ Đã chuyển vướng mắc của nhiệm vụ #{task.id} tới Văn phòng Hội đồng.")
     assert "Có vướng mắc" in texts(await bot.send(secretariat, f"/status {task.id}"))[0]
+    assert "Status: Due soon, 40% · ⚠️ Obstacle reported" in await english_status(
+        bot, english, task.id
+    )
     assert len(notices(engine, "notice_report")) == 1
 
     # A co-operating agency may report progress but not completion or an extension.
@@ -150,6 +164,7 @@ async def test_the_whole_life_of_a_task(
     # The deadline passes: overdue.
     clock.advance(timedelta(days=10))
     assert "Quá hạn" in texts(await bot.send(mpi, f"/status {task.id}"))[0]
+    assert "Status: Overdue" in await english_status(bot, english, task.id)
 
     # Extension requested and approved: both deadlines are kept and shown.
     only_message(await bot.press(mpi, card, button(card, "Đề xuất gia hạn")))
@@ -167,6 +182,9 @@ async def test_the_whole_life_of_a_task(
     assert "đã gia hạn đến 31/01/2024" in details
     assert "31/12/2023" in details
     assert "Tình trạng: Đang thực hiện – trong hạn" in details
+    details_en = await english_status(bot, english, task.id)
+    assert "; extended to 31/01/2024" in details_en
+    assert "Status: In progress – on time" in details_en
     task = the_task(engine)
     assert task.original_deadline is not None and task.approved_deadline is not None
     assert task.approved_deadline > task.original_deadline
@@ -176,6 +194,7 @@ async def test_the_whole_life_of_a_task(
     saved = only_message(await bot.send(mpi, "Đã trình Thủ tướng tại Tờ trình số 123"))
     assert "Văn phòng sẽ xác nhận" in saved.text
     assert "Chờ xác nhận" in texts(await bot.send(secretariat, f"/status {task.id}"))[0]
+    assert "Status: Awaiting confirmation" in await english_status(bot, english, task.id)
 
     # The secretariat is told, with the buttons that decide; confirmed: done on time against
     # the approved (extended) deadline.
@@ -189,6 +208,8 @@ async def test_the_whole_life_of_a_task(
         f"✅ Đã xác nhận hoàn thành nhiệm vụ #{task.id}: Hoàn thành đúng hạn."
     ]
     assert the_task(engine).state == TaskState.DONE
+    assert "Tình trạng: Hoàn thành đúng hạn" in texts(await bot.send(mpi, f"/status {task.id}"))[0]
+    assert "Status: Done on time" in await english_status(bot, english, task.id)
     decisions = notices(engine, "notice_decision")
     assert len(decisions) == 4  # extension approved and completion confirmed, to two MPI focals
 
@@ -206,6 +227,42 @@ async def test_the_whole_life_of_a_task(
         "task.completion",
         "task.confirm",
     ]
+    history = texts(await bot.send(mpi, f"/history {task.id}"))[0]
+    assert "Thư ký Lan: xác nhận hoàn thành" in history
+    assert "Thư ký Lan: duyệt gia hạn" in history
+
+
+async def test_a_completion_and_an_extension_can_be_rejected(
+    bot: OfflineBot, engine: Engine, people: dict[str, FakeUser]
+) -> None:
+    secretariat, mpi = people["secretariat"], people["mpi"]
+    await assign_task(bot, secretariat, "BKHDT | Kế hoạch | cuối tháng 12 năm 2023")
+    task = the_task(engine)
+    card = next(call for call in await bot.send(mpi, "/tasks") if call.buttons())
+
+    only_message(await bot.press(mpi, card, button(card, "Đề xuất gia hạn")))
+    only_message(await bot.send(mpi, "cuối tháng 1 năm 2024 | chờ ý kiến"))
+    with Session(engine) as session:
+        request = session.exec(
+            select(ProgressUpdate).where(ProgressUpdate.kind == "extension_request")
+        ).one()
+    refused = await bot.press(secretariat, card, f"rq:{request.id}:n")
+    assert texts(refused) == [f"Đã từ chối đề xuất gia hạn nhiệm vụ #{task.id}."]
+    assert the_task(engine).approved_deadline == task.original_deadline
+    assert "đã gia hạn" not in texts(await bot.send(mpi, f"/status {task.id}"))[0]
+
+    only_message(await bot.press(mpi, card, button(card, "Báo hoàn thành")))
+    only_message(await bot.send(mpi, "Đã trình"))
+    sent_back = await bot.press(secretariat, card, f"cf:{task.id}:n")
+    assert texts(sent_back) == [f"Nhiệm vụ #{task.id} được chuyển lại trạng thái đang thực hiện."]
+    assert the_task(engine).state == TaskState.OPEN
+    details = texts(await bot.send(mpi, f"/status {task.id}"))[0]
+    assert "Tình trạng: Đang thực hiện – trong hạn" in details
+    history = texts(await bot.send(people["mpi_en"], f"/history {task.id}"))[0]
+    assert "Thư ký Lan: extension rejected" in history
+    assert "Thư ký Lan: completion sent back" in history
+    # Both decisions reach the lead agency's two focal points.
+    assert len(notices(engine, "notice_decision")) == 4
 
 
 async def test_texts_in_english(
@@ -298,6 +355,11 @@ async def test_attachment_is_kept(
     ]
     details = texts(await bot.send(people["mpi"], f"/status {kept[0].task_id}"))[0]
     assert details.count("📎 tệp đính kèm") == 2
+    history = texts(await bot.send(people["mpi"], f"/history {kept[0].task_id}"))[0]
+    assert "tệp đính kèm: (trống) → 📎 ảnh" in history
+    assert "tệp đính kèm: (trống) → 📎 tài liệu" in history
+    english = texts(await bot.send(people["mpi_en"], f"/history {kept[0].task_id}"))[0]
+    assert "attachment: (none) → 📎 photo" in english
 
 
 async def test_conversation_can_be_cancelled(
@@ -358,6 +420,17 @@ async def test_edit_and_cancel(
     ]
     assert the_task(engine).state == TaskState.CANCELLED
     assert "đã kết thúc" in texts(await bot.send(people["mpi"], f"/update {task.id} x"))[0]
+    with Session(engine) as session:
+        rows = session.exec(
+            select(AuditLog).where(AuditLog.entity == "task").order_by(col(AuditLog.id))
+        ).all()
+    assert [row.action for row in rows] == ["task.create", "task.edit", "task.cancel"]
+    _, edit_row, cancel_row = rows
+    assert edit_row.actor_label == "Thư ký Lan"
+    assert edit_row.before is not None and edit_row.after is not None
+    assert edit_row.before["original_deadline"] != edit_row.after["original_deadline"]
+    assert cancel_row.before is not None and cancel_row.after is not None
+    assert (cancel_row.before["state"], cancel_row.after["state"]) == ("open", "cancelled")
 
 
 async def test_members_cannot_manage_tasks(

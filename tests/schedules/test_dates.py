@@ -8,14 +8,17 @@ languages, and properties that must hold for any input.
 from __future__ import annotations
 
 import dataclasses
+import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.offline import OfflineBot
 from schedules import dates
 from schedules.dates import (
     ACCEPTED_EXAMPLES,
@@ -319,7 +322,34 @@ def test_warm_up_leaves_results_unchanged() -> None:
     assert reading(parse("december the 5th, 2023")) == before
 
 
+@pytest.fixture
+def cold_parser() -> None:
+    dates._date_data_parser.cache_clear()
+
+
+async def test_dateparser_is_loaded_at_start_up_not_on_a_message(
+    cold_parser: None, bot: OfflineBot
+) -> None:
+    # The bot has started (post_init ran) and nobody has written yet.
+    assert dates._date_data_parser.cache_info().currsize == 1
+
+
 FALLBACK_PHRASES = ["december the 5th, 2023", "5-dec-2023", "Dec. 5, 2023"]
+
+
+def test_dateparser_reads_relative_to_now_not_the_system_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bases: list[datetime] = []
+    real = dates._date_data_parser
+
+    def recording(relative_base: datetime) -> object:
+        bases.append(relative_base)
+        return real(relative_base)
+
+    monkeypatch.setattr(dates, "_date_data_parser", recording)
+    assert parse("december the 5th, 2023").start == datetime(2023, 12, 5, tzinfo=VN)
+    assert bases == [NOW_A.astimezone(VN).replace(tzinfo=None)]
 
 
 @pytest.mark.parametrize("phrase", FALLBACK_PHRASES)
@@ -327,8 +357,52 @@ def test_fallback_phrases_are_read_by_dateparser(
     phrase: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert parse(phrase).start == datetime(2023, 12, 5, tzinfo=VN)
-    monkeypatch.setattr(dates, "_parse_with_dateparser", lambda _: None)
+    monkeypatch.setattr(dates, "_parse_with_dateparser", lambda *_: None)
     assert parse_due(phrase, now=NOW_A) is None  # the grammar alone does not know them
+
+
+# --- docs/deadlines.md ------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "deadlines.md"
+TUESDAY = datetime(2023, 8, 22, 10, 0, tzinfo=VN)
+DOC_ROW = re.compile(r"^\| (?P<phrase>.+?) \| (?P<reading>.+?) \|$")
+DOC_NOTE = re.compile(r" \((?:tức |that is|không dấu|[^)]* đã qua)[^)]*\)$")  # notes for the reader
+
+
+def doc_examples() -> list[tuple[str, str, datetime, str]]:
+    """(language, phrase, now, reading; "" when refused) for every row of both example tables."""
+    vi, en = DOCS.read_text(encoding="utf-8").split("\n## English\n")
+    rows = []
+    for lang, part in (("vi", vi), ("en", en)):
+        for line in part.splitlines():
+            m = DOC_ROW.match(line)
+            if m is None or m["phrase"] in ("Cụm từ", "Phrase", "---"):
+                continue
+            phrase, now = DOC_NOTE.sub("", m["phrase"]), NOW_A
+            if phrase.endswith(", said on a Tuesday"):
+                phrase, now = phrase.removesuffix(", said on a Tuesday"), TUESDAY
+            reading = DOC_NOTE.sub("", m["reading"])
+            refused = reading.startswith("*")
+            for each in phrase.split(", ") if refused and "quý V" in phrase else [phrase]:
+                rows.append((lang, each, now, "" if refused else reading))
+    return rows
+
+
+@pytest.mark.parametrize(("lang", "phrase", "now", "reading"), doc_examples())
+def test_docs_show_how_each_phrase_is_read(
+    lang: str, phrase: str, now: datetime, reading: str
+) -> None:
+    window = parse_due(phrase, now=now)
+    if not reading:
+        assert window is None, f"docs/deadlines.md says {phrase!r} is refused"
+    else:
+        assert window is not None, f"docs/deadlines.md says {phrase!r} is understood"
+        assert format_due(window, lang) == reading
+
+
+def test_docs_have_both_example_tables() -> None:
+    assert sum(lang == "vi" for lang, *_ in doc_examples()) >= 30
+    assert sum(lang == "en" for lang, *_ in doc_examples()) >= 20
 
 
 # --- properties -------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from db.models import (
     Member,
     OutboxState,
     Reminder,
+    Role,
     SentMessage,
     Task,
     TaskState,
@@ -424,3 +425,38 @@ async def test_a_meeting_that_announced_itself_gets_no_second_notice(
     assert {(r.state, r.last_error) for r in notices} == {
         (OutboxState.CANCELLED, "announced by the meeting's own notice")
     }
+
+
+async def test_a_meeting_reminder_to_a_whole_council_is_paced_under_telegrams_limit(
+    bot: OfflineBot,
+    world: World,
+    factory: Factory,
+    transport: FakeTelegram,
+    clock: ManualClock,
+    engine: Engine,
+) -> None:
+    members = [factory.user(Role.MEMBER, council=world.council) for _ in range(80)]
+    meeting = world.tasks.meeting(council=world.council, starts_at=vn(2023, 11, 20, 14))
+    with Session(engine) as session:
+        replan_meeting(
+            session=session,
+            meeting_id=meeting.id or 0,
+            now=clock.now(),
+            config=runtime_of(bot).reminders,
+        )
+        session.commit()
+    before = len(transport.calls)
+
+    while await dispatcher_of(bot).run_once():
+        pass
+
+    sent = [c for c in transport.calls[before:] if c.method == "sendMessage" and c.ok]
+    everyone = {m.id for m in members} | {world.focal.id, world.secretary.id}
+    assert sorted(c.chat_id or 0 for c in sent) == sorted(everyone)  # each exactly once
+    moments = sorted(c.at for c in sent)
+    busiest = max(
+        sum(1 for later in moments[i:] if later - moment < timedelta(seconds=1))
+        for i, moment in enumerate(moments)
+    )
+    assert busiest == 30  # paced at the limit: never more, and not needlessly slower
+    assert moments[-1] - moments[0] >= timedelta(seconds=2)
