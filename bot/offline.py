@@ -81,6 +81,8 @@ class OfflineBot:
         await self.application.initialize()
         if self.application.post_init:
             await self.application.post_init(self.application)
+        if self.runtime.catching_up is not None:
+            await self.runtime.catching_up  # tests start from a bot that has caught up
         return self
 
     async def __aexit__(self, *exc: object) -> None:

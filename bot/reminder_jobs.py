@@ -22,6 +22,7 @@ import asyncio
 import logging
 import os
 import socket
+import time as time_module
 import uuid
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
@@ -76,8 +77,7 @@ async def start_reminders(application: BotApplication) -> Dispatcher:
     )
     runtime.dispatcher = dispatcher
     await dispatcher.recover_stale_claims()
-    await asyncio.to_thread(_replan_everything, runtime)
-    await asyncio.to_thread(_queue_digest, runtime)
+    runtime.catching_up = asyncio.create_task(_catch_up(runtime), name="reminders-catch-up")
 
     jobs = application.job_queue
     assert jobs is not None, "python-telegram-bot[job-queue] is required"
@@ -121,10 +121,24 @@ def arm_wake(runtime: Runtime, jobs: JobQueue[BotContext] | None) -> None:
     jobs.run_once(dispatch_due, when=delay, name=JOB_WAKE, job_kwargs=_LENIENT)
 
 
+async def _catch_up(runtime: Runtime) -> None:
+    """Start-up, in the background: re-plan everything (what changed while the bot was down:
+    roles, the calendar, the policy) and queue this week's digest if nobody has; then wake
+    the dispatcher, which has waited so that it never sends a reminder the re-planning drops."""
+    started = time_module.perf_counter()
+    try:
+        await asyncio.to_thread(_replan_everything, runtime)
+        await asyncio.to_thread(_queue_digest, runtime)
+    except Exception:
+        logger.exception("re-planning reminders at start-up failed; the nightly job retries")
+    logger.info("reminders re-planned at start-up in %.1f s", time_module.perf_counter() - started)
+    runtime.wake()
+
+
 async def dispatch_due(context: BotContext) -> None:
     """Job: send what is due, then re-arm the wake-up."""
     dispatcher = context.runtime.dispatcher
-    if dispatcher is None:
+    if dispatcher is None or not context.runtime.caught_up:
         return
     await dispatcher.run_once()
     context.runtime.wake()  # re-arms the one-shot wake-up (set by start_reminders)

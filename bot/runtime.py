@@ -41,6 +41,13 @@ class Runtime:
     broadcaster: Broadcaster | None = None
     # Broadcasts being sent in the background by this process.
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    # The start-up re-planning of every task and meeting (seconds at national scale): members
+    # are answered meanwhile, and the dispatcher starts sending once it is done.
+    catching_up: asyncio.Task[None] | None = None
+
+    @property
+    def caught_up(self) -> bool:
+        return self.catching_up is None or self.catching_up.done()
 
     @cached_property
     def pacer(self) -> Pacer:
@@ -48,7 +55,9 @@ class Runtime:
         return Pacer(self.clock, self.sleep)
 
     async def drain(self) -> None:
-        """Wait for the background sends of this process (tests; clean shutdown)."""
+        """Wait for the background work of this process (tests; clean shutdown)."""
+        if self.catching_up is not None:
+            await asyncio.gather(self.catching_up, return_exceptions=True)
         while self.background:
             await asyncio.gather(*list(self.background), return_exceptions=True)
 

@@ -14,10 +14,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.application import build_application
+from bot.context import RUNTIME_KEY, BotContext
 from bot.fake_telegram import FakeTelegram, Fault
 from bot.offline import OfflineBot
 from bot.reminder_config import reminder_config
+from bot.reminder_jobs import dispatch_due
 from bot.reminder_messages import render_reminder
+from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.telegram_sender import TelegramSender
 from db.models import (
@@ -460,3 +463,33 @@ async def test_a_meeting_reminder_to_a_whole_council_is_paced_under_telegrams_li
     )
     assert busiest == 30  # paced at the limit: never more, and not needlessly slower
     assert moments[-1] - moments[0] >= timedelta(seconds=2)
+
+
+async def test_after_a_restart_the_jobs_send_nothing_until_the_re_planning_is_done(
+    bot: OfflineBot,
+    world: World,
+    settings: Settings,
+    transport: FakeTelegram,
+    clock: ManualClock,
+    engine: Engine,
+) -> None:
+    world.task()
+    await bot.application.shutdown()
+    clock.set(DUE + timedelta(minutes=1))
+    restarted = build_application(settings, request=transport, clock=clock, engine=engine)
+    await restarted.initialize()
+    assert restarted.post_init is not None
+    await restarted.post_init(restarted)  # the start-up hook returns before re-planning ends
+    runtime = restarted.bot_data[RUNTIME_KEY]
+    assert isinstance(runtime, Runtime)
+    assert runtime.catching_up is not None and not runtime.caught_up
+    context = BotContext(restarted)
+
+    await dispatch_due(context)  # the first tick, while the re-planning runs
+    assert sends(transport, world.focal.id) == []
+
+    await runtime.catching_up
+    await dispatch_due(context)
+    assert len(sends(transport, world.focal.id)) == 1
+    await restarted.shutdown()
+    await bot.application.initialize()  # so that the fixture can shut it down again
