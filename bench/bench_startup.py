@@ -8,8 +8,9 @@ it answers anyone - imports, builds the Application, initializes it and runs its
 (dateparser warmed up, command menu set, stale claims recovered, the re-planning of every open
 task and meeting started in the background) - then receives ``/status`` from a secretariat
 member and answers it. The re-planning's own duration (the dispatcher waits for it, members
-do not) is reported too, as ``re_planning_done``, counted from the first answer. The only differences from production: the fake Bot API stands in for Telegram, and
-the clock is the dataset's moment, so re-planning finds the reminders the way the bot left them.
+do not) is reported too, as ``re_planning_done``, counted from the first answer. The only
+differences from production: the fake Bot API stands in for Telegram, and the clock is the
+dataset's moment, so re-planning finds the reminders the way the bot left them.
 
 The launcher measures the wall time from just before it starts the process to the answer's line
 on the child's stdout, and the child's peak resident memory (``ru_maxrss``). Each run gets its
