@@ -71,8 +71,6 @@ class LimitedTelegram(FakeTelegram):
     window: float = 1.0
     # Monotonic arrival time of every recorded call (same order as ``calls``).
     arrived: list[float] = field(default_factory=list)
-    # For each refused call: how much younger than ``window`` the oldest send in it was (s).
-    short_by: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -105,7 +103,6 @@ class LimitedTelegram(FakeTelegram):
                     )
                 )
                 self.arrived.append(now)
-                self.short_by.append(self.window - (now - self._accepted[0]))
                 return _error(429, "Too Many Requests: retry after 1", retry_after=1)
         before = len(self.calls)
         answer = await super().do_request(
@@ -267,20 +264,18 @@ async def run_broadcast(url: str, cast: Cast, recipients: int) -> dict[str, Any]
             broadcast_id = int(send.split(":")[1])
             await asyncio.sleep(READING_SECONDS)
 
-            mark, refused = len(transport.calls), len(transport.short_by)
+            mark = len(transport.calls)
             started = time.perf_counter()
             await offline.press(secretary, preview, send)
             await offline.settle()
             total_seconds = time.perf_counter() - started
             calls = transport.calls[mark:]
             arrived = transport.arrived[mark:]
-            short_by = transport.short_by[refused:]
         return analyse(
             engine=engine,
             broadcast_id=broadcast_id,
             calls=calls,
             arrived=arrived,
-            short_by=short_by,
             turns=turns,
             announced=announced_count,
             total_seconds=total_seconds,
@@ -296,7 +291,6 @@ def analyse(
     broadcast_id: int,
     calls: list[RecordedCall],
     arrived: list[float],
-    short_by: list[float],
     turns: list[float],
     announced: int,
     total_seconds: float,
@@ -435,9 +429,9 @@ def report(figures: dict[str, Any]) -> None:
     print(table(("figure", "value", "budget"), rows))
     for rejected in figures["rejected"]:
         print(
-            f"  429 to {rejected['method']} at {rejected['at_s']} s: the window's oldest send was "
-            f"{rejected['short_of_window_ms']} ms from leaving it; other sends in the window: "
-            f"{rejected['other_sends_in_window']}"
+            f"  429 at {rejected['at_s']} s: {rejected['arrival_gap_ms']} ms after the oldest "
+            f"send in the window arrived, {rejected['turn_gap_ms']} ms after its pacer turn; "
+            f"other sends in the window: {rejected['other_sends_in_window']}"
         )
 
 

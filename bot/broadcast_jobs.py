@@ -103,6 +103,7 @@ async def _run_and_report(application: AnyApplication, runtime: Runtime, broadca
     try:
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
+            await runtime.pacer.wait_turn(chat_id)  # right after the last notice: wait a turn
             await application.bot.send_message(
                 chat_id,
                 part,
