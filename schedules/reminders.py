@@ -112,6 +112,11 @@ class ReminderConfig:
     # Weekly digest: Python weekday (Monday = 0) and local time.
     digest_weekday: int = 0
     digest_time: time = time(8, 0)
+    # Planned reminders are stored once they fall due within this horizon; the nightly and
+    # start-up re-planning bring later ones in as it slides. Storing a task's whole future
+    # (nine escalations to every secretary, months ahead) made a 5,000-task import write
+    # 574,000 rows. Longer than /reminders looks ahead (handlers/reminders.py MAX_DAYS).
+    planning_horizon: timedelta = timedelta(days=62)
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
@@ -537,6 +542,7 @@ def _sync(
     member_ids = {m for wanted in wanted_by_target.values() for _, ms in wanted for m in ms}
     chats = _chats(session, member_ids)
     max_age = config.policy.late_send_max_age
+    horizon = now + config.planning_horizon
     inserts: list[dict[str, Any]] = []
     for target_id, planned_list in wanted_by_target.items():
         rows = existing.get(target_id, {})
@@ -560,7 +566,7 @@ def _sync(
         def relevant(w: _Wanted, latest_past: datetime | None = latest_past) -> bool:
             due = w.planned.due_at
             if due > now:
-                return True
+                return due <= horizon  # later ones: stored by a later re-planning
             return w.planned.kind in _CATCH_UP_KINDS and due == latest_past and now - due <= max_age
 
         for key, w in wanted.items():

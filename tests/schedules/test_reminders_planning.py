@@ -92,8 +92,15 @@ async def test_a_task_is_planned_for_its_focal_points_and_escalated_to_the_secre
     task = tasks.task(councils=[council], agency=agency, deadline=DEADLINE)
 
     replan(engine, task, clock.now())
+    horizon = clock.now() + ReminderConfig().planning_horizon
+    stored_first = pending(engine)
+    assert stored_first and max(row.due_at for row in stored_first) <= horizon
+    # The nightly re-planning brings the later ones in as the horizon slides.
+    for day in range(1, 300):
+        replan(engine, task, clock.now() + timedelta(days=day))
 
     rows = pending(engine)
+    assert len(rows) > len(stored_first)
     focal_id, secretary_id = member_id(engine, focal), member_id(engine, secretary)
     by_recipient: dict[int | None, list[Reminder]] = {}
     for row in rows:
@@ -450,3 +457,9 @@ async def test_a_meeting_announced_by_its_own_broadcast_gets_no_second_notice(
     replan_m(engine, meeting, clock.now())
     assert sorted(r.kind for r in pending(engine)) == ["meeting_before"] * 3
     assert [r.kind for r in reminders(engine, state=OutboxState.CANCELLED)] == ["meeting_notice"]
+
+
+def test_reminders_command_never_looks_past_the_planning_horizon() -> None:
+    from handlers.reminders import MAX_DAYS
+
+    assert timedelta(days=MAX_DAYS + 1) <= ReminderConfig().planning_horizon
