@@ -11,11 +11,11 @@ from schedules.pacing import Pacer
 START = datetime(2023, 11, 20, 2, 0, tzinfo=UTC)
 
 
-def paced(clock: ManualClock, **limits: int) -> Pacer:
+def paced(clock: ManualClock, per_second: int = 30, per_group_minute: int = 20) -> Pacer:
     async def sleep(seconds: float) -> None:
         clock.advance(timedelta(seconds=seconds))
 
-    return Pacer(clock, sleep, **limits)
+    return Pacer(clock, sleep, per_second=per_second, per_group_minute=per_group_minute)
 
 
 def most_in_any_window(times: list[datetime], window: timedelta) -> int:
