@@ -534,7 +534,12 @@ class _Sync:
         if directive is not None and directive.id is not None:
             rows = self.session.exec(select(Task).where(Task.directive_id == directive.id))
             stored = {task.clause: task for task in rows if task.clause is not None}
-        items = [self._task(directive, spec, stored.get(spec.clause)) for spec in self.spec.tasks]
+        added = [spec for spec in self.spec.tasks if spec.clause not in stored]
+        created = self._create_tasks(directive, added) if self.write else {}
+        items = [
+            self._task(spec, stored.get(spec.clause), created.get(spec.clause))
+            for spec in self.spec.tasks
+        ]
         named = {spec.clause for spec in self.spec.tasks}
         return items, sorted(clause for clause in stored if clause not in named)
 
@@ -564,10 +569,9 @@ class _Sync:
             "councils": sorted(self.council_codes.get(council_id, "?") for council_id in councils),
         }
 
-    def _task(self, directive: Directive | None, spec: TaskSpec, task: Task | None) -> TaskItem:
+    def _task(self, spec: TaskSpec, task: Task | None, created_id: int | None) -> TaskItem:
         if task is None:
-            task_id = self._create_task(directive, spec) if self.write else None
-            return TaskItem(spec.clause, Status.ADDED, spec.lead, spec.due, task_id=task_id)
+            return TaskItem(spec.clause, Status.ADDED, spec.lead, spec.due, task_id=created_id)
         changes = _changes(self._stored_task_view(task), self._task_view(spec))
         if not changes:
             return TaskItem(spec.clause, Status.UNCHANGED, spec.lead, spec.due, task_id=task.id)
@@ -575,23 +579,33 @@ class _Sync:
             self._update_task(task, spec)
         return TaskItem(spec.clause, Status.CHANGED, spec.lead, spec.due, changes, task.id)
 
-    def _create_task(self, directive: Directive | None, spec: TaskSpec) -> int:
+    def _create_tasks(self, directive: Directive | None, specs: list[TaskSpec]) -> dict[str, int]:
+        """The new tasks, written in one flush (one per task cost a 5,000-task directive
+        seconds of round trips on PostgreSQL); returns their ids by clause."""
+        if not specs:
+            return {}
         assert directive is not None and directive.id is not None
-        task = Task(
-            directive_id=directive.id,
-            clause=spec.clause,
-            lead_agency_id=self._agency_id(spec.lead),
-            title=spec.text,
-            created_at=self.now,
-            updated_at=self.now,
-        )
-        _set_due(task, spec.due)
-        self.session.add(task)
+        tasks = []
+        for spec in specs:
+            task = Task(
+                directive_id=directive.id,
+                clause=spec.clause,
+                lead_agency_id=self._agency_id(spec.lead),
+                title=spec.text,
+                created_at=self.now,
+                updated_at=self.now,
+            )
+            _set_due(task, spec.due)
+            tasks.append(task)
+        self.session.add_all(tasks)
         self.session.flush()
-        assert task.id is not None
-        self._link_task(task, spec)
-        self._audit("task.create", "task", task.id, None, self._task_audit(task, spec))
-        return task.id
+        created: dict[str, int] = {}
+        for task, spec in zip(tasks, specs, strict=True):
+            assert task.id is not None
+            self._link_task(task, spec)
+            self._audit("task.create", "task", task.id, None, self._task_audit(task, spec))
+            created[spec.clause] = task.id
+        return created
 
     def _update_task(self, task: Task, spec: TaskSpec) -> None:
         assert task.id is not None

@@ -1,0 +1,162 @@
+"""The benchmark table for the README, from ``bench/results.json``.
+
+.venv/bin/python bench/report.py                  # print the Markdown table
+.venv/bin/python bench/report.py --write-readme   # and put it in README.md between markers
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a plain script, without installing the project
+
+from bench.harness import read_results  # noqa: E402
+
+README = ROOT / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+BACKENDS = (("sqlite", "SQLite"), ("postgresql", "PostgreSQL"))
+
+
+def _ok(flag: bool) -> str:
+    return "met" if flag else "**missed**"
+
+
+def _updates(results: dict[str, Any]) -> list[str]:
+    scenario = results.get("update_handling", {})
+    rows = []
+    for key, name in BACKENDS:
+        figures = scenario.get(key)
+        if not figures:
+            continue
+        floor = figures["floor"]["p95_ms"]
+        for kind, value in figures.items():
+            if kind == "floor":
+                continue
+            budget = "≤ 20 ms and ≤ 10× floor" if kind == "/status" else "≤ 10× floor"
+            met = value["p95_vs_floor"] <= 10 and (kind != "/status" or value["p95_ms"] <= 20)
+            rows.append(
+                f"| 1. update `{kind}` | {name} | p95 {value['p95_ms']} ms "
+                f"({value['p95_vs_floor']}× the floor's {floor} ms), "
+                f"{value['per_second']}/s | {budget} | {_ok(met)} |"
+            )
+    return rows
+
+
+def _startup(results: dict[str, Any]) -> list[str]:
+    scenario = results.get("startup", {})
+    rows = []
+    for key, name in BACKENDS:
+        figures = scenario.get(key)
+        if figures:
+            met = figures["max_s"] <= scenario["budget_s"]
+            met = met and figures["peak_mb_max"] <= scenario["budget_mb"]
+            rows.append(
+                f"| 2. start-up to first answer | {name} | median {figures['median_s']} s, "
+                f"worst {figures['max_s']} s, {figures['peak_mb_max']} MB | ≤ 2 s, ≤ 250 MB "
+                f"| {_ok(met)} |"
+            )
+    return rows
+
+
+def _dispatcher(results: dict[str, Any]) -> list[str]:
+    scenario = results.get("dispatcher", {})
+    rows = []
+    for key, name in BACKENDS:
+        figures = scenario.get(key)
+        if figures:
+            budget = "≥ 500/s" if key == "sqlite" else "—"
+            met = _ok(figures["per_second"] >= 500) if key == "sqlite" else "—"
+            rows.append(
+                f"| 3. dispatcher | {name} | {figures['per_second']} reminders/s "
+                f"({figures['ms_per_reminder']} ms each) | {budget} | {met} |"
+            )
+    return rows
+
+
+def _broadcast(results: dict[str, Any]) -> list[str]:
+    figures = results.get("broadcast_pacing")
+    if not figures:
+        return []
+    met = (
+        figures["ratio"] <= figures["budget_ratio"]
+        and figures["lost"] == 0
+        and figures["doubled"] == 0
+        and figures["max_accepted_in_any_second"] <= 30
+    )
+    return [
+        f"| 4. broadcast to {figures['recipients']} | SQLite | {figures['total_seconds']} s "
+        f"({figures['ratio']}× the minimum), {figures['lost']} lost, {figures['doubled']} "
+        f"doubled, ≤ {figures['max_accepted_in_any_second']}/s, "
+        f"{figures['retry_after_429s']} 429s | ≤ 1.1×, none lost or doubled, ≤ 30/s "
+        f"| {_ok(met)} |"
+    ]
+
+
+def _dates(results: dict[str, Any]) -> list[str]:
+    figures = results.get("deadline_parsing")
+    if not figures:
+        return []
+    return [
+        f"| 5. deadline parsing | — | p99 {figures['p99_ms']} ms over {figures['phrases']} "
+        f"phrases | < 5 ms | {_ok(figures['p99_ms'] < 5)} |"
+    ]
+
+
+def _import(results: dict[str, Any]) -> list[str]:
+    scenario = results.get("import", {})
+    rows = []
+    for key, name in BACKENDS:
+        figures = scenario.get(key)
+        if figures:
+            large, letter = figures["large"], figures["letter"]
+            rows.append(
+                f"| 6. import | {name} | letter 6411: {letter['seconds']} s; 5,000 tasks: "
+                f"{large['seconds']} s (again: {figures['large again']['seconds']} s) "
+                f"| ≤ 10 s | {_ok(large['seconds'] <= scenario['budget_s'])} |"
+            )
+    return rows
+
+
+def render(results: dict[str, Any]) -> str:
+    machine = results.get("machine", {})
+    lines = [
+        f"Measured on {machine.get('cpu', '?')}, {machine.get('cores', '?')} cores, "
+        f"{machine.get('ram_gb', '?')} GB, {machine.get('os', '?')}, Python "
+        f"{machine.get('python', '?')}, with the national dataset (6 councils, 1,200 members, "
+        "12,000 tasks, 120,000 updates, 100,000 pending reminders).",
+        "",
+        "| scenario | database | measured | budget | |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for part in (_updates, _startup, _dispatcher, _broadcast, _dates, _import):
+        lines += part(results)
+    return "\n".join(lines)
+
+
+def write_readme(table: str, path: Path = README) -> None:
+    text = path.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise SystemExit(f"{path} has no {START} … {END} markers")
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    path.write_text(f"{before}{START}\n{table}\n{END}{after}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--write-readme", action="store_true", help="update README.md")
+    args = parser.parse_args(argv)
+    table = render(read_results())
+    print(table)
+    if args.write_readme:
+        write_readme(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
