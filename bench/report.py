@@ -37,12 +37,14 @@ def _updates(results: dict[str, Any]) -> list[str]:
         for kind, value in figures.items():
             if kind == "floor":
                 continue
-            budget = "≤ 20 ms and ≤ 10× floor" if kind == "/status" else "≤ 10× floor"
-            met = value["p95_vs_floor"] <= 10 and (kind != "/status" or value["p95_ms"] <= 20)
+            budget, verdict = "≤ 10× floor", _ok(value["p95_vs_floor"] <= 10)
+            if kind == "/status":  # the overview has an absolute budget of its own
+                budget = "p95 ≤ 20 ms; ≤ 10× floor"
+                verdict = f"{_ok(value['p95_ms'] <= 20)}; {verdict}"
             rows.append(
                 f"| 1. update `{kind}` | {name} | p95 {value['p95_ms']} ms "
                 f"({value['p95_vs_floor']}× the floor's {floor} ms), "
-                f"{value['per_second']}/s | {budget} | {_ok(met)} |"
+                f"{value['per_second']}/s | {budget} | {verdict} |"
             )
     return rows
 
