@@ -49,8 +49,7 @@ def child(url: str, launched: float) -> None:
 
     import asyncio
 
-    from sqlalchemy import text
-
+    from bench.bench_updates import first_secretary
     from bench.dataset import NOW, bench_settings
     from bot.application import build_application
     from bot.fake_telegram import FakeTelegram
@@ -66,13 +65,7 @@ def child(url: str, launched: float) -> None:
         engine = make_engine(url)
         upgrade(engine)  # as `councilbot run` does: a no-op on a current database
         with engine.connect() as connection:
-            secretary = connection.execute(
-                text(
-                    "SELECT m.telegram_user_id FROM council_role r JOIN member m"
-                    " ON m.id = r.member_id WHERE r.council_id = 1 AND r.role = 'secretariat'"
-                    " ORDER BY m.id LIMIT 1"
-                )
-            ).scalar_one()
+            secretary = first_secretary(connection)
         clock = ManualClock(NOW)
         transport = FakeTelegram(clock=clock)
         application = build_application(

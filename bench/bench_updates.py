@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a plain script, without installing the project
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import Connection, text  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, CommandHandler, ContextTypes  # noqa: E402
 
@@ -70,13 +70,7 @@ def pick_cast(url: str) -> Cast:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            secretary = connection.execute(
-                text(
-                    "SELECT m.telegram_user_id FROM council_role r JOIN member m"
-                    " ON m.id = r.member_id WHERE r.council_id = 1 AND r.role = 'secretariat'"
-                    " ORDER BY m.id LIMIT 1"
-                )
-            ).scalar_one()
+            secretary = first_secretary(connection)
             task_id = connection.execute(
                 text(
                     "SELECT t.id FROM task t JOIN task_council c ON c.task_id = t.id"
@@ -109,6 +103,18 @@ def pick_cast(url: str) -> Cast:
     finally:
         engine.dispose()
     return Cast(secretary, task_id, focal, message_id, reminder_task)
+
+
+def first_secretary(connection: Connection) -> int:
+    """The Telegram id of council 1's first secretariat member in the dataset."""
+    secretary: int = connection.execute(
+        text(
+            "SELECT m.telegram_user_id FROM council_role r JOIN member m"
+            " ON m.id = r.member_id WHERE r.council_id = 1 AND r.role = 'secretariat'"
+            " ORDER BY m.id LIMIT 1"
+        )
+    ).scalar_one()
+    return secretary
 
 
 class Updates:
