@@ -7,12 +7,14 @@ means one successful sendMessage, whatever happened in between.
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot import reminder_jobs
 from bot.application import build_application
 from bot.context import RUNTIME_KEY, BotContext
 from bot.fake_telegram import FakeTelegram, Fault
@@ -472,10 +474,20 @@ async def test_after_a_restart_the_jobs_send_nothing_until_the_re_planning_is_do
     transport: FakeTelegram,
     clock: ManualClock,
     engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     world.task()
     await bot.application.shutdown()
     clock.set(DUE + timedelta(minutes=1))
+    # The re-planning takes as long as the test wants (seconds, at national scale).
+    release = threading.Event()
+    real_replan = reminder_jobs._replan_everything
+
+    def slow_replan(runtime: Runtime) -> None:
+        assert release.wait(timeout=30)
+        real_replan(runtime)
+
+    monkeypatch.setattr(reminder_jobs, "_replan_everything", slow_replan)
     restarted = build_application(settings, request=transport, clock=clock, engine=engine)
     await restarted.initialize()
     assert restarted.post_init is not None
@@ -488,6 +500,7 @@ async def test_after_a_restart_the_jobs_send_nothing_until_the_re_planning_is_do
     await dispatch_due(context)  # the first tick, while the re-planning runs
     assert sends(transport, world.focal.id) == []
 
+    release.set()
     await runtime.catching_up
     await dispatch_due(context)
     assert len(sends(transport, world.focal.id)) == 1
