@@ -11,32 +11,21 @@ Budget: warm p99 under 5 ms; the exit status is 1 when it is exceeded.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import statistics
 import sys
 import time
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script, without installing the project
 
+from bench.harness import RESULTS, machine_line, merge_results, percentiles  # noqa: E402
 from schedules.dates import parse_due, warm_up  # noqa: E402
 from schedules.dates_examples import READINGS, REFUSALS  # noqa: E402
 
 BUDGET_P99_MS = 5.0
-RESULTS = ROOT / "bench" / "results.json"
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}"
-    )
 
 
 def time_phrases(cases: list[tuple[str, datetime]], repeat: int) -> dict[str, list[float]]:
@@ -48,22 +37,6 @@ def time_phrases(cases: list[tuple[str, datetime]], repeat: int) -> dict[str, li
             parse_due(phrase, now=now)
             samples[phrase].append((time.perf_counter_ns() - started) / 1e6)
     return samples
-
-
-def percentiles(values: list[float]) -> dict[str, float]:
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return {
-        "p50_ms": round(cuts[49], 4),
-        "p95_ms": round(cuts[94], 4),
-        "p99_ms": round(cuts[98], 4),
-        "max_ms": round(max(values), 4),
-    }
-
-
-def merge_results(path: Path, figures: dict[str, object]) -> None:
-    results = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    results["deadline_parsing"] = figures
-    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,17 +63,15 @@ def main(argv: list[str] | None = None) -> int:
         "warm_up_ms": round(warm_up_ms, 1),
         "budget_p99_ms": BUDGET_P99_MS,
         "slowest_phrases_median_ms": {p: round(statistics.median(samples[p]), 4) for p in slowest},
-        "machine": machine(),
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    merge_results(args.results, figures)
+    merge_results("deadline_parsing", figures, args.results)
 
     print(f"deadline parsing: {len(cases)} phrases x {args.repeat} = {len(every_call)} parses")
     print(f"  warm-up (dateparser import + first parse): {warm_up_ms:.1f} ms")
     for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms"):
         print(f"  {key[:-3]:>4}: {figures[key]:.4f} ms")
     print(f"  slowest (median): {figures['slowest_phrases_median_ms']}")
-    print(f"  machine: {figures['machine']}")
+    print(f"  machine: {machine_line()}")
     p99 = percentiles(every_call)["p99_ms"]
     within = p99 < BUDGET_P99_MS
     print(f"  budget p99 < {BUDGET_P99_MS} ms: {'OK' if within else 'EXCEEDED'}")

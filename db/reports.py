@@ -160,19 +160,23 @@ def tasks_with_open_obstacles(*, session: Session, task_ids: Iterable[int]) -> s
     ids = list(task_ids)
     if not ids:
         return set()
+    # Open obstacles are few (ix_progress_update_open finds them): fetching them all beats an
+    # IN list of a council's thousand tasks.
+    return _open_obstacles(session, ids if len(ids) <= _FEW_TASKS else None) & set(ids)
+
+
+_FEW_TASKS = 50
+
+
+def _open_obstacles(session: Session, among: Select[Any] | list[int] | None) -> set[int]:
+    """Which tasks (of ``among``, when given) have an obstacle nobody has resolved yet."""
     query = select(ProgressUpdate.task_id).where(
         ProgressUpdate.kind == UpdateKind.OBSTACLE,
         col(ProgressUpdate.resolved_at).is_(None),
     )
-    if len(ids) <= _FEW_TASKS:
-        query = query.where(col(ProgressUpdate.task_id).in_(ids))
-    # Open obstacles are few (ix_progress_update_open finds them): fetching them all beats an
-    # IN list of a council's thousand tasks.
-    found = set(session.exec(query.distinct()).all())
-    return found & set(ids)
-
-
-_FEW_TASKS = 50
+    if among is not None:
+        query = query.where(col(ProgressUpdate.task_id).in_(among))
+    return set(session.exec(query.distinct()).all())
 
 
 _SEVERITY = {category: index for index, category in enumerate(CATEGORY_ORDER)}
@@ -243,16 +247,6 @@ def council_overview(
             session=session, council_ids=[council.id or 0], now=now, limit=meetings
         ),
     )
-
-
-def _open_obstacles(session: Session, task_ids: Select[Any]) -> set[int]:
-    """Which of the selected tasks have an obstacle nobody has resolved yet."""
-    query = select(ProgressUpdate.task_id).where(
-        ProgressUpdate.kind == UpdateKind.OBSTACLE,
-        col(ProgressUpdate.resolved_at).is_(None),
-        col(ProgressUpdate.task_id).in_(task_ids),
-    )
-    return set(session.exec(query.distinct()).all())
 
 
 def agency_tasks(
