@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from db.models import CouncilRole, Member, Role
+from db.models import Agency, CouncilRole, Member, Role
 from db.permissions import Actor, Grant
 
 
@@ -33,7 +33,14 @@ def load_actor(
     the user privately, which broadcasts and reminders rely on.
     """
     is_admin = telegram_user_id in admins
-    member = get_member_by_telegram_id(session=session, telegram_user_id=telegram_user_id)
+    # One round trip for the member, their roles and agencies: every update pays for it.
+    rows = session.exec(
+        select(Member, CouncilRole, Agency.code)
+        .outerjoin(CouncilRole, col(CouncilRole.member_id) == col(Member.id))
+        .outerjoin(Agency, col(Agency.id) == col(CouncilRole.agency_id))
+        .where(Member.telegram_user_id == telegram_user_id)
+    ).all()
+    member = rows[0][0] if rows else None
     if member is None and is_admin:
         member = Member(
             telegram_user_id=telegram_user_id,
@@ -51,8 +58,14 @@ def load_actor(
         session.add(member)
     assert member.id is not None
     grants = tuple(
-        Grant(council_id=row.council_id, role=Role(row.role), agency_id=row.agency_id)
-        for row in session.exec(select(CouncilRole).where(CouncilRole.member_id == member.id))
+        Grant(
+            council_id=role.council_id,
+            role=Role(role.role),
+            agency_id=role.agency_id,
+            agency_code=code,
+        )
+        for _member, role, code in rows
+        if role is not None
     )
     return Actor(
         telegram_user_id=telegram_user_id,

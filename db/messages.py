@@ -2,31 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import SentMessage
 
 
-def remember_message(
+def remember_messages(
     *,
     session: Session,
     chat_id: int,
-    message_id: int,
+    about: Sequence[tuple[int, int | None, int | None]],
     now: datetime,
-    task_id: int | None = None,
-    meeting_id: int | None = None,
 ) -> None:
-    """Record that the bot's message (chat, message id) is about ``task_id``/``meeting_id``."""
-    existing = session.exec(
-        select(SentMessage).where(
-            SentMessage.chat_id == chat_id, SentMessage.message_id == message_id
-        )
-    ).first()
-    if existing is not None:
+    """Record what each of the bot's messages in ``chat_id`` is about: (message id, task id,
+    meeting id) triples. A message recorded before is left as it is."""
+    if not about:
         return
-    session.add(
+    known = set(
+        session.exec(
+            select(SentMessage.message_id).where(
+                SentMessage.chat_id == chat_id,
+                col(SentMessage.message_id).in_([message_id for message_id, _, _ in about]),
+            )
+        ).all()
+    )
+    subjects: dict[int, tuple[int | None, int | None]] = {}
+    for message_id, task_id, meeting_id in about:
+        if message_id not in known:
+            subjects.setdefault(message_id, (task_id, meeting_id))
+    session.add_all(
         SentMessage(
             chat_id=chat_id,
             message_id=message_id,
@@ -34,6 +41,7 @@ def remember_message(
             meeting_id=meeting_id,
             created_at=now,
         )
+        for message_id, (task_id, meeting_id) in subjects.items()
     )
 
 

@@ -29,6 +29,7 @@ class Grant:
     council_id: int
     role: Role
     agency_id: int | None = None
+    agency_code: str | None = None  # loaded with the grant: /help and /tasks show it
 
 
 @dataclass(frozen=True)

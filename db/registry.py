@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from sqlmodel import Session, col, select
 
 from db.models import Agency, Council
-
-
-def agency_codes(*, session: Session, agency_ids: Iterable[int]) -> dict[int, str]:
-    ids = set(agency_ids)
-    if not ids:
-        return {}
-    rows = session.exec(select(Agency.id, Agency.code).where(col(Agency.id).in_(ids)))
-    return {agency_id: code for agency_id, code in rows if agency_id is not None}
 
 
 def list_councils(*, session: Session) -> list[Council]:

@@ -6,7 +6,7 @@ council with thousands of tasks is the bot's hottest read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, case, func, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from db import paging
 from db.models import (
     Agency,
     Council,
@@ -69,13 +70,22 @@ class Overview:
     council: Council
     counts: dict[Category, int]
     total: int
-    # Overdue, then due soon, each sorted by agency code and deadline.
-    attention: list[TaskLine]
+    # The page asked for of the tasks that need attention (overdue, then due soon, grouped by
+    # agency): an agency's code where its group starts, then its task lines.
+    attention: list[TaskLine | str]
+    page: int
+    pages: int
+    # The first OBSTACLES_SHOWN tasks with an open obstacle, most urgent first, of obstacle_total.
     obstacles: list[TaskLine]
+    obstacle_total: int
     next_meetings: list[MeetingLine]
 
     def percent(self, category: Category) -> int:
         return round(100 * self.counts.get(category, 0) / self.total) if self.total else 0
+
+
+OBSTACLES_SHOWN = 10
+ATTENTION_PAGE_SIZE = 15
 
 
 def _task_columns() -> Select[*tuple[Any, ...]]:
@@ -202,51 +212,121 @@ def _by_severity(lines: list[TaskLine]) -> list[TaskLine]:
 
 
 def council_overview(
-    *, session: Session, council: Council, now: datetime, due_soon_days: int, meetings: int = 3
+    *,
+    session: Session,
+    council: Council,
+    now: datetime,
+    due_soon_days: int,
+    page: int = 0,
+    page_size: int = ATTENTION_PAGE_SIZE,
+    meetings: int = 3,
 ) -> Overview:
-    """Counts per category, what needs attention, open obstacles and the next meetings.
+    """Counts per category, one page of what needs attention, open obstacles, next meetings.
 
-    Counting happens in the database; only the tasks the overview lists are loaded (the
-    overdue and due-soon ones, and those with an open obstacle).
+    Counting happens in the database, and so does the shape of the attention list (how many
+    tasks each agency has in it), so only the tasks on the page asked for are loaded: a council
+    may have hundreds of overdue tasks, and turning rows into objects is the costly part.
     """
     followed = select(TaskCouncil.task_id).where(TaskCouncil.council_id == council.id)
     counts = category_counts(
         session=session, task_ids=followed, now=now, due_soon_days=due_soon_days
     )
     counts.pop(Category.CANCELLED, None)
-    deadline = func.coalesce(col(Task.approved_deadline), col(Task.original_deadline))
-    soon = literal(now + timedelta(days=due_soon_days), UTCDateTime())
     obstacle_ids = _open_obstacles(session, followed)
-    attention = _lines(
-        session,
-        _task_columns().where(
-            col(Task.id).in_(followed),
-            col(Task.state) == TaskState.OPEN,
-            deadline <= soon,
-        ),
-        now,
-        due_soon_days,
-        obstacle_ids,
+    attention, index, pages = _attention_page(
+        session, followed, now, due_soon_days, obstacle_ids, page, page_size
     )
-    flagged = _lines(
-        session,
-        _task_columns().where(
-            col(Task.id).in_(list(obstacle_ids)), col(Task.state) != TaskState.CANCELLED
-        ),
-        now,
-        due_soon_days,
-        obstacle_ids,
+    flagged = _by_severity(
+        _lines(
+            session,
+            _task_columns().where(
+                col(Task.id).in_(list(obstacle_ids)), col(Task.state) != TaskState.CANCELLED
+            ),
+            now,
+            due_soon_days,
+            obstacle_ids,
+        )
     )
     return Overview(
         council=council,
         counts=counts,
         total=sum(counts.values()),
-        attention=_by_severity(attention),
-        obstacles=_by_severity(flagged),
+        attention=attention,
+        page=index,
+        pages=pages,
+        obstacles=flagged[:OBSTACLES_SHOWN],
+        obstacle_total=len(flagged),
         next_meetings=upcoming_meetings(
             session=session, council_ids=[council.id or 0], now=now, limit=meetings
         ),
     )
+
+
+def _attention_page(
+    session: Session,
+    followed: Select[Any],
+    now: datetime,
+    due_soon_days: int,
+    obstacle_ids: set[int],
+    page: int,
+    page_size: int,
+) -> tuple[list[TaskLine | str], int, int]:
+    """One page of the attention list, its index (clamped) and the number of pages.
+
+    The list is what ``_by_severity`` makes of the open tasks due within ``due_soon_days``,
+    with each agency's code in front of its group; a page never ends on a code. One GROUP BY
+    gives each agency's group size and most urgent category, which fixes every page's bounds;
+    then only the tasks of the agencies on the page asked for are loaded.
+    """
+    deadline = func.coalesce(col(Task.approved_deadline), col(Task.original_deadline))
+    needs_attention = (
+        col(Task.id).in_(followed),
+        col(Task.state) == TaskState.OPEN,
+        deadline <= literal(now + timedelta(days=due_soon_days), UTCDateTime()),
+    )
+    severity = case(
+        (deadline < literal(now, UTCDateTime()), _SEVERITY[Category.OVERDUE]),
+        else_=_SEVERITY[Category.DUE_SOON],
+    )
+    groups = sorted(
+        session.execute(
+            sa_select(col(Agency.code), func.min(severity), func.count())
+            .select_from(Task)
+            .join(Agency, col(Agency.id) == col(Task.lead_agency_id))
+            .where(*needs_attention)
+            .group_by(col(Agency.code))
+        ).all(),
+        key=lambda group: (group[1], group[0]),
+    )
+    # The list's shape: a code, then (code, position in its group) for each of its tasks.
+    shape: list[str | tuple[str, int]] = []
+    for code, _worst, size in groups:
+        shape.append(code)
+        shape.extend((code, position) for position in range(size))
+    pages = paging.paginate(shape, page_size, is_heading=lambda item: isinstance(item, str))
+    index = min(max(page, 0), len(pages) - 1)
+    codes = {item if isinstance(item, str) else item[0] for item in pages[index]}
+    if not codes:
+        return [], index, len(pages)
+    loaded = _by_severity(
+        _lines(
+            session,
+            _task_columns().where(*needs_attention, col(Agency.code).in_(codes)),
+            now,
+            due_soon_days,
+            obstacle_ids,
+        )
+    )
+    by_code: dict[str, list[TaskLine]] = {}
+    for line in loaded:
+        by_code.setdefault(line.agency_code, []).append(line)
+    shown: list[TaskLine | str] = []
+    for item in pages[index]:
+        if isinstance(item, str):
+            shown.append(item)
+        elif item[1] < len(by_code.get(item[0], ())):  # a task may have changed in between
+            shown.append(by_code[item[0]][item[1]])
+    return shown, index, len(pages)
 
 
 def agency_tasks(
@@ -331,31 +411,79 @@ def task_details(
     *, session: Session, task: Task, now: datetime, due_soon_days: int, updates: int = 5
 ) -> TaskDetails:
     """Everything a task card shows (the caller has checked the actor may see the task)."""
-    assert task.id is not None
-    lead = session.get(Agency, task.lead_agency_id)
-    assert lead is not None
-    co_agencies = list(
-        session.exec(
-            select(Agency)
-            .join(TaskCoAgency, col(TaskCoAgency.agency_id) == col(Agency.id))
-            .where(TaskCoAgency.task_id == task.id)
-            .order_by(col(Agency.code))
+    (details,) = tasks_details(
+        session=session, tasks=[task], now=now, due_soon_days=due_soon_days, updates=updates
+    )
+    return details
+
+
+def tasks_details(
+    *,
+    session: Session,
+    tasks: Sequence[Task],
+    now: datetime,
+    due_soon_days: int,
+    updates: int = 5,
+) -> list[TaskDetails]:
+    """The cards of several tasks in five queries, whatever their number: /tasks shows five."""
+    ids = [task.id for task in tasks if task.id is not None]
+    if not ids:
+        return []
+    co_pairs = session.execute(
+        sa_select(col(TaskCoAgency.task_id), col(TaskCoAgency.agency_id)).where(
+            col(TaskCoAgency.task_id).in_(ids)
         )
-    )
-    directive = session.get(Directive, task.directive_id) if task.directive_id else None
-    recent = session.exec(
-        select(ProgressUpdate, Member)
-        .outerjoin(Member, col(Member.id) == col(ProgressUpdate.author_id))
-        .where(ProgressUpdate.task_id == task.id)
-        .order_by(col(ProgressUpdate.created_at).desc(), col(ProgressUpdate.id).desc())
-        .limit(updates)
     ).all()
-    return TaskDetails(
-        task=task,
-        lead=lead,
-        co_agencies=co_agencies,
-        directive_number=directive.number if directive else None,
-        category=categorize(task, now, due_soon_days=due_soon_days),
-        obstacle=bool(tasks_with_open_obstacles(session=session, task_ids=[task.id])),
-        updates=[(update, author) for update, author in recent],
+    agency_ids = {task.lead_agency_id for task in tasks} | {agency for _, agency in co_pairs}
+    agencies = {
+        agency.id: agency
+        for agency in session.exec(select(Agency).where(col(Agency.id).in_(agency_ids)))
+    }
+    directive_ids = {task.directive_id for task in tasks if task.directive_id is not None}
+    numbers: dict[int, str] = (
+        dict(
+            session.execute(
+                sa_select(col(Directive.id), col(Directive.number)).where(
+                    col(Directive.id).in_(directive_ids)
+                )
+            ).all()
+        )
+        if directive_ids
+        else {}
     )
+    newest_first = (col(ProgressUpdate.created_at).desc(), col(ProgressUpdate.id).desc())
+    ranked = (
+        sa_select(
+            col(ProgressUpdate.id),
+            func.row_number()
+            .over(partition_by=col(ProgressUpdate.task_id), order_by=newest_first)
+            .label("rank"),
+        )
+        .where(col(ProgressUpdate.task_id).in_(ids))
+        .subquery()
+    )
+    recent: dict[int, list[tuple[ProgressUpdate, Member | None]]] = {}
+    for update, author in session.exec(
+        select(ProgressUpdate, Member)
+        .join(ranked, ranked.c.id == col(ProgressUpdate.id))
+        .outerjoin(Member, col(Member.id) == col(ProgressUpdate.author_id))
+        .where(ranked.c.rank <= updates)
+        .order_by(*newest_first)
+    ):
+        recent.setdefault(update.task_id, []).append((update, author))
+    obstacles = tasks_with_open_obstacles(session=session, task_ids=ids)
+    co_agencies: dict[int, list[Agency]] = {}
+    for task_id, agency_id in co_pairs:
+        co_agencies.setdefault(task_id, []).append(agencies[agency_id])
+    return [
+        TaskDetails(
+            task=task,
+            lead=agencies[task.lead_agency_id],
+            co_agencies=sorted(co_agencies.get(task.id or 0, []), key=lambda a: a.code),
+            directive_number=numbers.get(task.directive_id) if task.directive_id else None,
+            category=categorize(task, now, due_soon_days=due_soon_days),
+            obstacle=task.id in obstacles,
+            updates=recent.get(task.id or 0, []),
+        )
+        for task in tasks
+    ]

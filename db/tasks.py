@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from db.audit import record, snapshot
 from db.errors import Forbidden, InvalidInput, NotFound
@@ -107,25 +107,35 @@ def latest_updates(*, session: Session, task_id: int, limit: int = 5) -> list[Pr
     return list(rows)
 
 
-def open_tasks_of_agencies(
-    *, session: Session, agency_ids: Iterable[int], council_ids: Iterable[int]
-) -> list[Task]:
-    """Open tasks (lead or co-operating) of the agencies, in the given councils, by deadline."""
+def open_tasks_page(
+    *,
+    session: Session,
+    agency_ids: Iterable[int],
+    council_ids: Iterable[int],
+    offset: int,
+    limit: int,
+) -> tuple[list[Task], int]:
+    """A page of the open tasks (lead or co-operating) of the agencies in the given councils,
+    by deadline, and how many there are in all."""
     agencies, councils = set(agency_ids), set(council_ids)
     if not agencies or not councils:
-        return []
+        return [], 0
     co_task_ids = select(TaskCoAgency.task_id).where(col(TaskCoAgency.agency_id).in_(agencies))
     followed = select(TaskCouncil.task_id).where(col(TaskCouncil.council_id).in_(councils))
-    rows = session.exec(
+    conditions = (
+        col(Task.state).in_((TaskState.OPEN, TaskState.REPORTED_DONE)),
+        col(Task.id).in_(followed),
+        col(Task.lead_agency_id).in_(agencies) | col(Task.id).in_(co_task_ids),
+    )
+    total = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
+    page = session.exec(
         select(Task)
-        .where(
-            col(Task.state).in_((TaskState.OPEN, TaskState.REPORTED_DONE)),
-            col(Task.id).in_(followed),
-            col(Task.lead_agency_id).in_(agencies) | col(Task.id).in_(co_task_ids),
-        )
+        .where(*conditions)
         .order_by(col(Task.approved_deadline).is_(None), col(Task.approved_deadline), col(Task.id))
+        .offset(offset)
+        .limit(limit)
     ).all()
-    return list(rows)
+    return list(page), total
 
 
 # --- assignment and edits --------------------------------------------------------------------

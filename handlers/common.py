@@ -11,7 +11,6 @@ from bot.context import BotContext
 from db.members import set_language
 from db.models import Role
 from db.permissions import Actor
-from db.registry import agency_codes
 from handlers.replying import answer, answer_key
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -31,14 +30,13 @@ def visible_commands(actor: Actor) -> list[CommandSpec]:
     return [spec for spec in COMMANDS if actor.allows(spec.access)]
 
 
-def describe_roles(actor: Actor, lang: str, agency_codes: dict[int, str]) -> str:
+def describe_roles(actor: Actor, lang: str) -> str:
     labels: list[str] = []
     if actor.is_admin:
         labels.append(t(lang, "role_admin"))
     for grant in actor.grants:
         if grant.role == Role.FOCAL_POINT:
-            code = agency_codes.get(grant.agency_id or 0, "?")
-            labels.append(t(lang, "role_focal_point", agency=code))
+            labels.append(t(lang, "role_focal_point", agency=grant.agency_code or "?"))
         else:
             labels.append(t(lang, f"role_{grant.role}"))
     return ", ".join(dict.fromkeys(labels))
@@ -47,11 +45,9 @@ def describe_roles(actor: Actor, lang: str, agency_codes: dict[int, str]) -> str
 async def show_help(update: Update, context: BotContext) -> None:
     """List exactly the commands this user's roles allow."""
     actor, lang = context.actor, context.lang
-    with context.runtime.session() as session:
-        codes = agency_codes(session=session, agency_ids=actor.focal_agencies())
     lines: list[str] = [
         t(lang, "help_header"),
-        t(lang, "help_roles", roles=describe_roles(actor, lang, codes)),
+        t(lang, "help_roles", roles=describe_roles(actor, lang)),
     ]
     lines += [f"/{spec.name} — {t(lang, spec.description_key)}" for spec in visible_commands(actor)]
     lines += ["", t(lang, "help_footer")]

@@ -46,10 +46,12 @@ async def show_status(update: Update, context: BotContext) -> None:
 async def _overview_or_choice(update: Update, context: BotContext) -> None:
     with context.runtime.session() as session:
         councils = member_councils(session, context)
-    if not councils:
+        overview = _overview(session, context, councils[0], 0) if len(councils) == 1 else None
+    if overview is not None:
+        text, keyboard = overview
+        await answer(update, context, text, keyboard=keyboard)
+    elif not councils:
         await answer(update, context, t(context.lang, "status_no_council"))
-    elif len(councils) == 1:
-        await send_overview(update, context, councils[0].id or 0, page=0)
     else:
         name = "name_vi" if context.lang == "vi" else "name_en"
         keyboard = InlineKeyboardMarkup(
@@ -67,24 +69,35 @@ async def _overview_or_choice(update: Update, context: BotContext) -> None:
 
 
 async def send_overview(update: Update, context: BotContext, council_id: int, page: int) -> None:
-    runtime, lang = context.runtime, context.lang
-    now = runtime.clock.now()
-    with runtime.session() as session:
+    with context.runtime.session() as session:
         council = session.get(Council, council_id)
         if council is None:
             raise NotFound()
-        if not context.actor.allows(Access.MEMBER, council_id):
-            raise Forbidden()
-        overview = council_overview(
-            session=session,
-            council=council,
-            now=now,
-            due_soon_days=runtime.settings.app.due_soon_days,
-        )
+        text, keyboard = _overview(session, context, council, page)
+    await edit_or_answer(update, context, text, keyboard=keyboard)
+
+
+def _overview(
+    session: Session, context: BotContext, council: Council, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The overview page asked for, rendered, with its ‹ › buttons."""
+    runtime = context.runtime
+    assert council.id is not None
+    if not context.actor.allows(Access.MEMBER, council.id):
+        raise Forbidden()
+    now = runtime.clock.now()
+    overview = council_overview(
+        session=session,
+        council=council,
+        now=now,
+        due_soon_days=runtime.settings.app.due_soon_days,
+        page=page,
+        page_size=task_views.PAGE_SIZE,
+    )
     tz = zone_of(council, runtime.settings)
-    shown = task_views.overview_page(overview, lang, tz, now, page)
-    keyboard = task_views.pager("st:c", council_id, shown.index, shown.count, lang)
-    await edit_or_answer(update, context, shown.text, keyboard=keyboard)
+    shown = task_views.overview_page(overview, context.lang, tz, now)
+    keyboard = task_views.pager("st:c", council.id, shown.index, shown.count, context.lang)
+    return shown.text, keyboard
 
 
 async def _task(update: Update, context: BotContext, task_id: int) -> None:

@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalogue import Html, t
 from bot.formatting import callback_data
+from db import paging
 from db.models import Agency, Member, ProgressUpdate, Task
 from db.reports import MeetingLine, Overview, TaskLine
 from db.status import CATEGORY_ORDER, Category
@@ -100,18 +101,6 @@ def task_line(line: TaskLine, lang: str, tz: str) -> str:
     )
 
 
-def grouped(lines: Sequence[TaskLine]) -> list[TaskLine | str]:
-    """Task lines with the agency code (a heading) in front whenever the agency changes."""
-    out: list[TaskLine | str] = []
-    current: str | None = None
-    for line in lines:
-        if line.agency_code != current:
-            current = line.agency_code
-            out.append(current)
-        out.append(line)
-    return out
-
-
 def grouped_line(item: TaskLine | str, lang: str, tz: str) -> str:
     if isinstance(item, str):
         return t(lang, "agency_group", agency=item)
@@ -127,9 +116,9 @@ def meeting_line(meeting: MeetingLine, lang: str, tz: str) -> str:
     return t(lang, "meeting_line", id=meeting.id, title=short(meeting.title), when=when)
 
 
-def overview_page(overview: Overview, lang: str, tz: str, now: datetime, page: int) -> Page:
-    """One page of the council overview: counts on the first page, then the tasks that need
-    attention. Only the page shown is rendered: a council may have hundreds such tasks."""
+def overview_page(overview: Overview, lang: str, tz: str, now: datetime) -> Page:
+    """The page of the council overview that ``overview`` holds: counts on the first page, then
+    the tasks that need attention (the service loaded only this page's tasks)."""
     head = [
         t(
             lang,
@@ -155,18 +144,19 @@ def overview_page(overview: Overview, lang: str, tz: str, now: datetime, page: i
     tail: list[str] = []
     if overview.obstacles:
         tail += ["", t(lang, "status_obstacles")]
-        tail += [task_line(line, lang, tz) for line in overview.obstacles[:10]]
+        tail += [task_line(line, lang, tz) for line in overview.obstacles]
+        hidden = overview.obstacle_total - len(overview.obstacles)
+        if hidden > 0:
+            tail.append(t(lang, "status_obstacles_more", count=hidden))
     if overview.next_meetings:
         tail += ["", t(lang, "status_meetings")]
         tail += [meeting_line(meeting, lang, tz) for meeting in overview.next_meetings]
     if not overview.attention:
         return Page("\n".join([*head, "", t(lang, "status_nothing_urgent"), *tail]), 0, 1)
-    chunks = paginate(grouped(overview.attention), is_heading=lambda item: isinstance(item, str))
-    index = min(max(page, 0), len(chunks) - 1)
-    body = [grouped_line(item, lang, tz) for item in chunks[index]]
-    if index == 0:
+    body = [grouped_line(item, lang, tz) for item in overview.attention]
+    if overview.page == 0:
         body = [*head, "", t(lang, "status_attention"), *body, *tail]
-    return Page("\n".join(body), index, len(chunks))
+    return Page("\n".join(body), overview.page, overview.pages)
 
 
 def list_pages(header: str, lines: Sequence[TaskLine], lang: str, tz: str) -> list[str]:
@@ -181,18 +171,8 @@ def paginate(
     size: int = PAGE_SIZE,
     is_heading: Callable[[Item], bool] = lambda line: str(line).startswith("<b>"),
 ) -> list[list[Item]]:
-    """Cut a list into pages, never leaving an agency heading alone at the bottom of a page."""
-    pages: list[list[Item]] = []
-    current: list[Item] = []
-    for line in lines:
-        current.append(line)
-        if len(current) >= size:
-            carried = [current.pop()] if is_heading(current[-1]) else []
-            pages.append(current)
-            current = carried
-    if current:
-        pages.append(current)
-    return pages or [[]]
+    """Cut rendered lines into pages, never leaving an agency heading alone at the bottom."""
+    return paging.paginate(lines, size, is_heading)
 
 
 def pager(prefix: str, key: int, page: int, pages: int, lang: str) -> InlineKeyboardMarkup | None:

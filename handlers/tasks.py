@@ -16,13 +16,12 @@ from bot.catalogue import t
 from bot.context import BotContext
 from bot.formatting import callback_data
 from db.errors import Forbidden, InvalidInput
-from db.messages import message_subject, remember_message
+from db.messages import message_subject, remember_messages
 from db.models import ProgressUpdate, UpdateKind
 from db.pending import clear_pending, get_pending, set_pending
 from db.permissions import may_report_for_lead, may_update_task
-from db.registry import agency_codes
-from db.reports import task_details
-from db.tasks import Attachment, DueReading, add_update, open_tasks_of_agencies, visible_task
+from db.reports import task_details, tasks_details
+from db.tasks import Attachment, DueReading, add_update, open_tasks_page, visible_task
 from handlers import task_views
 from handlers.assign import continue_assignment
 from handlers.deadlines import read_due
@@ -96,23 +95,27 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
     now = runtime.clock.now()
     with runtime.session() as session:
         councils = {grant.council_id for grant in actor.grants if grant.agency_id in agencies}
-        tasks = open_tasks_of_agencies(session=session, agency_ids=agencies, council_ids=councils)
-        shown = tasks[page * CARDS_PER_PAGE : (page + 1) * CARDS_PER_PAGE]
-        cards = [
-            task_details(
-                session=session,
-                task=task,
-                now=now,
-                due_soon_days=runtime.settings.app.due_soon_days,
-            )
-            for task in shown
-        ]
-        codes = ", ".join(sorted(agency_codes(session=session, agency_ids=agencies).values()))
-    if not tasks:
+        shown, total = open_tasks_page(
+            session=session,
+            agency_ids=agencies,
+            council_ids=councils,
+            offset=page * CARDS_PER_PAGE,
+            limit=CARDS_PER_PAGE,
+        )
+        cards = tasks_details(
+            session=session,
+            tasks=shown,
+            now=now,
+            due_soon_days=runtime.settings.app.due_soon_days,
+        )
+    codes = ", ".join(
+        sorted({grant.agency_code or "?" for grant in actor.grants if grant.agency_id in agencies})
+    )
+    if not total:
         await answer(update, context, t(lang, "tasks_none"))
         return
     if page == 0:
-        await answer(update, context, t(lang, "tasks_header", agency=codes, count=len(tasks)))
+        await answer(update, context, t(lang, "tasks_header", agency=codes, count=total))
     tz = runtime.settings.app.timezone
     shown_cards: list[tuple[Message, int]] = []
     for details in cards:
@@ -134,7 +137,7 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
         if sent is not None:
             shown_cards.append((sent, details.task.id))
     _remember(context, shown_cards)
-    if len(tasks) > (page + 1) * CARDS_PER_PAGE:
+    if total > (page + 1) * CARDS_PER_PAGE:
         more = InlineKeyboardMarkup(
             [
                 [
@@ -147,22 +150,22 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
         await answer(
             update,
             context,
-            t(lang, "status_page", page=page + 1, pages=-(-len(tasks) // CARDS_PER_PAGE)),
+            t(lang, "status_page", page=page + 1, pages=-(-total // CARDS_PER_PAGE)),
             keyboard=more,
         )
 
 
 def _remember(context: BotContext, sent: list[tuple[Message, int]]) -> None:
-    """Record which task each card or prompt is about, so a reply to it finds the task."""
+    """Record which task each card is about, so a reply to it finds the task."""
+    if not sent:
+        return
     with context.runtime.session() as session:
-        for message, task_id in sent:
-            remember_message(
-                session=session,
-                chat_id=message.chat.id,
-                message_id=message.message_id,
-                task_id=task_id,
-                now=context.runtime.clock.now(),
-            )
+        remember_messages(
+            session=session,
+            chat_id=sent[0][0].chat.id,
+            about=[(message.message_id, task_id, None) for message, task_id in sent],
+            now=context.runtime.clock.now(),
+        )
 
 
 # --- the four buttons ----------------------------------------------------------------------

@@ -119,6 +119,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "<b>⚠️ Vướng mắc cần Hội đồng hỗ trợ</b>",
         "en": "<b>⚠️ Obstacles that need the council's help</b>",
     },
+    "status_obstacles_more": {
+        "vi": "… và {count} nhiệm vụ vướng mắc khác (/status &lt;mã cơ quan&gt; để xem).",
+        "en": "… and {count} more tasks with obstacles (/status &lt;agency code&gt; to see them).",
+    },
     "status_meetings": {"vi": "<b>📅 Cuộc họp sắp tới</b>", "en": "<b>📅 Next meetings</b>"},
     "status_nothing_urgent": {
         "vi": "Không có nhiệm vụ quá hạn hay sắp đến hạn.",

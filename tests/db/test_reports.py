@@ -8,8 +8,20 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from db.models import Agency, AgencyKind, Council, Task, TaskCouncil, TaskState
-from db.reports import category_counts, council_overview
+from db.models import (
+    Agency,
+    AgencyKind,
+    Council,
+    Directive,
+    Member,
+    ProgressUpdate,
+    Task,
+    TaskCoAgency,
+    TaskCouncil,
+    TaskState,
+    UpdateKind,
+)
+from db.reports import category_counts, council_overview, tasks_details
 from db.status import Category, categorize
 
 NOW = datetime(2023, 11, 20, 2, 0, tzinfo=UTC)
@@ -77,13 +89,13 @@ def test_sql_counts_agree_with_categorize_at_every_boundary(engine: Engine) -> N
             due_soon_days=DUE_SOON_DAYS,
         )
         overview = council_overview(
-            session=session, council=council, now=NOW, due_soon_days=DUE_SOON_DAYS
+            session=session, council=council, now=NOW, due_soon_days=DUE_SOON_DAYS, page_size=999
         )
 
     assert len(expected) == len(Category)  # the product reaches every category
     assert counted == expected
     assert overview.total == len(tasks) - expected[Category.CANCELLED]
-    listed = {line.id for line in overview.attention}
+    listed = {line.id for line in overview.attention if not isinstance(line, str)}
     urgent = {
         task.id
         for task in tasks
@@ -91,3 +103,166 @@ def test_sql_counts_agree_with_categorize_at_every_boundary(engine: Engine) -> N
         in (Category.OVERDUE, Category.DUE_SOON)
     }
     assert listed == urgent
+
+
+def test_each_overview_page_loads_the_tasks_the_whole_list_would_show_there(
+    engine: Engine,
+) -> None:
+    """Pages are cut from group sizes counted in SQL; they must be the pages of the whole list:
+    agencies with an overdue task first (by code), then those only due soon; in each agency
+    overdue before due soon, then by deadline; an agency's code in front of its group, never
+    alone at the bottom of a page."""
+    with Session(engine, expire_on_commit=False) as session:
+        council = Council(code="DBSH", name_vi="Hội đồng", name_en="Council", created_at=NOW)
+        session.add(council)
+        codes = ["BCT", "BTC", "BXD", "HCM", "LA"]
+        session.add_all(
+            Agency(id=n + 1, code=code, name_vi=code, name_en=code, kind=AgencyKind.OTHER)
+            for n, code in enumerate(codes)
+        )
+        session.flush()
+        tasks = [
+            Task(
+                lead_agency_id=1 + (n * 7) % len(codes),
+                title=f"task {n}",
+                state=TaskState.OPEN if n % 9 else TaskState.DONE,
+                # From 20 days overdue to 12 days ahead: overdue, due soon and on time.
+                original_deadline=NOW + timedelta(hours=11 * n - 480),
+                created_at=NOW,
+                updated_at=NOW,
+            )
+            for n in range(70)
+        ]
+        # BXD has only tasks due soon, so it comes after the agencies with overdue ones.
+        for n, task in enumerate(tasks):
+            if task.lead_agency_id == 3:
+                task.original_deadline = NOW + timedelta(days=2, hours=n)
+        session.add_all(tasks)
+        session.flush()
+        session.add_all(
+            TaskCouncil(task_id=task.id or 0, council_id=council.id or 0) for task in tasks
+        )
+        session.commit()
+
+        def page(number: int) -> tuple[list[str], int, int]:
+            overview = council_overview(
+                session=session, council=council, now=NOW, due_soon_days=7, page=number, page_size=8
+            )
+            items = [
+                item if isinstance(item, str) else f"#{item.id}" for item in overview.attention
+            ]
+            return items, overview.page, overview.pages
+
+        first, _, pages = page(0)
+        shown = [first] + [page(number)[0] for number in range(1, pages)]
+        assert page(pages + 5) == (shown[-1], pages - 1, pages)  # past the end: the last page
+
+    code_of = {n + 1: code for n, code in enumerate(codes)}
+    urgent = [
+        task
+        for task in tasks
+        if categorize(task, NOW, due_soon_days=7) in (Category.OVERDUE, Category.DUE_SOON)
+    ]
+    overdue_codes = {
+        code_of[task.lead_agency_id]
+        for task in urgent
+        if categorize(task, NOW, due_soon_days=7) == Category.OVERDUE
+    }
+    assert "BXD" not in overdue_codes and len(overdue_codes) == 4
+    ordered = sorted(
+        urgent,
+        key=lambda task: (
+            code_of[task.lead_agency_id] not in overdue_codes,
+            code_of[task.lead_agency_id],
+            categorize(task, NOW, due_soon_days=7) != Category.OVERDUE,
+            task.original_deadline,
+            task.id,
+        ),
+    )
+    whole: list[str] = []
+    last_code = ""
+    for task in ordered:
+        if code_of[task.lead_agency_id] != last_code:
+            last_code = code_of[task.lead_agency_id]
+            whole.append(last_code)
+        whole.append(f"#{task.id}")
+    expected_pages: list[list[str]] = []
+    current: list[str] = []
+    for item in whole:
+        current.append(item)
+        if len(current) == 8:
+            carried = [current.pop()] if not current[-1].startswith("#") else []
+            expected_pages.append(current)
+            current = carried
+    expected_pages.append(current)
+    assert shown == expected_pages
+    assert sum(len(items) for items in shown) > 3 * 8  # several pages, really
+
+
+def test_the_cards_of_several_tasks_each_get_their_own_agencies_updates_and_flags(
+    engine: Engine,
+) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        agencies = [
+            Agency(id=n + 1, code=code, name_vi=code, name_en=code, kind=AgencyKind.OTHER)
+            for n, code in enumerate(["BKHDT", "BTC", "BCT", "HCM"])
+        ]
+        directive = Directive(number="6411/VPCP-KTTH", created_at=NOW)
+        author = Member(telegram_user_id=5, full_name="Chị Lan", created_at=NOW)
+        session.add_all([*agencies, directive, author])
+        session.flush()
+        chatty, quiet, blocked = (
+            Task(lead_agency_id=lead, title=title, created_at=NOW, updated_at=NOW)
+            for lead, title in ((1, "chatty"), (4, "quiet"), (2, "blocked"))
+        )
+        blocked.directive_id = directive.id
+        blocked.original_deadline = NOW - timedelta(days=1)
+        session.add_all([chatty, quiet, blocked])
+        session.flush()
+        session.add_all(
+            [
+                TaskCoAgency(task_id=chatty.id or 0, agency_id=2),
+                TaskCoAgency(task_id=chatty.id or 0, agency_id=3),
+                TaskCoAgency(task_id=blocked.id or 0, agency_id=4),
+            ]
+        )
+        session.add_all(
+            ProgressUpdate(
+                task_id=chatty.id or 0,
+                author_id=author.id,
+                text=f"update {n}",
+                created_at=NOW + timedelta(hours=n % 4, minutes=n),
+            )
+            for n in range(7)
+        )
+        session.add(
+            ProgressUpdate(
+                task_id=blocked.id or 0, kind=UpdateKind.OBSTACLE, text="stuck", created_at=NOW
+            )
+        )
+        session.commit()
+
+        cards = tasks_details(
+            session=session, tasks=[chatty, quiet, blocked], now=NOW, due_soon_days=7, updates=5
+        )
+
+    assert [card.task.title for card in cards] == ["chatty", "quiet", "blocked"]
+    assert [card.lead.code for card in cards] == ["BKHDT", "HCM", "BTC"]
+    assert [[a.code for a in card.co_agencies] for card in cards] == [["BCT", "BTC"], [], ["HCM"]]
+    assert [card.directive_number for card in cards] == [None, None, "6411/VPCP-KTTH"]
+    assert [card.obstacle for card in cards] == [False, False, True]
+    assert [card.category for card in cards] == [
+        Category.NO_DEADLINE,
+        Category.NO_DEADLINE,
+        Category.OVERDUE,
+    ]
+    # The five newest of chatty's seven updates, newest first, with their author.
+    assert [(u.text, a.full_name if a else None) for u, a in cards[0].updates] == [
+        ("update 3", "Chị Lan"),
+        ("update 6", "Chị Lan"),
+        ("update 2", "Chị Lan"),
+        ("update 5", "Chị Lan"),
+        ("update 1", "Chị Lan"),
+    ]
+    assert cards[1].updates == []
+    assert [(u.text, a) for u, a in cards[2].updates] == [("stuck", None)]

@@ -179,6 +179,32 @@ async def test_hundreds_of_tasks_paginate_under_the_limit(
     assert previous.text == seen[-2].text
 
 
+async def test_the_overview_says_how_many_obstacles_it_left_out(
+    bot: OfflineBot, factory: Factory, engine: Engine
+) -> None:
+    council = factory.council()
+    mpi = factory.agency("BKHDT")
+    with Session(engine, expire_on_commit=False) as session:
+        for n in range(13):
+            task = add_task(
+                session, council, mpi, title=f"Vướng {n}", deadline=NOW + timedelta(days=30 + n)
+            )
+            session.add(
+                ProgressUpdate(
+                    task_id=task.id or 0, kind=UpdateKind.OBSTACLE, text="x", created_at=NOW
+                )
+            )
+        session.commit()
+    member = factory.user(Role.MEMBER, council=council)
+    (text,) = texts(await bot.send(member, "/status"))
+    obstacles = text.split("Vướng mắc cần Hội đồng hỗ trợ")[1]
+    assert len(re.findall(r"^#\d+ ", obstacles, re.MULTILINE)) == 10
+    assert "… và 3 nhiệm vụ vướng mắc khác (/status &lt;mã cơ quan&gt; để xem)." in obstacles
+    await bot.send(member, "/lang en")
+    (text,) = texts(await bot.send(member, "/status"))
+    assert "… and 3 more tasks with obstacles" in text
+
+
 async def test_status_of_an_agency_a_task_and_a_directive(
     bot: OfflineBot, factory: Factory, engine: Engine
 ) -> None:
