@@ -12,8 +12,9 @@ one update at a time:
 - ``/tasks`` from the focal point of the agency with the most open tasks,
 - a progress update written as a reply to a reminder the bot sent that focal point,
 
-and, in the same run, ``/ping`` to a bare Application whose only handler replies "ok": the
-framework's floor on this machine. Only ``Application.process_update`` is timed (the update
+and, in the same rounds (interleaved, so that both meet the machine in the same moods),
+``/ping`` to a bare Application whose only handler replies "ok": the framework's floor on
+this machine. Only ``Application.process_update`` is timed (the update
 object is built before). Each answer is checked, so a fast refusal cannot pass for a fast
 answer. Prints updates/second and p50/p95/p99 per kind; merges ``{"update_handling": ...}``
 into ``bench/results.json``. Budgets: overview p95 <= 20 ms, every kind's p95 <= 10x the
@@ -53,6 +54,7 @@ from schedules.clock import ManualClock  # noqa: E402
 OVERVIEW_P95_BUDGET_MS = 20.0
 FLOOR_FACTOR = 10.0
 WARM_UP_ROUNDS = 20
+FLOOR = "floor"
 
 
 @dataclass(frozen=True)
@@ -160,27 +162,34 @@ class Kind:
     check: Callable[[list[RecordedCall]], bool]  # did the bot answer as it should?
 
 
-async def time_updates(
-    application: Application[Any, Any, Any, Any, Any, Any],
-    transport: FakeTelegram,
-    kinds: list[Kind],
-    rounds: int,
-) -> dict[str, list[float]]:
-    """Milliseconds of ``process_update`` per update, per kind; kinds interleaved."""
-    samples: dict[str, list[float]] = {kind.name: [] for kind in kinds}
+@dataclass
+class Target:
+    """An Application under measurement, its fake Bot API and the updates it is sent."""
+
+    application: Application[Any, Any, Any, Any, Any, Any]
+    transport: FakeTelegram
+    kinds: list[Kind]
+
+
+async def time_updates(targets: list[Target], rounds: int) -> dict[str, list[float]]:
+    """Milliseconds of ``process_update`` per update, per kind. Every round sends one update of
+    each kind to each target in turn, so the floor and the bot share the machine's moments."""
+    samples: dict[str, list[float]] = {kind.name: [] for target in targets for kind in target.kinds}
     for number in range(WARM_UP_ROUNDS + rounds):
-        for kind in kinds:
-            update = Update.de_json(kind.build(number), application.bot)
-            before = len(transport.calls)
-            started = time.perf_counter()
-            await application.process_update(update)
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            if not kind.check(transport.calls[before:]):
-                calls = [(c.method, c.error, c.text[:120]) for c in transport.calls[before:]]
-                raise SystemExit(f"{kind.name}: unexpected answer {calls}")
-            if number >= WARM_UP_ROUNDS:
-                samples[kind.name].append(elapsed_ms)
-        transport.clear()
+        for target in targets:
+            for kind in target.kinds:
+                update = Update.de_json(kind.build(number), target.application.bot)
+                calls = target.transport.calls
+                before = len(calls)
+                started = time.perf_counter()
+                await target.application.process_update(update)
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                if not kind.check(calls[before:]):
+                    answer = [(c.method, c.error, c.text[:120]) for c in calls[before:]]
+                    raise SystemExit(f"{kind.name}: unexpected answer {answer}")
+                if number >= WARM_UP_ROUNDS:
+                    samples[kind.name].append(elapsed_ms)
+            target.transport.clear()
     return samples
 
 
@@ -196,7 +205,7 @@ def sent_text(*needles: str) -> Callable[[list[RecordedCall]], bool]:
     return check
 
 
-async def bare_floor(rounds: int) -> list[float]:
+def bare_floor() -> Target:
     """The framework alone: an Application whose only handler replies "ok"."""
 
     async def ping(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -210,13 +219,12 @@ async def bare_floor(rounds: int) -> list[float]:
     ).build()
     application.add_handler(CommandHandler("ping", ping))
     updates = Updates()
-    kind = Kind("floor", lambda _: updates.message(42, "/ping"), sent_text("ok"))
-    async with application:
-        samples = await time_updates(application, transport, [kind], rounds)
-    return samples["floor"]
+    kind = Kind(FLOOR, lambda _: updates.message(42, "/ping"), sent_text("ok"))
+    return Target(application, transport, [kind])
 
 
-async def real_bot(url: str, cast: Cast, rounds: int) -> dict[str, list[float]]:
+async def measure(url: str, cast: Cast, rounds: int) -> dict[str, list[float]]:
+    """The floor and the real bot, measured in the same rounds."""
     clock = ManualClock(NOW)
     transport = FakeTelegram(clock=clock)
     engine = make_engine(url)
@@ -243,21 +251,25 @@ async def real_bot(url: str, cast: Cast, rounds: int) -> dict[str, list[float]]:
             sent_text(f"#{cast.reminder_task_id}"),
         ),
     ]
+    floor = bare_floor()
     try:
-        async with OfflineBot(application, transport, clock):
+        async with floor.application, OfflineBot(application, transport, clock):
             transport.clear()
-            return await time_updates(application, transport, kinds, rounds)
+            return await time_updates([floor, Target(application, transport, kinds)], rounds)
     finally:
         engine.dispose()
 
 
-def summarize(samples: dict[str, list[float]], floor: list[float]) -> dict[str, Any]:
+def summarize(samples: dict[str, list[float]]) -> dict[str, Any]:
+    floor = samples[FLOOR]
     floor_figures = percentiles(floor)
     floor_p95 = floor_figures["p95_ms"]
     figures: dict[str, Any] = {
-        "floor": {**floor_figures, "per_second": round(1000 * len(floor) / sum(floor), 1)}
+        FLOOR: {**floor_figures, "per_second": round(1000 * len(floor) / sum(floor), 1)}
     }
     for name, values in samples.items():
+        if name == FLOOR:
+            continue
         figures[name] = {
             **percentiles(values),
             "per_second": round(1000 * len(values) / sum(values), 1),
@@ -269,7 +281,7 @@ def summarize(samples: dict[str, list[float]], floor: list[float]) -> dict[str, 
 def within_budget(figures: dict[str, Any]) -> bool:
     overview_ok = figures["/status"]["p95_ms"] <= OVERVIEW_P95_BUDGET_MS
     factors_ok = all(
-        value["p95_vs_floor"] <= FLOOR_FACTOR for name, value in figures.items() if name != "floor"
+        value["p95_vs_floor"] <= FLOOR_FACTOR for name, value in figures.items() if name != FLOOR
     )
     return overview_ok and factors_ok
 
@@ -305,9 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     for backend, server in backends:
         with database_copy(server) as url:
             cast = pick_cast(url)
-            floor = asyncio.run(bare_floor(args.rounds))
-            samples = asyncio.run(real_bot(url, cast, args.rounds))
-        figures = summarize(samples, floor)
+            samples = asyncio.run(measure(url, cast, args.rounds))
+        figures = summarize(samples)
         results[backend] = figures
         report(backend, figures)
         backend_ok = within_budget(figures)

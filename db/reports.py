@@ -9,9 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    bindparam,
+    case,
+    func,
+    union_all,
+)
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -110,15 +119,10 @@ def _task_columns() -> Select[*tuple[Any, ...]]:
 
 
 def _lines(
-    session: Session,
-    query: Select[*tuple[Any, ...]],
-    now: datetime,
-    due_soon_days: int,
-    obstacle_ids: set[int] | None = None,
+    session: Session, query: Select[*tuple[Any, ...]], now: datetime, due_soon_days: int
 ) -> list[TaskLine]:
     rows = session.execute(query).all()
-    if obstacle_ids is None:
-        obstacle_ids = tasks_with_open_obstacles(session=session, task_ids=[row[0] for row in rows])
+    obstacle_ids = tasks_with_open_obstacles(session=session, task_ids=[row[0] for row in rows])
     lines = []
     for row in rows:
         line = TaskLine(*row)
@@ -128,42 +132,76 @@ def _lines(
     return lines
 
 
-def category_column(now: datetime, due_soon_days: int) -> ColumnElement[str]:
-    """:func:`db.status.categorize` as SQL, so a council's counts come from one GROUP BY.
+# The overview's statements are built once, with bound parameters (:now, :soon, :council_id,
+# and expanding lists): building a statement and computing its cache key every time cost
+# SQLAlchemy about as much as the database took to run it.
+_NOW = bindparam("now", type_=UTCDateTime())
+_SOON = bindparam("soon", type_=UTCDateTime())
+
+
+def _moments(now: datetime, due_soon_days: int) -> dict[str, datetime]:
+    return {"now": now, "soon": now + timedelta(days=due_soon_days)}
+
+
+def _deadline() -> ColumnElement[datetime]:
+    return func.coalesce(col(Task.approved_deadline), col(Task.original_deadline))
+
+
+def _followed() -> Select[Any]:
+    """The ids of the tasks the council :council_id follows."""
+    return select(TaskCouncil.task_id).where(TaskCouncil.council_id == bindparam("council_id"))
+
+
+def category_column() -> ColumnElement[str]:
+    """:func:`db.status.categorize` as SQL, at the moments :now and :soon (the due-soon
+    horizon), so a council's counts come from one GROUP BY.
 
     The two must agree; tests/db/test_reports.py checks them against each other.
     """
-    moment = literal(now, UTCDateTime())
-    soon = literal(now + timedelta(days=due_soon_days), UTCDateTime())
-    deadline = func.coalesce(col(Task.approved_deadline), col(Task.original_deadline))
+    deadline = _deadline()
     finished = func.coalesce(col(Task.completion_reported_at), col(Task.completed_at))
     done = case(
-        (deadline.is_(None) | finished.is_(None) | (finished <= deadline), Category.DONE_ON_TIME),
-        else_=Category.DONE_LATE,
+        (
+            deadline.is_(None) | finished.is_(None) | (finished <= deadline),
+            Category.DONE_ON_TIME.value,
+        ),
+        else_=Category.DONE_LATE.value,
     )
     return case(
         (col(Task.state) == TaskState.CANCELLED, Category.CANCELLED.value),
         (col(Task.state) == TaskState.DONE, done),
         (col(Task.state) == TaskState.REPORTED_DONE, Category.AWAITING_CONFIRMATION.value),
         (deadline.is_(None), Category.NO_DEADLINE.value),
-        (deadline < moment, Category.OVERDUE.value),
-        (deadline <= soon, Category.DUE_SOON.value),
+        (deadline < _NOW, Category.OVERDUE.value),
+        (deadline <= _SOON, Category.DUE_SOON.value),
         else_=Category.ON_TIME.value,
     )
 
 
-def category_counts(
-    *, session: Session, task_ids: Select[Any], now: datetime, due_soon_days: int
-) -> dict[Category, int]:
-    """How many of the tasks ``task_ids`` selects fall in each category (cancelled included)."""
-    category = category_column(now, due_soon_days).label("category")
-    rows = session.execute(
-        sa_select(category, func.count())
+@cache
+def _tally_statement() -> Select[str, str, int]:
+    category = category_column().label("category")
+    return (
+        sa_select(category, col(Agency.code), func.count())
         .select_from(Task)
-        .where(col(Task.id).in_(task_ids))
-        .group_by(category)
+        .join(Agency, col(Agency.id) == col(Task.lead_agency_id))
+        .where(col(Task.id).in_(_followed()))
+        .group_by(category, col(Agency.code))
+    )
+
+
+def category_counts(
+    *, session: Session, council_id: int, now: datetime, due_soon_days: int
+) -> dict[Category, dict[str, int]]:
+    """How many of the council's tasks fall in each category (cancelled included), per lead
+    agency's code: the overview's counts and its attention list's groups in one scan."""
+    rows = session.execute(
+        _tally_statement(), {"council_id": council_id, **_moments(now, due_soon_days)}
     ).all()
-    return {Category(name): count for name, count in rows}
+    counts: dict[Category, dict[str, int]] = {}
+    for name, code, count in rows:
+        counts.setdefault(Category(name), {})[code] = count
+    return counts
 
 
 def tasks_with_open_obstacles(*, session: Session, task_ids: Iterable[int]) -> set[int]:
@@ -178,7 +216,7 @@ def tasks_with_open_obstacles(*, session: Session, task_ids: Iterable[int]) -> s
 _FEW_TASKS = 50
 
 
-def _open_obstacles(session: Session, among: Select[Any] | list[int] | None) -> set[int]:
+def _open_obstacles(session: Session, among: list[int] | None) -> set[int]:
     """Which tasks (of ``among``, when given) have an obstacle nobody has resolved yet."""
     query = select(ProgressUpdate.task_id).where(
         ProgressUpdate.kind == UpdateKind.OBSTACLE,
@@ -225,28 +263,29 @@ def council_overview(
 
     Counting happens in the database, and so does the shape of the attention list (how many
     tasks each agency has in it), so only the tasks on the page asked for are loaded: a council
-    may have hundreds of overdue tasks, and turning rows into objects is the costly part.
+    may have hundreds of overdue tasks, and turning rows into objects is the costly part. Four
+    queries in all, each built once: on PostgreSQL every query is a round trip.
     """
-    followed = select(TaskCouncil.task_id).where(TaskCouncil.council_id == council.id)
-    counts = category_counts(
-        session=session, task_ids=followed, now=now, due_soon_days=due_soon_days
+    assert council.id is not None
+    tally = category_counts(
+        session=session, council_id=council.id, now=now, due_soon_days=due_soon_days
     )
-    counts.pop(Category.CANCELLED, None)
-    obstacle_ids = _open_obstacles(session, followed)
-    attention, index, pages = _attention_page(
-        session, followed, now, due_soon_days, obstacle_ids, page, page_size
-    )
-    flagged = _by_severity(
-        _lines(
-            session,
-            _task_columns().where(
-                col(Task.id).in_(list(obstacle_ids)), col(Task.state) != TaskState.CANCELLED
-            ),
-            now,
-            due_soon_days,
-            obstacle_ids,
-        )
-    )
+    tally.pop(Category.CANCELLED, None)
+    counts = {category: sum(by_agency.values()) for category, by_agency in tally.items()}
+    shape, index, pages = _attention_shape(_attention_groups(tally), page, page_size)
+    codes = {item if isinstance(item, str) else item[0] for item in shape}
+    lines = _overview_lines(session, council.id, codes, now, due_soon_days)
+    urgent = (Category.OVERDUE, Category.DUE_SOON)
+    by_code: dict[str, list[TaskLine]] = {}
+    for line in _by_severity([line for line in lines if line.category in urgent]):
+        by_code.setdefault(line.agency_code, []).append(line)
+    attention: list[TaskLine | str] = []
+    for item in shape:
+        if isinstance(item, str):
+            attention.append(item)
+        elif item[1] < len(by_code.get(item[0], ())):  # a task may have changed in between
+            attention.append(by_code[item[0]][item[1]])
+    flagged = _by_severity([line for line in lines if line.obstacle])
     return Overview(
         council=council,
         counts=counts,
@@ -257,76 +296,100 @@ def council_overview(
         obstacles=flagged[:OBSTACLES_SHOWN],
         obstacle_total=len(flagged),
         next_meetings=upcoming_meetings(
-            session=session, council_ids=[council.id or 0], now=now, limit=meetings
+            session=session, council_ids=[council.id], now=now, limit=meetings
         ),
     )
 
 
-def _attention_page(
-    session: Session,
-    followed: Select[Any],
-    now: datetime,
-    due_soon_days: int,
-    obstacle_ids: set[int],
-    page: int,
-    page_size: int,
-) -> tuple[list[TaskLine | str], int, int]:
-    """One page of the attention list, its index (clamped) and the number of pages.
-
-    The list is what ``_by_severity`` makes of the open tasks due within ``due_soon_days``,
-    with each agency's code in front of its group; a page never ends on a code. One GROUP BY
-    gives each agency's group size and most urgent category, which fixes every page's bounds;
-    then only the tasks of the agencies on the page asked for are loaded.
-    """
-    deadline = func.coalesce(col(Task.approved_deadline), col(Task.original_deadline))
-    needs_attention = (
-        col(Task.id).in_(followed),
-        col(Task.state) == TaskState.OPEN,
-        deadline <= literal(now + timedelta(days=due_soon_days), UTCDateTime()),
-    )
-    severity = case(
-        (deadline < literal(now, UTCDateTime()), _SEVERITY[Category.OVERDUE]),
-        else_=_SEVERITY[Category.DUE_SOON],
-    )
-    groups = sorted(
-        session.execute(
-            sa_select(col(Agency.code), func.min(severity), func.count())
-            .select_from(Task)
-            .join(Agency, col(Agency.id) == col(Task.lead_agency_id))
-            .where(*needs_attention)
-            .group_by(col(Agency.code))
-        ).all(),
+def _attention_groups(tally: dict[Category, dict[str, int]]) -> list[tuple[str, int, int]]:
+    """The attention list's groups in order: (agency code, its most urgent category's rank,
+    how many overdue or due-soon tasks it leads), agencies with an overdue task first."""
+    sizes: dict[str, int] = {}
+    worst: dict[str, int] = {}
+    for category in sorted((Category.OVERDUE, Category.DUE_SOON), key=_SEVERITY.__getitem__):
+        for code, count in tally.get(category, {}).items():
+            sizes[code] = sizes.get(code, 0) + count
+            worst.setdefault(code, _SEVERITY[category])
+    return sorted(
+        ((code, worst[code], size) for code, size in sizes.items()),
         key=lambda group: (group[1], group[0]),
     )
-    # The list's shape: a code, then (code, position in its group) for each of its tasks.
+
+
+def _attention_shape(
+    groups: list[tuple[str, int, int]], page: int, page_size: int
+) -> tuple[list[str | tuple[str, int]], int, int]:
+    """Which items the attention page asked for holds, its index (clamped), how many pages.
+
+    The attention list is what ``_by_severity`` makes of the overdue and due-soon tasks, with
+    each agency's code in front of its group; a page never ends on a code. The groups' sizes
+    fix every page's bounds before any task is loaded: an item is a code, or (code, position
+    of the task in that agency's group).
+    """
     shape: list[str | tuple[str, int]] = []
     for code, _worst, size in groups:
         shape.append(code)
         shape.extend((code, position) for position in range(size))
     pages = paging.paginate(shape, page_size, is_heading=lambda item: isinstance(item, str))
     index = min(max(page, 0), len(pages) - 1)
-    codes = {item if isinstance(item, str) else item[0] for item in pages[index]}
-    if not codes:
-        return [], index, len(pages)
-    loaded = _by_severity(
-        _lines(
-            session,
-            _task_columns().where(*needs_attention, col(Agency.code).in_(codes)),
-            now,
-            due_soon_days,
-            obstacle_ids,
-        )
+    return pages[index], index, len(pages)
+
+
+@cache
+def _council_obstacles_statement() -> Select[Any]:
+    open_obstacles = select(ProgressUpdate.task_id).where(
+        ProgressUpdate.kind == UpdateKind.OBSTACLE, col(ProgressUpdate.resolved_at).is_(None)
     )
-    by_code: dict[str, list[TaskLine]] = {}
-    for line in loaded:
-        by_code.setdefault(line.agency_code, []).append(line)
-    shown: list[TaskLine | str] = []
-    for item in pages[index]:
-        if isinstance(item, str):
-            shown.append(item)
-        elif item[1] < len(by_code.get(item[0], ())):  # a task may have changed in between
-            shown.append(by_code[item[0]][item[1]])
-    return shown, index, len(pages)
+    # Open obstacles are few: finding them first (ix_progress_update_open), then which are the
+    # council's, is the fast way round on both databases.
+    return select(TaskCouncil.task_id).where(
+        TaskCouncil.council_id == bindparam("council_id"),
+        col(TaskCouncil.task_id).in_(open_obstacles),
+    )
+
+
+@cache
+def _overview_lines_statement() -> CompoundSelect[Any]:
+    """The tasks an overview page lists: the open ones of :council_id due by :soon that the
+    agencies :codes lead, and the uncancelled ones among :obstructed."""
+    # Two selects, not one with OR: the planners find a good plan for each alone.
+    return union_all(
+        _task_columns().where(
+            col(Task.id).in_(_followed()),
+            col(Task.state) == TaskState.OPEN,
+            _deadline() <= _SOON,
+            col(Agency.code).in_(bindparam("codes", expanding=True)),
+        ),
+        _task_columns().where(
+            col(Task.id).in_(bindparam("obstructed", expanding=True)),
+            col(Task.state) != TaskState.CANCELLED,
+        ),
+    )
+
+
+def _overview_lines(
+    session: Session, council_id: int, codes: set[str], now: datetime, due_soon_days: int
+) -> list[TaskLine]:
+    """The tasks the overview page lists (see ``_overview_lines_statement``), each once."""
+    obstructed = set(
+        session.execute(_council_obstacles_statement(), {"council_id": council_id}).scalars()
+    )
+    rows = session.execute(
+        _overview_lines_statement(),
+        {
+            "council_id": council_id,
+            "codes": sorted(codes),
+            "obstructed": sorted(obstructed),
+            **_moments(now, due_soon_days),
+        },
+    ).all()
+    lines: dict[int, TaskLine] = {}
+    for row in rows:
+        line = TaskLine(*row)
+        category = categorize(line, now, due_soon_days=due_soon_days)
+        values: tuple[Any, ...] = (*row, category, line.id in obstructed)
+        lines[line.id] = TaskLine(*values)  # an urgent task with an obstacle comes twice
+    return list(lines.values())
 
 
 def agency_tasks(

@@ -6,7 +6,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from db.models import (
     Agency,
@@ -21,7 +21,7 @@ from db.models import (
     TaskState,
     UpdateKind,
 )
-from db.reports import category_counts, council_overview, tasks_details
+from db.reports import TaskLine, category_counts, council_overview, tasks_details
 from db.status import Category, categorize
 
 NOW = datetime(2023, 11, 20, 2, 0, tzinfo=UTC)
@@ -83,17 +83,17 @@ def test_sql_counts_agree_with_categorize_at_every_boundary(engine: Engine) -> N
             category = categorize(task, NOW, due_soon_days=DUE_SOON_DAYS)
             expected[category] = expected.get(category, 0) + 1
         counted = category_counts(
-            session=session,
-            task_ids=select(TaskCouncil.task_id),
-            now=NOW,
-            due_soon_days=DUE_SOON_DAYS,
+            session=session, council_id=council.id or 0, now=NOW, due_soon_days=DUE_SOON_DAYS
         )
         overview = council_overview(
             session=session, council=council, now=NOW, due_soon_days=DUE_SOON_DAYS, page_size=999
         )
 
     assert len(expected) == len(Category)  # the product reaches every category
-    assert counted == expected
+    assert {category: sum(by_agency.values()) for category, by_agency in counted.items()} == (
+        expected
+    )
+    assert {code for by_agency in counted.values() for code in by_agency} == {"BKHDT"}
     assert overview.total == len(tasks) - expected[Category.CANCELLED]
     listed = {line.id for line in overview.attention if not isinstance(line, str)}
     urgent = {
@@ -266,3 +266,46 @@ def test_the_cards_of_several_tasks_each_get_their_own_agencies_updates_and_flag
     ]
     assert cards[1].updates == []
     assert [(u.text, a) for u, a in cards[2].updates] == [("stuck", None)]
+
+
+def test_the_overview_flags_open_obstacles_of_the_council_only(engine: Engine) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        ours = Council(code="DBSH", name_vi="Hội đồng", name_en="Council", created_at=NOW)
+        theirs = Council(code="TNB", name_vi="Hội đồng 2", name_en="Council 2", created_at=NOW)
+        session.add_all([ours, theirs])
+        session.add(Agency(id=1, code="BKHDT", name_vi="Bộ", name_en="MPI", kind=AgencyKind.OTHER))
+        session.flush()
+        titles = ["late, stuck", "late", "ahead, stuck", "cancelled, stuck", "resolved", "other"]
+        tasks = {
+            title: Task(
+                lead_agency_id=1,
+                title=title,
+                state=TaskState.CANCELLED if title.startswith("cancelled") else TaskState.OPEN,
+                original_deadline=NOW + timedelta(days=-2 if title.startswith("late") else 30),
+                created_at=NOW,
+                updated_at=NOW,
+            )
+            for title in titles
+        }
+        session.add_all(tasks.values())
+        session.flush()
+        for title, task in tasks.items():
+            council = theirs if title == "other" else ours
+            session.add(TaskCouncil(task_id=task.id or 0, council_id=council.id or 0))
+            if "stuck" in title or title in ("resolved", "other"):
+                session.add(
+                    ProgressUpdate(
+                        task_id=task.id or 0,
+                        kind=UpdateKind.OBSTACLE,
+                        text="x",
+                        created_at=NOW,
+                        resolved_at=NOW if title == "resolved" else None,
+                    )
+                )
+        session.commit()
+        overview = council_overview(session=session, council=ours, now=NOW, due_soon_days=7)
+
+    flags = {line.title: line.obstacle for line in overview.attention if isinstance(line, TaskLine)}
+    assert flags == {"late, stuck": True, "late": False}
+    assert [line.title for line in overview.obstacles] == ["late, stuck", "ahead, stuck"]
+    assert overview.obstacle_total == 2
