@@ -30,7 +30,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,7 @@ OVERVIEW_P95_BUDGET_MS = 20.0
 FLOOR_FACTOR = 10.0
 WARM_UP_ROUNDS = 20
 FLOOR = "floor"
+FLOOR_ALONE = "floor (alone)"
 
 
 @dataclass(frozen=True)
@@ -255,20 +256,29 @@ async def measure(url: str, cast: Cast, rounds: int) -> dict[str, list[float]]:
     try:
         async with floor.application, OfflineBot(application, transport, clock):
             transport.clear()
-            return await time_updates([floor, Target(application, transport, kinds)], rounds)
+            # Alone, the floor is about half what it is between the bot's updates (its code
+            # and data are still in the CPU's caches): reported beside it, for a fair reading.
+            alone = Target(
+                floor.application, floor.transport, [replace(floor.kinds[0], name=FLOOR_ALONE)]
+            )
+            samples = await time_updates([alone], rounds)
+            samples.update(
+                await time_updates([floor, Target(application, transport, kinds)], rounds)
+            )
+            return samples
     finally:
         engine.dispose()
 
 
 def summarize(samples: dict[str, list[float]]) -> dict[str, Any]:
-    floor = samples[FLOOR]
-    floor_figures = percentiles(floor)
-    floor_p95 = floor_figures["p95_ms"]
     figures: dict[str, Any] = {
-        FLOOR: {**floor_figures, "per_second": round(1000 * len(floor) / sum(floor), 1)}
+        name: {**percentiles(floor), "per_second": round(1000 * len(floor) / sum(floor), 1)}
+        for name, floor in samples.items()
+        if name in (FLOOR, FLOOR_ALONE)
     }
+    floor_p95 = figures[FLOOR]["p95_ms"]
     for name, values in samples.items():
-        if name == FLOOR:
+        if name in (FLOOR, FLOOR_ALONE):
             continue
         figures[name] = {
             **percentiles(values),
@@ -281,7 +291,9 @@ def summarize(samples: dict[str, list[float]]) -> dict[str, Any]:
 def within_budget(figures: dict[str, Any]) -> bool:
     overview_ok = figures["/status"]["p95_ms"] <= OVERVIEW_P95_BUDGET_MS
     factors_ok = all(
-        value["p95_vs_floor"] <= FLOOR_FACTOR for name, value in figures.items() if name != FLOOR
+        value["p95_vs_floor"] <= FLOOR_FACTOR
+        for name, value in figures.items()
+        if name not in (FLOOR, FLOOR_ALONE)
     )
     return overview_ok and factors_ok
 
@@ -294,7 +306,7 @@ def report(backend: str, figures: dict[str, Any]) -> None:
             value["p50_ms"],
             value["p95_ms"],
             value["p99_ms"],
-            value.get("p95_vs_floor", 1.0),
+            value.get("p95_vs_floor", "-"),
         )
         for name, value in figures.items()
     ]

@@ -17,10 +17,11 @@ from bot.context import BotContext
 from bot.formatting import callback_data
 from db.errors import Forbidden, InvalidInput
 from db.messages import message_subject, remember_messages
-from db.models import ProgressUpdate, UpdateKind
+from db.models import ProgressUpdate, Task, UpdateKind
 from db.pending import clear_pending, get_pending, set_pending
 from db.permissions import may_report_for_lead, may_update_task
-from db.reports import task_details, tasks_details
+from db.reports import tasks_details
+from db.status import categorize
 from db.tasks import Attachment, DueReading, add_update, open_tasks_page, visible_task
 from handlers import task_views
 from handlers.assign import continue_assignment
@@ -334,10 +335,9 @@ async def record_report(
             requested=requested,
             now=now,
         )
-        task, _scope = visible_task(session=session, actor=context.actor, task_id=report.task_id)
-        details = task_details(
-            session=session, task=task, now=now, due_soon_days=runtime.settings.app.due_soon_days
-        )
+        task = session.get(Task, report.task_id)  # add_update loaded and checked it
+        assert task is not None
+        category = categorize(task, now, due_soon_days=runtime.settings.app.due_soon_days)
         notify_update(session=session, context=context, update=saved, now=now)
         replan_task(session=session, task_id=report.task_id, now=now, config=runtime.reminders)
     percent = t(lang, "task_percent", percent=task.percent) if task.percent is not None else ""
@@ -349,7 +349,7 @@ async def record_report(
             lang,
             SAVED[report.kind],
             id=report.task_id,
-            category=task_views.category_name(details.category, lang),
+            category=task_views.category_name(category, lang),
             percent=percent,
             deadline=deadline,
         ),
