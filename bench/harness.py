@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import statistics
+import timeit
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +43,15 @@ def machine() -> dict[str, Any]:
     }
 
 
+def python_speed_ns() -> int:
+    """Nanoseconds a fixed bit of pure Python takes here, best of 5 (``sum(range(50))``).
+
+    This machine is a shared virtual one whose speed drifts by up to 1.7x within minutes;
+    taken when a scenario's figures are stored, it tells a slow moment from a slow change."""
+    timer = timeit.Timer("sum(range(50))")
+    return round(min(timer.repeat(repeat=5, number=100_000)) / 100_000 * 1e9)
+
+
 def machine_line(info: dict[str, Any] | None = None) -> str:
     info = info or machine()
     return (
@@ -73,7 +83,12 @@ def merge_results(scenario: str, figures: dict[str, Any], path: Path = RESULTS) 
     with the machine and the time."""
     results: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     info = machine()
-    results[scenario] = {**figures, "machine": machine_line(info), "measured_at": now_iso()}
+    results[scenario] = {
+        **figures,
+        "machine": machine_line(info),
+        "python_speed_ns": python_speed_ns(),
+        "measured_at": now_iso(),
+    }
     results["machine"] = info
     ordered = {key: results[key] for key in sorted(results, key=_order)}
     path.write_text(json.dumps(ordered, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
