@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, delete, select
 
 from db.audit import record
@@ -602,9 +603,9 @@ class _Sync:
         created: dict[str, int] = {}
         for task, spec in zip(tasks, specs, strict=True):
             assert task.id is not None
-            self._link_task(task, spec)
             self._audit("task.create", "task", task.id, None, self._task_audit(task, spec))
             created[spec.clause] = task.id
+        self._link_tasks([(task, spec) for task, spec in zip(tasks, specs, strict=True)])
         return created
 
     def _update_task(self, task: Task, spec: TaskSpec) -> None:
@@ -620,17 +621,27 @@ class _Sync:
         self.session.add(task)
         self.session.exec(delete(TaskCoAgency).where(col(TaskCoAgency.task_id) == task.id))
         self.session.exec(delete(TaskCouncil).where(col(TaskCouncil.task_id) == task.id))
-        self._link_task(task, spec)
+        self._link_tasks([(task, spec)])
         self._audit("task.edit", "task", task.id, before, self._task_audit(task, spec))
 
-    def _link_task(self, task: Task, spec: TaskSpec) -> None:
-        assert task.id is not None
-        for code in spec.co:
-            self.session.add(TaskCoAgency(task_id=task.id, agency_id=self._agency_id(code)))
-        for code in self.spec.councils:
-            council_id = self.councils[code].id
-            assert council_id is not None
-            self.session.add(TaskCouncil(task_id=task.id, council_id=council_id))
+    def _link_tasks(self, tasks: list[tuple[Task, TaskSpec]]) -> None:
+        """The tasks' co-operating agencies and councils, in two bulk INSERTs: as ORM objects,
+        the 20,000 link rows of a national directive cost its import seconds."""
+        co_agencies: list[dict[str, int]] = []
+        councils: list[dict[str, int]] = []
+        for task, spec in tasks:
+            assert task.id is not None
+            co_agencies += [
+                {"task_id": task.id, "agency_id": self._agency_id(code)} for code in spec.co
+            ]
+            councils += [
+                {"task_id": task.id, "council_id": self.councils[code].id or 0}
+                for code in self.spec.councils
+            ]
+        if co_agencies:
+            self.session.execute(insert(TaskCoAgency), co_agencies)
+        if councils:
+            self.session.execute(insert(TaskCouncil), councils)
 
     def _task_audit(self, task: Task, spec: TaskSpec | None) -> dict[str, Any]:
         """The audited fields; the links from ``spec``, or as stored when ``spec`` is None."""

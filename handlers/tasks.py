@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.catalogue import t
+from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
 from db.errors import Forbidden, InvalidInput
@@ -203,9 +203,10 @@ async def press_task_button(update: Update, context: BotContext) -> None:
     cancel = InlineKeyboardMarkup(
         [[InlineKeyboardButton(t(context.lang, "button_cancel"), callback_data="in:x")]]
     )
-    prompt = await answer(
-        update, context, t(context.lang, PROMPTS[kind], id=task_id), keyboard=cancel
-    )
+    text = t(context.lang, PROMPTS[kind], id=task_id)
+    if chat.type != ChatType.PRIVATE:
+        text = Html(f"{text}\n{t(context.lang, 'ask_reply_in_group')}")
+    prompt = await answer(update, context, text, keyboard=cancel)
     if prompt is not None:
         _remember(context, [(prompt, task_id)])
 

@@ -546,33 +546,40 @@ def _sync(
     inserts: list[dict[str, Any]] = []
     for target_id, planned_list in wanted_by_target.items():
         rows = existing.get(target_id, {})
+        # Catching up (module docstring): of the past reminders not stored yet, only those at
+        # the latest past instant, and only if recent enough.
+        past = [
+            planned.due_at
+            for planned, members in planned_list
+            if planned.due_at <= now
+            and planned.kind in _CATCH_UP_KINDS
+            and any(member_id in chats for member_id in members)
+        ]
+        latest_past = max(past) if past else None
+
+        def is_stored(planned: PlannedReminder, latest_past: datetime | None = latest_past) -> bool:
+            due = planned.due_at
+            if due > now:
+                return due <= horizon  # later ones: stored by a later re-planning
+            return planned.kind in _CATCH_UP_KINDS and due == latest_past and now - due <= max_age
+
         wanted: dict[str, _Wanted] = {}
         for planned, members in planned_list:
+            if not rows and not is_stored(planned):
+                # Nothing stored to update or cancel: only what will be stored matters. A new
+                # task's plan runs months ahead; its keys cost a large import a second.
+                continue
             offset = anchor(target_id, planned)
             for member_id in sorted(members):
                 if member_id not in chats:
                     continue
                 key = reminder_key(target_kind, target_id, planned.kind, offset, member_id)
                 wanted[key] = _Wanted(key, planned, offset, member_id, chats[member_id])
-        # Catching up (module docstring): of the past reminders not stored yet, only those at
-        # the latest past instant, and only if recent enough.
-        past = [
-            w.planned.due_at
-            for w in wanted.values()
-            if w.planned.due_at <= now and w.planned.kind in _CATCH_UP_KINDS
-        ]
-        latest_past = max(past) if past else None
-
-        def relevant(w: _Wanted, latest_past: datetime | None = latest_past) -> bool:
-            due = w.planned.due_at
-            if due > now:
-                return due <= horizon  # later ones: stored by a later re-planning
-            return w.planned.kind in _CATCH_UP_KINDS and due == latest_past and now - due <= max_age
 
         for key, w in wanted.items():
             row = rows.get(key)
             if row is None:
-                if relevant(w):
+                if is_stored(w.planned):
                     inserts.append(_new_row(target_kind, target_id, w, now))
             elif row.state == OutboxState.PENDING and row.due_at != w.planned.due_at:
                 row.due_at = w.planned.due_at
@@ -580,7 +587,7 @@ def _sync(
                 if row.attempts == 0:
                     row.next_attempt_at = None
                 session.add(row)
-            elif row.state == OutboxState.CANCELLED and relevant(w):
+            elif row.state == OutboxState.CANCELLED and is_stored(w.planned):
                 row.state = OutboxState.PENDING
                 row.due_at = w.planned.due_at
                 row.attempts = 0

@@ -230,6 +230,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Nhiệm vụ #{id}: nhập thời hạn đề xuất và lý do, cách nhau bởi dấu |, ví dụ: “cuối tháng 1 năm 2024 | chờ ý kiến các Bộ”.",
         "en": "Task #{id}: write the proposed deadline and the reason separated by |, e.g. “end of January 2024 | waiting for ministries' comments”.",
     },
+    # In a group the bot only sees messages that reply to it (privacy mode).
+    "ask_reply_in_group": {
+        "vi": "↩️ Trong nhóm, vui lòng trả lời (Reply) tin nhắn này.",
+        "en": "↩️ In a group, please reply to this message.",
+    },
     "input_cancelled": {"vi": "Đã hủy.", "en": "Cancelled."},
     "input_expired": {
         "vi": "Phiên nhập đã hết hạn. Vui lòng bấm nút hoặc gửi lệnh lại.",

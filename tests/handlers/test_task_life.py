@@ -340,6 +340,28 @@ async def test_reply_in_the_council_group(
     assert saved.chat_id == group and "Đã ghi nhận cập nhật" in saved.text
 
 
+async def test_a_button_in_the_council_group_asks_for_a_reply(
+    bot: OfflineBot, engine: Engine, people: dict[str, FakeUser]
+) -> None:
+    """In a group the bot sees only replies to it (privacy mode): the prompt says so, and a
+    reply to the prompt is taken."""
+    await assign_task(bot, people["secretariat"], "BKHDT | Kế hoạch | tháng 12/2023")
+    group = -100500
+    card = next(
+        call for call in await bot.send(people["mpi"], "/tasks", chat_id=group) if call.buttons()
+    )
+    progress = dict(card.buttons())["Cập nhật tiến độ"]
+    prompt = only_message(await bot.press(people["mpi"], card, progress))
+    assert prompt.text.endswith("↩️ Trong nhóm, vui lòng trả lời (Reply) tin nhắn này.")
+    saved = only_message(
+        await bot.send(people["mpi"], "40% đã có dự thảo", chat_id=group, reply_to=prompt)
+    )
+    assert "Đã ghi nhận cập nhật" in saved.text
+    private_card = next(call for call in await bot.send(people["mpi"], "/tasks") if call.buttons())
+    private_prompt = only_message(await bot.press(people["mpi"], private_card, progress))
+    assert "Reply" not in private_prompt.text
+
+
 async def test_attachment_is_kept(
     bot: OfflineBot, engine: Engine, people: dict[str, FakeUser]
 ) -> None:
