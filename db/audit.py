@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, col, select
 
 from db.models import AuditLog
@@ -55,6 +56,35 @@ def record(
     )
     session.add(row)
     return row
+
+
+def record_many(
+    *,
+    session: Session,
+    at: datetime,
+    action: str,
+    entity: str,
+    changes: Iterable[tuple[int, dict[str, Any] | None, dict[str, Any] | None]],
+    actor: Actor | None = None,
+    actor_label: str | None = None,
+) -> None:
+    """Audit rows for many entities changed alike, as (entity id, before, after), in one bulk
+    INSERT: a 5,000-task import paid seconds for as many ORM objects."""
+    rows = [
+        {
+            "at": at,
+            "actor_id": actor.member_id if actor else None,
+            "actor_label": actor_label or (actor.name if actor else "system"),
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "before": before,
+            "after": after,
+        }
+        for entity_id, before, after in changes
+    ]
+    if rows:
+        session.execute(insert(AuditLog), rows)
 
 
 def history(*, session: Session, entity: str, entity_id: int, limit: int = 50) -> list[AuditLog]:

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 from sqlmodel import Session, col, delete, select
 
-from db.audit import record
+from db.audit import record, record_many
 from db.errors import Forbidden, NotFound
 from db.models import (
     Agency,
@@ -600,11 +600,19 @@ class _Sync:
             tasks.append(task)
         self.session.add_all(tasks)
         self.session.flush()
-        created: dict[str, int] = {}
-        for task, spec in zip(tasks, specs, strict=True):
-            assert task.id is not None
-            self._audit("task.create", "task", task.id, None, self._task_audit(task, spec))
-            created[spec.clause] = task.id
+        created = {spec.clause: task.id or 0 for task, spec in zip(tasks, specs, strict=True)}
+        record_many(
+            session=self.session,
+            at=self.now,
+            action="task.create",
+            entity="task",
+            changes=[
+                (task.id or 0, None, self._task_audit(task, spec))
+                for task, spec in zip(tasks, specs, strict=True)
+            ],
+            actor=self.actor,
+            actor_label=self.actor_label,
+        )
         self._link_tasks([(task, spec) for task, spec in zip(tasks, specs, strict=True)])
         return created
 

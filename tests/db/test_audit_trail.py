@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.offline import FakeUser, OfflineBot, texts
+from db.audit import record_many
 from db.models import AuditLog, Member, Role
 from schedules.clock import ManualClock
 from tests.conftest import ADMIN_ID
@@ -94,14 +95,17 @@ class AuditFailure(Exception):
     pass
 
 
-def failing_record(action: str) -> Any:
-    """db.audit.record that fails for ``action``: the change must not be stored without it."""
+def failing_record(action: str, writer: Any = None) -> Any:
+    """db.audit.record (or ``writer``, e.g. record_many) that fails for ``action``: the change
+    must not be stored without it."""
     from db.audit import record
+
+    write = writer or record
 
     def wrapped(**kwargs: Any) -> Any:
         if kwargs["action"] == action:
             raise AuditFailure(action)
-        return record(**kwargs)
+        return write(**kwargs)
 
     return wrapped
 
@@ -119,6 +123,7 @@ def test_an_import_is_not_stored_without_its_audit_rows(
     load_example_registry(engine, clock)
     before = fingerprint(engine)
     monkeypatch.setattr(f"{module}.record", failing_record(action))
+    monkeypatch.setattr(f"{module}.record_many", failing_record(action, record_many))
     with pytest.raises(AuditFailure):
         import_source(engine, clock, small_directive())
     assert fingerprint(engine) == before
