@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from db import paging
 from db.models import (
@@ -216,12 +217,17 @@ def tasks_with_open_obstacles(*, session: Session, task_ids: Iterable[int]) -> s
 _FEW_TASKS = 50
 
 
-def _open_obstacles(session: Session, among: list[int] | None) -> set[int]:
-    """Which tasks (of ``among``, when given) have an obstacle nobody has resolved yet."""
-    query = select(ProgressUpdate.task_id).where(
+def _obstructed_task_ids() -> SelectOfScalar[int]:
+    """The ids of the tasks with an obstacle nobody has resolved yet (ix_progress_update_open)."""
+    return select(ProgressUpdate.task_id).where(
         ProgressUpdate.kind == UpdateKind.OBSTACLE,
         col(ProgressUpdate.resolved_at).is_(None),
     )
+
+
+def _open_obstacles(session: Session, among: list[int] | None) -> set[int]:
+    """Which tasks (of ``among``, when given) have an obstacle nobody has resolved yet."""
+    query = _obstructed_task_ids()
     if among is not None:
         query = query.where(col(ProgressUpdate.task_id).in_(among))
     return set(session.exec(query.distinct()).all())
@@ -337,14 +343,11 @@ def _attention_shape(
 
 @cache
 def _council_obstacles_statement() -> Select[Any]:
-    open_obstacles = select(ProgressUpdate.task_id).where(
-        ProgressUpdate.kind == UpdateKind.OBSTACLE, col(ProgressUpdate.resolved_at).is_(None)
-    )
-    # Open obstacles are few: finding them first (ix_progress_update_open), then which are the
-    # council's, is the fast way round on both databases.
+    # Open obstacles are few: finding them first, then which are the council's, is the fast
+    # way round on both databases.
     return select(TaskCouncil.task_id).where(
         TaskCouncil.council_id == bindparam("council_id"),
-        col(TaskCouncil.task_id).in_(open_obstacles),
+        col(TaskCouncil.task_id).in_(_obstructed_task_ids()),
     )
 
 
