@@ -13,6 +13,7 @@ import logging
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot import update_scope
 from bot.catalogue import t
 from bot.context import RUNTIME_KEY, AnyApplication, BotApplication
 from bot.formatting import split_message
@@ -53,6 +54,7 @@ async def start_broadcasts(application: BotApplication) -> None:
 def launch(application: AnyApplication, broadcast_id: int) -> asyncio.Task[None]:
     """Send the broadcast in the background; the task is kept until it ends."""
     runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    update_scope.commit_pending()  # the sender reads the deliveries from another task
     task = asyncio.get_running_loop().create_task(
         _run_and_report(application, runtime, broadcast_id), name=f"broadcast-{broadcast_id}"
     )

@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot.catalogue import normalize_language, t
 from bot.context import BotContext
+from bot.update_scope import note_outcome
 from db.errors import AppError
 from db.members import get_member_by_telegram_id
 from handlers.replying import refuse
@@ -22,6 +23,9 @@ async def on_error(update: object, context: BotContext) -> None:
         logger.error("error outside an update", exc_info=error)
         return
     lang = _language_of(update, context)
+    note_outcome(
+        f"refused:{error.key}" if isinstance(error, AppError) else f"error:{type(error).__name__}"
+    )
     if isinstance(error, AppError):
         logger.info("update %s refused: %s", update.update_id, error.key)
         text = t(lang, error.key, **error.params)
