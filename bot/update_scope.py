@@ -149,8 +149,7 @@ class UpdateScope:
             if not (record and self.processed):
                 return None  # nothing applied yet: a crash means the update is handled again
             with self.engine.begin() as connection:
-                answer_id = self._record(connection, method, params)
-            return answer_id
+                return self._record(connection, method, params)
         try:
             connection = unit.session.connection()
             self._mark(connection)
@@ -266,7 +265,7 @@ def unbind(token: Any) -> None:
 
 
 def commit_pending() -> None:
-    """Commit the current update's waiting change, if any (see :meth:`UpdateScope.commit_pending`)."""
+    """Commit the current update's waiting change, if any (UpdateScope.commit_pending)."""
     scope = current()
     if scope is not None:
         scope.commit_pending()

@@ -87,8 +87,9 @@ def store(
     claimer: str,
 ) -> Stored:
     """Store a delivered update, claimed by ``claimer``; a redelivery is stored once."""
+    insert: Any = _INSERT[connection.dialect.name]
     statement = (
-        _INSERT[connection.dialect.name](_UPDATES)
+        insert(_UPDATES)
         .values(
             update_id=update_id,
             chat_id=chat_id,
