@@ -87,7 +87,11 @@ def begin(runtime: Runtime, update: Update) -> update_scope.UpdateScope | None:
             return None
     runtime.inbox_handling.add(update_id)
     return update_scope.UpdateScope(
-        engine=runtime.engine, clock=runtime.clock, update_id=update_id, claimer=runtime.instance_id
+        engine=runtime.engine,
+        clock=runtime.clock,
+        update_id=update_id,
+        claimer=runtime.instance_id,
+        late_note=runtime.inbox_late_notes.pop(update_id, None),
     )
 
 
@@ -138,10 +142,13 @@ async def recover(application: AnyApplication, *, at_start: bool = False) -> int
                 continue
             logger.warning("update %s was not handled by the process that took it", row.update_id)
             runtime.inbox_claimed.add(row.update_id)
+            if runtime.clock.now() - row.received_at > inbox.LATE_AFTER:
+                runtime.inbox_late_notes[row.update_id] = _late_note(runtime, row)
             try:
                 await application.process_update(Update.de_json(row.payload, application.bot))
             finally:
                 runtime.inbox_claimed.discard(row.update_id)
+                runtime.inbox_late_notes.pop(row.update_id, None)
 
 
 async def _answer_again(
@@ -203,13 +210,19 @@ def _as_late(
         method, params = "sendMessage", {"chat_id": chat_id, "text": html.escape(params["text"])}
         params["parse_mode"] = "HTML"
     if late and method == "sendMessage" and params.get("parse_mode") == "HTML":
-        lang = _language(runtime, row.user_id)
-        local = row.received_at.astimezone(ZoneInfo(runtime.settings.app.timezone))
-        note = t(lang, "inbox_late_answer", time=local.strftime("%H:%M %d/%m/%Y"))
-        text = f"{note}\n\n{params.get('text', '')}"
+        text = f"{_late_note(runtime, row)}\n\n{params.get('text', '')}"
         if len(text) <= MESSAGE_LIMIT:  # else the answer alone: it must not be refused as long
             params["text"] = text
     return method, params
+
+
+def _late_note(runtime: Runtime, row: inbox.OpenUpdate) -> str:
+    local = row.received_at.astimezone(ZoneInfo(runtime.settings.app.timezone))
+    return t(
+        _language(runtime, row.user_id),
+        "inbox_late_answer",
+        time=local.strftime("%H:%M %d/%m/%Y"),
+    )
 
 
 def _language(runtime: Runtime, user_id: int | None) -> str:

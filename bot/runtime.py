@@ -57,6 +57,8 @@ class Runtime:
     inbox_claimed: set[int] = field(default_factory=set)
     # Updates being handled by this process now (a redelivery meanwhile is ignored).
     inbox_handling: set[int] = field(default_factory=set)
+    # Updates taken over late: the note their first answer starts with.
+    inbox_late_notes: dict[int, str] = field(default_factory=dict)
 
     @property
     def caught_up(self) -> bool:

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 from telegram.request import BaseRequest, RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from db import inbox
 from schedules.clock import Clock
@@ -41,6 +42,9 @@ logger = logging.getLogger(__name__)
 RECORDED = frozenset(
     {"sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"}
 )
+
+
+MESSAGE_LIMIT = 4096
 
 
 class ClaimLost(BaseException):
@@ -92,6 +96,8 @@ class UpdateScope:
     given_up: dict[int, str] = field(default_factory=dict)
     # What the log line says: "ok", "refused:<key>", "error:<Type>", "answer_failed:<call>".
     outcome: str = "ok"
+    # Handled late (taken over from a stopped process): the first message says so.
+    late_note: str | None = None
 
     def note(self, outcome: str) -> None:
         """Say how handling ended; a second thing that went wrong is added, not replaced."""
@@ -135,6 +141,20 @@ class UpdateScope:
         self.unit = None
 
     # --- Telegram calls (InboxRequest) ---------------------------------------------------------
+
+    def late_request(self, method: str, request_data: RequestData | None) -> RequestData | None:
+        """The first message of an update handled late, with the note that says so."""
+        if self.late_note is None or method != "sendMessage" or request_data is None:
+            return request_data
+        params = dict(request_data.parameters)
+        text = f"{self.late_note}\n\n{params.get('text', '')}"
+        if params.get("parse_mode") != "HTML" or len(text) > MESSAGE_LIMIT:
+            return request_data
+        self.late_note = None
+        params["text"] = text
+        return RequestData(
+            [RequestParameter.from_input(key, value) for key, value in params.items()]
+        )
 
     def before_call(self, method: str, request_data: RequestData | None) -> int | None:
         """Commit what waits, with this call recorded if it is an answer; returns its id."""
@@ -271,6 +291,15 @@ def commit_pending() -> None:
         scope.commit_pending()
 
 
+def answer_owed() -> bool:
+    """The current update was applied and an answer recorded for it is not sent yet (the
+    recovery sends it: an apology on top would be wrong)."""
+    scope = current()
+    return scope is not None and any(
+        i not in scope.sent and i not in scope.given_up for i in scope.recorded
+    )
+
+
 def note_outcome(outcome: str) -> None:
     scope = current()
     if scope is not None:
@@ -305,6 +334,8 @@ class InboxRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         scope = current()
         api_method = "" if "/file/bot" in url else url.rsplit("/", 1)[-1]
+        if scope is not None:
+            request_data = scope.late_request(api_method, request_data)
         answer_id = scope.before_call(api_method, request_data) if scope is not None else None
         status: int | None = None
         try:

@@ -58,25 +58,26 @@ class UpdateHandler(RequestHandler):
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
             self.set_status(403)
             return
-        try:
-            data = json.loads(self.request.body)
-            if not isinstance(data, dict) or "update_id" not in data:
-                raise ValueError("not an update")
-            update = Update.de_json(data, self.bot_application.bot)
-        except ValueError:
-            self.set_status(400)
-            return
-        runtime = self.bot_application.bot_data[RUNTIME_KEY]
-        try:
-            receive(runtime, update, data)
-        except Exception:
-            logger.exception(
-                "could not store update %s; Telegram will resend it", data["update_id"]
-            )
-            self.set_status(500)
-            return
-        await self.bot_application.process_update(update)
-        self.set_status(200)
+        self.set_status(await deliver(self.bot_application, self.request.body))
+
+
+async def deliver(application: BotApplication, body: bytes) -> int:
+    """One POSTed update: the HTTP status Telegram gets. 400 for a malformed body; 500 when the
+    update could not be stored (Telegram delivers it again); 200 once it was stored and handled."""
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict) or "update_id" not in data:
+            raise ValueError("not an update")
+        update = Update.de_json(data, application.bot)
+    except ValueError:
+        return 400
+    try:
+        receive(application.bot_data[RUNTIME_KEY], update, data)
+    except Exception:
+        logger.exception("could not store update %s; Telegram will send it again", update.update_id)
+        return 500
+    await application.process_update(update)
+    return 200
 
 
 class HealthHandler(RequestHandler):

@@ -2,8 +2,8 @@
 
 TEXTS: dict[str, dict[str, str]] = {
     "inbox_late_answer": {
-        "vi": "⏱ <i>Trả lời muộn cho tin nhắn lúc {time} (bot vừa khởi động lại).</i>",
-        "en": "⏱ <i>A late answer to your message of {time} (the bot has just restarted).</i>",
+        "vi": "⏱ <i>Trả lời muộn cho tin nhắn của bạn lúc {time}.</i>",
+        "en": "⏱ <i>A late answer to your message of {time}.</i>",
     },
     "doctor_inbox_ok": {
         "vi": "Mọi tin nhắn nhận được đều đã được xử lý và trả lời",
