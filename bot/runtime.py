@@ -50,6 +50,7 @@ class Runtime:
     broadcaster: Broadcaster | None = None
     # Broadcasts being sent in the background by this process.
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    broadcasts_running: set[int] = field(default_factory=set)
     # The start-up re-planning of every task and meeting (seconds at national scale): members
     # are answered meanwhile, and the dispatcher starts sending once it is done.
     catching_up: asyncio.Task[None] | None = None

@@ -45,6 +45,8 @@ class CrashingTelegram(FakeTelegram):
 
     crash_before: str | None = None
     crash_after: str | None = None
+    # Calls of ``crash_before`` to let through first.
+    crash_skip: int = 0
 
     async def do_request(
         self,
@@ -58,8 +60,11 @@ class CrashingTelegram(FakeTelegram):
     ) -> tuple[int, bytes]:
         api = url.rsplit("/", 1)[-1]
         if api == self.crash_before:
-            self.crash_before = None
-            raise Crash(f"before {api}")
+            if self.crash_skip > 0:
+                self.crash_skip -= 1
+            else:
+                self.crash_before = None
+                raise Crash(f"before {api}")
         result = await super().do_request(
             url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
         )
