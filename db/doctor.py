@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
+from db.inbox import overdue
 from db.migrate import current_revision, head_revision
 from db.models import CouncilRole, JobRun, Member, OutboxState, Reminder
 
@@ -83,6 +84,14 @@ def reminder_findings(*, session: Session, now: datetime, stale_after: timedelta
     else:
         findings.append(Finding(True, "doctor_reminders_flowing"))
     return findings
+
+
+def inbox_finding(*, session: Session, now: datetime) -> Finding:
+    """Updates received more than a minute ago and still not handled or answered."""
+    waiting = overdue(session.connection(), now=now)
+    if waiting:
+        return Finding(False, "doctor_inbox_overdue", {"count": waiting})
+    return Finding(True, "doctor_inbox_ok")
 
 
 def private_chat_finding(*, session: Session) -> Finding:

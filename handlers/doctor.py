@@ -19,6 +19,7 @@ from db.audit import record
 from db.doctor import (
     Finding,
     heartbeat_finding,
+    inbox_finding,
     migrations_finding,
     private_chat_finding,
     reminder_findings,
@@ -113,6 +114,7 @@ def database_findings(runtime: Runtime) -> list[Finding]:
     findings = [migrations_finding(runtime.engine)]
     with runtime.session() as session:
         findings += reminder_findings(session=session, now=now, stale_after=stale)
+        findings.append(inbox_finding(session=session, now=now))
         findings.append(private_chat_finding(session=session))
     return findings
 

@@ -28,6 +28,7 @@ from bot.offline import FakeUser, OfflineBot, texts
 from bot.settings import Settings
 from db.models import InboxAnswer, InboxUpdate, ProgressUpdate, Role
 from schedules.clock import ManualClock
+from tests.conftest import ADMIN_ID
 from tests.factories import Factory
 from tests.task_factories import TaskFactory, vn
 
@@ -313,3 +314,26 @@ async def test_polling_confirms_an_update_to_telegram_only_once_it_is_stored(
     with Session(engine) as session:
         row = session.get(InboxUpdate, 884_001)
         assert row is not None and row.answered_at is not None
+
+
+async def test_doctor_reports_updates_waiting_for_more_than_a_minute(
+    settings: Settings, engine: Engine, clock: ManualClock, factory: Factory
+) -> None:
+    admin = FakeUser(ADMIN_ID, "Quản trị")
+    member = factory.user(Role.MEMBER)
+    async with life(settings, engine, clock) as first:
+        crashing(first).crash_before = "sendMessage"
+        with pytest.raises(Crash):
+            await arrive(first, "webhook", message(member, "/help", 885_001))
+    async with life(settings, engine, clock) as second:
+        assert (
+            "❌ 1 tin nhắn nhận được hơn 1 phút"
+            not in texts(await second.send(admin, "/doctor"))[0]
+        )
+        clock.advance(timedelta(minutes=2))
+        report = texts(await second.send(admin, "/doctor"))[0]
+        assert "❌ 1 tin nhắn nhận được hơn 1 phút vẫn chưa được xử lý hoặc trả lời" in report
+        clock.advance(timedelta(minutes=4))
+        await second.recover()
+        report = texts(await second.send(admin, "/doctor"))[0]
+        assert "✅ Mọi tin nhắn nhận được đều đã được xử lý và trả lời" in report
