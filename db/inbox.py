@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, func, or_, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db.models import InboxAnswer, InboxUpdate
+from db.types import UTCDateTime
 
 KEEP_FOR = timedelta(days=7)  # Telegram stops redelivering long before this
 LATE_AFTER = timedelta(minutes=1)  # an answer sent later than this says it is late
@@ -33,7 +34,59 @@ ERROR_LIMIT = 500
 
 _UPDATES: Table = InboxUpdate.__table__  # type: ignore[attr-defined]
 _ANSWERS: Table = InboxAnswer.__table__  # type: ignore[attr-defined]
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+# Built once: on the hot path (every update) constructing a statement costs more than running
+# it (see bench/bench_inbox.py).
+_STORE = {
+    name: dialect.insert(_UPDATES)
+    .values(
+        update_id=bindparam("b_update_id"),
+        chat_id=bindparam("b_chat_id"),
+        user_id=bindparam("b_user_id"),
+        payload=bindparam("b_payload"),
+        received_at=bindparam("b_now", type_=UTCDateTime()),
+        claimed_by=bindparam("b_claimer"),
+        claimed_at=bindparam("b_now", type_=UTCDateTime()),
+    )
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(_UPDATES.c.update_id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_MARK_PROCESSED = (
+    update(_UPDATES)
+    .where(
+        _UPDATES.c.update_id == bindparam("b_update_id"),
+        _UPDATES.c.processed_at.is_(None),
+        _UPDATES.c.claimed_by == bindparam("b_claimer"),
+    )
+    .values(processed_at=bindparam("b_now", type_=UTCDateTime()))
+)
+_RECORD_ANSWER = (
+    _ANSWERS.insert()
+    .values(
+        update_id=bindparam("b_update_id"),
+        method=bindparam("b_method"),
+        params=bindparam("b_params"),
+        created_at=bindparam("b_now", type_=UTCDateTime()),
+        late=False,
+    )
+    .returning(_ANSWERS.c.id)
+)
+_ANSWERED = (
+    update(_UPDATES)
+    .where(
+        _UPDATES.c.update_id == bindparam("b_update_id"),
+        _UPDATES.c.claimed_by == bindparam("b_claimer"),
+    )
+    .values(
+        processed_at=func.coalesce(
+            _UPDATES.c.processed_at, bindparam("b_now", type_=UTCDateTime())
+        ),
+        answered_at=bindparam("b_now", type_=UTCDateTime()),
+        claimed_by=None,
+        claimed_at=None,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -87,23 +140,21 @@ def store(
     claimer: str,
 ) -> Stored:
     """Store a delivered update, claimed by ``claimer``; a redelivery is stored once."""
-    insert: Any = _INSERT[connection.dialect.name]
-    statement = (
-        insert(_UPDATES)
-        .values(
-            update_id=update_id,
-            chat_id=chat_id,
-            user_id=user_id,
-            payload=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-            received_at=now,
-            claimed_by=claimer,
-            claimed_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["update_id"])
-        .returning(_UPDATES.c.update_id)
-    )
     # RETURNING, not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING.
-    fresh = connection.execute(statement).first() is not None
+    fresh = (
+        connection.execute(
+            _STORE[connection.dialect.name],
+            {
+                "b_update_id": update_id,
+                "b_chat_id": chat_id,
+                "b_user_id": user_id,
+                "b_payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+                "b_now": now,
+                "b_claimer": claimer,
+            },
+        ).first()
+        is not None
+    )
     return Stored(update_id=update_id, fresh=fresh)
 
 
@@ -133,16 +184,9 @@ def mark_processed(connection: Connection, *, update_id: int, claimer: str, now:
     """In the change's transaction: the update is applied. False if the claim was lost (the
     caller must then roll the change back: another process handles the update)."""
     result = connection.execute(
-        update(_UPDATES)
-        .where(
-            _UPDATES.c.update_id == update_id,
-            _UPDATES.c.processed_at.is_(None),
-            _UPDATES.c.claimed_by == claimer,
-        )
-        .values(processed_at=now)
-        .returning(_UPDATES.c.update_id)
+        _MARK_PROCESSED, {"b_update_id": update_id, "b_claimer": claimer, "b_now": now}
     )
-    return result.first() is not None
+    return bool(result.rowcount)
 
 
 def record_answer(
@@ -150,15 +194,13 @@ def record_answer(
 ) -> int:
     """An answer about to be sent; returns its id for :func:`finish`."""
     result = connection.execute(
-        _ANSWERS.insert()
-        .values(
-            update_id=update_id,
-            method=method,
-            params=json.dumps(params, ensure_ascii=False, separators=(",", ":")),
-            created_at=now,
-            late=False,
-        )
-        .returning(_ANSWERS.c.id)
+        _RECORD_ANSWER,
+        {
+            "b_update_id": update_id,
+            "b_method": method,
+            "b_params": json.dumps(params, ensure_ascii=False, separators=(",", ":")),
+            "b_now": now,
+        },
     )
     return int(result.scalar_one())
 
@@ -175,7 +217,15 @@ def finish(
     settled: bool = True,
 ) -> None:
     """After handling: the answers sent (``late`` ones too) or given up on (``failed``), the
-    row processed if its handling changed nothing, answered when nothing is owed, let go."""
+    row processed if its handling changed nothing, answered when nothing is owed, let go.
+
+    The answers of an answered row are all settled, so in the usual case (everything sent) only
+    the row is written; ``sent_at`` of its answers stays empty and means nothing then."""
+    if settled and not late and not failed:
+        connection.execute(
+            _ANSWERED, {"b_update_id": update_id, "b_claimer": claimer, "b_now": now}
+        )
+        return
     if sent:
         connection.execute(
             update(_ANSWERS).where(_ANSWERS.c.id.in_(list(sent))).values(sent_at=now)
