@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a plain script, without installing the project
 
-from sqlalchemy import Engine, text, update  # noqa: E402
+from sqlalchemy import Engine, Table, text, update  # noqa: E402
 from telegram import Update  # noqa: E402
 
 import bot  # noqa: E402,F401  (sets PTB_TIMEDELTA before telegram is imported)
@@ -51,6 +51,7 @@ HISTORY = 20_000
 FIRST_ID = 700_000_000
 NOW = datetime(2023, 11, 20, 2, 0, tzinfo=UTC)
 PARTS = ("store", "mark+record", "finish")
+MEMBERS: Table = Member.__table__  # type: ignore[attr-defined]
 
 
 def prepare(engine: Engine) -> int:
@@ -73,7 +74,7 @@ def prepare(engine: Engine) -> int:
     with engine.begin() as connection:
         connection.execute(InboxUpdate.__table__.insert(), rows)  # type: ignore[attr-defined]
         connection.execute(
-            Member.__table__.insert().values(  # type: ignore[attr-defined]
+            MEMBERS.insert().values(
                 telegram_user_id=10_000, full_name="Bench", language="vi", created_at=NOW
             )
         )
@@ -118,9 +119,7 @@ def measure(url: str, rounds: int) -> dict[str, list[float]]:
             stored = time.perf_counter()
             with engine.begin() as connection:  # the update's own change, committed anyway
                 connection.execute(
-                    update(Member.__table__)  # type: ignore[arg-type]
-                    .where(Member.__table__.c.id == member_id)  # type: ignore[attr-defined]
-                    .values(full_name=f"Bench {n}")
+                    update(MEMBERS).where(MEMBERS.c.id == member_id).values(full_name=f"Bench {n}")
                 )
                 marking = time.perf_counter()
                 inbox.mark_processed(
