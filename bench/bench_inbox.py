@@ -1,6 +1,6 @@
 """Benchmark: what the inbox costs per update (issue #19's budget: under 1 ms p50 on SQLite).
 
-    .venv/bin/python bench/bench_inbox.py [--rounds 2000] [--postgres URL] [--save]
+    .venv/bin/python bench/bench_inbox.py [--rounds 2000] [--postgres SERVER_URL] [--save]
 
 On a freshly migrated database holding a week of answered updates (20,000 rows, as the national
 dataset does), each round does, with the bot's own functions, what the inbox adds to one update:
@@ -24,6 +24,9 @@ import argparse
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a plain script, without installing the project
 
 from sqlalchemy import Engine, Table, text, update  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 from telegram import Update  # noqa: E402
 
 import bot  # noqa: E402,F401  (sets PTB_TIMEDELTA before telegram is imported)
@@ -151,6 +155,27 @@ def measure(url: str, rounds: int) -> dict[str, list[float]]:
         engine.dispose()
 
 
+@contextmanager
+def scratch_database(url: str) -> Iterator[str]:
+    """SQLite: the file itself. PostgreSQL (a server URL): a new database, dropped afterwards."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        yield url
+        return
+    name = f"councilbot_inbox_bench_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield parsed.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=2000)
@@ -164,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.postgres:
             backends.append(("PostgreSQL", args.postgres))
         for backend, url in backends:
-            samples = measure(url, args.rounds)
+            with scratch_database(url) as scratch:
+                samples = measure(scratch, args.rounds)
             figures[backend] = {part: percentiles(values) for part, values in samples.items()}
             rows = [
                 [part, f["p50_ms"], f["p95_ms"], f["p99_ms"]]
