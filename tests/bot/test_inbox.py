@@ -341,3 +341,47 @@ async def test_doctor_reports_updates_waiting_for_more_than_a_minute(
         await second.recover()
         report = texts(await second.send(admin, "/doctor"))[0]
         assert "✅ Mọi tin nhắn nhận được đều đã được xử lý và trả lời" in report
+
+
+async def test_polling_a_crash_after_the_fetch_loses_nothing(
+    settings: Settings,
+    engine: Engine,
+    clock: ManualClock,
+    factory: Factory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The process dies between getUpdates and storing: nothing was confirmed, so the next
+    process's poll fetches the update again and handles it once."""
+    member = factory.user(Role.MEMBER)
+    telegram = FakeTelegram(clock=clock)  # Telegram's side, shared by both processes
+    telegram.unconfirmed.append(message(member, "/lang en", 886_001))
+    real_receive = inbox_module.receive
+
+    def die(runtime: Any, update: Update, payload: Any = None) -> bool:
+        raise Crash("after fetch")
+
+    async def poll_once(application: Any) -> None:
+        await application.start()
+        await application.updater.start_polling(poll_interval=0, timeout=0)
+        for _ in range(2000):
+            if telegram.sent(member.id):
+                break
+            await asyncio.sleep(0)
+        try:
+            await application.updater.stop()  # re-raises how the polling task ended
+        finally:
+            await application.stop()
+
+    first = build_application(settings, request=telegram, clock=clock, engine=engine)
+    monkeypatch.setattr(inbox_module, "receive", die)
+    async with OfflineBot(first, telegram, clock):
+        with pytest.raises(Crash):
+            await poll_once(first)
+    assert count(engine, InboxUpdate) == 0 and telegram.sent(member.id) == []
+    monkeypatch.setattr(inbox_module, "receive", real_receive)
+
+    second = build_application(settings, request=telegram, clock=clock, engine=engine)
+    async with OfflineBot(second, telegram, clock):
+        await poll_once(second)
+    assert texts(telegram.sent(member.id)) == ["Language set to English."]
+    assert telegram.unconfirmed == []
