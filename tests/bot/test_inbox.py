@@ -385,3 +385,31 @@ async def test_polling_a_crash_after_the_fetch_loses_nothing(
         await poll_once(second)
     assert texts(telegram.sent(member.id)) == ["Language set to English."]
     assert telegram.unconfirmed == []
+
+
+async def test_two_survivors_taking_over_at_once_handle_each_update_once(
+    settings: Settings, engine: Engine, clock: ManualClock, factory: Factory
+) -> None:
+    council, agency = factory.council(), factory.agency()
+    focals = [factory.user(Role.FOCAL_POINT, council=council, agency=agency) for _ in range(6)]
+    task = TaskFactory(engine, clock).task(
+        councils=[council], agency=agency, deadline=vn(2023, 12, 15)
+    )
+    async with life(settings, engine, clock) as dead:
+        for n, focal in enumerate(focals):  # stored, then the process died before handling them
+
+            async def die(update: object) -> None:
+                raise Crash("after store")
+
+            dead.application.process_update = die  # type: ignore[method-assign]
+            with pytest.raises(Crash):
+                await arrive(
+                    dead, "webhook", message(focal, f"/update {task.id} {n}% x", 887_000 + n)
+                )
+    async with life(settings, engine, clock) as left, life(settings, engine, clock) as right:
+        clock.advance(timedelta(minutes=6))
+        await asyncio.gather(left.recover(), right.recover())
+        calls = left.transport.calls + right.transport.calls
+    assert count(engine, ProgressUpdate) == len(focals)
+    for focal in focals:
+        assert len(confirmations(calls, focal.id)) == 1
