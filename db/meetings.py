@@ -26,6 +26,7 @@ from db.models import (
     Member,
     Task,
 )
+from db.once import claim
 from db.permissions import Access, Actor
 from db.tasks import DueReading
 
@@ -126,6 +127,8 @@ def reschedule_meeting(
 ) -> Meeting:
     meeting = manageable_meeting(session=session, actor=actor, meeting_id=meeting_id)
     before = snapshot(meeting, AUDITED)
+    # Still planned, and locked until this commits: a cancellation at the same moment waits.
+    _claim_planned(session, meeting_id, updated_at=now)
     _apply_when(meeting, when)
     return _save(session, actor, meeting, before, now, "meeting.reschedule")
 
@@ -133,7 +136,7 @@ def reschedule_meeting(
 def cancel_meeting(*, session: Session, actor: Actor, meeting_id: int, now: datetime) -> Meeting:
     meeting = manageable_meeting(session=session, actor=actor, meeting_id=meeting_id)
     before = snapshot(meeting, AUDITED)
-    meeting.state = MeetingState.CANCELLED
+    _claim_planned(session, meeting_id, state=MeetingState.CANCELLED)
     return _save(session, actor, meeting, before, now, "meeting.cancel")
 
 
@@ -146,8 +149,7 @@ def conclude_meeting(
     if not lines:
         raise InvalidInput("conclusions_missing")
     before = snapshot(meeting, AUDITED)
-    meeting.conclusions = "\n".join(lines)
-    meeting.state = MeetingState.CONCLUDED
+    _claim_planned(session, meeting_id, state=MeetingState.CONCLUDED, conclusions="\n".join(lines))
     return _save(session, actor, meeting, before, now, "meeting.conclude")
 
 
@@ -235,6 +237,20 @@ def _apply_when(meeting: Meeting, when: DueReading | None) -> None:
     )
     # Only a time to the minute fixes the meeting; a day or a period is still to be set.
     meeting.starts_at = when.start if when.precision == "minute" else None
+
+
+def _claim_planned(session: Session, meeting_id: int, **values: object) -> None:
+    """Change a meeting that is still planned, once (db.once): the loser of two changes made
+    at the same moment (cancel, conclude) is told the meeting is closed."""
+    claim(
+        session,
+        Meeting,
+        col(Meeting.id) == meeting_id,
+        col(Meeting.state) == MeetingState.PLANNED,
+        values=values,
+        key="meeting_closed",
+        meeting_id=meeting_id,
+    )
 
 
 def manageable_meeting(*, session: Session, actor: Actor, meeting_id: int) -> Meeting:

@@ -24,6 +24,7 @@ from db.models import (
     TaskState,
     UpdateKind,
 )
+from db.once import claim
 from db.permissions import (
     Access,
     Actor,
@@ -233,11 +234,13 @@ def edit_task(
 
 
 def cancel_task(*, session: Session, actor: Actor, task_id: int, now: datetime) -> Task:
+    """Cancel an open task: confirm-once (db.once), a second press is already handled."""
     task, scope = visible_task(session=session, actor=actor, task_id=task_id)
     if not may_manage_task(actor, scope):
         raise Forbidden()
-    _require_not_closed(task)
-    return _set_state(session, actor, task, TaskState.CANCELLED, now, "task.cancel")
+    if task.state == TaskState.DONE:
+        raise InvalidInput("task_closed", task_id=task.id)
+    return _claim_state(session, actor, task, OPEN_STATES, TaskState.CANCELLED, now, "task.cancel")
 
 
 # --- updates from agencies -------------------------------------------------------------------
@@ -327,13 +330,21 @@ def decide_completion(
     task, scope = visible_task(session=session, actor=actor, task_id=task_id)
     if not may_manage_task(actor, scope):
         raise Forbidden()
-    if task.state != TaskState.REPORTED_DONE:
-        raise InvalidInput("completion_not_pending", task_id=task_id)
+    reported = (TaskState.REPORTED_DONE,)
     if accept:
-        task.completed_at = now
-        return _set_state(session, actor, task, TaskState.DONE, now, "task.confirm")
-    task.completion_reported_at = None
-    return _set_state(session, actor, task, TaskState.OPEN, now, "task.reject_completion")
+        return _claim_state(
+            session, actor, task, reported, TaskState.DONE, now, "task.confirm", completed_at=now
+        )
+    return _claim_state(
+        session,
+        actor,
+        task,
+        reported,
+        TaskState.OPEN,
+        now,
+        "task.reject_completion",
+        completion_reported_at=None,
+    )
 
 
 def decide_request(
@@ -346,21 +357,25 @@ def decide_request(
     task, scope = visible_task(session=session, actor=actor, task_id=update.task_id)
     if not may_manage_task(actor, scope):
         raise Forbidden()
-    if update.resolved_at is not None:
-        raise InvalidInput("request_already_decided")
     before = snapshot(task, AUDITED_TASK_FIELDS)
-    update.resolved_at = now
-    update.resolved_by = actor.member_id
     if update.kind == UpdateKind.OBSTACLE:
-        update.resolution = "resolved"
+        resolution = "resolved"
     else:
-        update.resolution = "approved" if approve else "rejected"
-        if approve:
-            # The original deadline is kept; the approved one is what status is judged against.
-            task.approved_deadline = update.requested_deadline
-            task.updated_at = now
-            session.add(task)
-    session.add(update)
+        resolution = "approved" if approve else "rejected"
+    # Confirm-once (db.once): the first decision wins, a second one is already handled.
+    claim(
+        session,
+        ProgressUpdate,
+        col(ProgressUpdate.id) == update_id,
+        col(ProgressUpdate.resolved_at).is_(None),
+        values={"resolved_at": now, "resolved_by": actor.member_id, "resolution": resolution},
+        key="request_already_decided",
+    )
+    if update.kind != UpdateKind.OBSTACLE and approve:
+        # The original deadline is kept; the approved one is what status is judged against.
+        task.approved_deadline = update.requested_deadline
+        task.updated_at = now
+        session.add(task)
     record(
         session=session,
         at=now,
@@ -437,13 +452,28 @@ def _require_not_closed(task: Task) -> None:
         raise InvalidInput("task_closed", task_id=task.id)
 
 
-def _set_state(
-    session: Session, actor: Actor, task: Task, state: TaskState, now: datetime, action: str
+OPEN_STATES = (TaskState.OPEN, TaskState.REPORTED_DONE)
+
+
+def _claim_state(
+    session: Session,
+    actor: Actor,
+    task: Task,
+    expected: Sequence[TaskState],
+    state: TaskState,
+    now: datetime,
+    action: str,
+    **values: object,
 ) -> Task:
+    """Move the task from one of ``expected`` to ``state`` once (db.once), and audit it."""
     before = snapshot(task, AUDITED_TASK_FIELDS)
-    task.state = state
-    task.updated_at = now
-    session.add(task)
+    claim(
+        session,
+        Task,
+        col(Task.id) == task.id,
+        col(Task.state).in_(expected),
+        values={"state": state, "updated_at": now, **values},
+    )
     record(
         session=session,
         at=now,

@@ -75,8 +75,8 @@ async def confirm_cancel(update: Update, context: BotContext) -> None:
     task_id, yes = _decision(update)
     query = update.callback_query
     assert query is not None
-    await query.answer()
     if not yes:
+        await query.answer()
         await edit_or_answer(update, context, t(context.lang, "input_cancelled"))
         return
     with context.runtime.session() as session:
@@ -84,6 +84,7 @@ async def confirm_cancel(update: Update, context: BotContext) -> None:
         cancel_task(session=session, actor=context.actor, task_id=task_id, now=now)
         replan_task(session=session, task_id=task_id, now=now, config=context.runtime.reminders)
     context.runtime.wake()
+    await query.answer()  # after the change: a refusal (already handled) is the pop-up
     await edit_or_answer(update, context, t(context.lang, "cancel_done", id=task_id))
 
 

@@ -31,7 +31,7 @@ from db.meetings import (
     reschedule_meeting,
 )
 from db.models import Council, Meeting, Task
-from db.pending import get_pending_by_id, set_pending
+from db.pending import set_pending, take_pending
 from db.permissions import Access, Actor
 from db.reports import upcoming_meetings
 from db.status import categorize
@@ -167,7 +167,7 @@ async def press_meeting_button(update: Update, context: BotContext) -> None:
     except ValueError:
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
-    await query.answer()
+    # The query is answered after the action: a refusal (e.g. already handled) is its pop-up.
     if prefix == "mt":
         await _confirm_new(update, context, target, choice == "y")
     elif prefix == "mx":
@@ -176,6 +176,7 @@ async def press_meeting_button(update: Update, context: BotContext) -> None:
         await _conclusion_to_task(update, context, target, int(choice))
     else:
         await answer(update, context, t(context.lang, "stale_button"))
+    await query.answer()
 
 
 # --- create ---------------------------------------------------------------------------------
@@ -265,13 +266,14 @@ async def _confirm_new(update: Update, context: BotContext, pending_id: int, yes
     assert actor.member_id is not None
     now = runtime.clock.now()
     with runtime.session() as session:
-        pending = get_pending_by_id(
-            session=session, pending_id=pending_id, member_id=actor.member_id, now=now
+        pending = take_pending(  # confirm-once: the first press consumes it (db.once)
+            session=session,
+            pending_id=pending_id,
+            member_id=actor.member_id,
+            now=now,
+            action=PENDING_CONFIRM,
         )
-        if pending is None or pending.action != PENDING_CONFIRM:
-            raise InvalidInput("input_expired")
         data = dict(pending.data)
-        session.delete(pending)
         if not yes:
             created = None
         else:
