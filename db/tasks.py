@@ -89,6 +89,12 @@ def get_task(*, session: Session, task_id: int) -> Task:
     return task
 
 
+def lock_task(*, session: Session, task_id: int) -> Task | None:
+    """``SELECT … FOR UPDATE`` the task (PostgreSQL; SQLite has one writer at a time): whoever
+    changes its summary fields next waits for this transaction."""
+    return session.get(Task, task_id, with_for_update=True, populate_existing=True)
+
+
 def visible_task(*, session: Session, actor: Actor, task_id: int) -> tuple[Task, TaskScope]:
     """The task and its scope, if the actor may see it (else NotFound/Forbidden)."""
     task = get_task(session=session, task_id=task_id)
@@ -206,6 +212,7 @@ def edit_task(
     lead: Agency | None = None,
 ) -> Task:
     """Change a task's title, deadline (the original one) or lead agency."""
+    lock_task(session=session, task_id=task_id)
     task, scope = visible_task(session=session, actor=actor, task_id=task_id)
     if not may_manage_task(actor, scope):
         raise Forbidden()
@@ -258,7 +265,11 @@ def add_update(
     attachment: Attachment | None = None,
     requested: DueReading | None = None,
 ) -> ProgressUpdate:
-    """Record an agency's update: progress, completion, obstacle or extension request."""
+    """Record an agency's update: progress, completion, obstacle or extension request.
+
+    The task row is locked first, so two updates at the same moment are recorded one after
+    the other and the task's summary (percentage, state) always follows the newest one."""
+    lock_task(session=session, task_id=task_id)
     task, scope = visible_task(session=session, actor=actor, task_id=task_id)
     lead_only = kind in (UpdateKind.COMPLETION, UpdateKind.EXTENSION_REQUEST)
     allowed = may_report_for_lead(actor, scope) if lead_only else may_update_task(actor, scope)
