@@ -149,7 +149,7 @@ async def test_cancel_and_decisions_pressed_twice_at_once_act_once(
     council = factory.council()
     agency = factory.agency()
     secretariat = factory.user(Role.SECRETARIAT, council=council)
-    focal = factory.user(Role.FOCAL_POINT, council=council, agency=agency)
+    factory.user(Role.FOCAL_POINT, council=council, agency=agency)
     tasks = TaskFactory(engine, clock)
     left = pair[0]
     caplog.set_level(logging.INFO)
