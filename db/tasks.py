@@ -29,6 +29,7 @@ from db.permissions import (
     Access,
     Actor,
     TaskScope,
+    may_close_obstacle,
     may_manage_task,
     may_report_for_lead,
     may_see_task,
@@ -102,6 +103,39 @@ def visible_task(*, session: Session, actor: Actor, task_id: int) -> tuple[Task,
     if not may_see_task(actor, scope):
         raise Forbidden()
     return task, scope
+
+
+def changeable_task(*, session: Session, actor: Actor, task_id: int) -> tuple[Task, TaskScope]:
+    """The task, if the actor may change it (db.permissions: a shared task only by a
+    secretariat of every council that follows it); the refusal names the other councils."""
+    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
+    if may_manage_task(actor, scope):
+        return task, scope
+    if actor.is_secretariat_of_any(scope.council_ids):
+        others = session.exec(
+            select(Council.code)
+            .where(col(Council.id).in_(scope.council_ids))
+            .order_by(col(Council.code))
+        ).all()
+        raise Forbidden("task_shared_forbidden", task_id=task_id, councils=", ".join(others))
+    raise Forbidden()
+
+
+LEAD_ONLY = frozenset({UpdateKind.COMPLETION, UpdateKind.EXTENSION_REQUEST})
+
+
+def reportable_task(*, session: Session, actor: Actor, task_id: int, kind: UpdateKind) -> Task:
+    """The task, if the actor may post an update of ``kind`` on it now: asked when a card's
+    button is pressed (before prompting) and again when the update is stored."""
+    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
+    if kind in LEAD_ONLY and not may_report_for_lead(actor, scope):
+        if may_update_task(actor, scope):  # a co-operating agency: say who reports instead
+            raise Forbidden("update_lead_only", task_id=task_id)
+        raise Forbidden("update_not_your_agency")
+    if not may_update_task(actor, scope):
+        raise Forbidden("update_not_your_agency")
+    require_not_closed(task)
+    return task
 
 
 def latest_updates(*, session: Session, task_id: int, limit: int = 5) -> list[ProgressUpdate]:
@@ -213,10 +247,8 @@ def edit_task(
 ) -> Task:
     """Change a task's title, deadline (the original one) or lead agency."""
     lock_task(session=session, task_id=task_id)
-    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
-    if not may_manage_task(actor, scope):
-        raise Forbidden()
-    _require_not_closed(task)
+    task, scope = changeable_task(session=session, actor=actor, task_id=task_id)
+    require_not_closed(task)
     before = snapshot(task, AUDITED_TASK_FIELDS)
     if title is not None:
         task.title = _clean_title(title)
@@ -224,6 +256,9 @@ def edit_task(
         _apply_due(task, due)
     if lead is not None:
         assert lead.id is not None
+        if lead.id in scope.co_agency_ids:
+            # One agency is never both: the secretariat decides who co-operates instead.
+            raise InvalidInput("edit_lead_is_co", task_id=task_id, code=lead.code)
         task.lead_agency_id = lead.id
     task.updated_at = now
     session.add(task)
@@ -242,9 +277,7 @@ def edit_task(
 
 def cancel_task(*, session: Session, actor: Actor, task_id: int, now: datetime) -> Task:
     """Cancel an open task: confirm-once (db.once), a second press is already handled."""
-    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
-    if not may_manage_task(actor, scope):
-        raise Forbidden()
+    task, _scope = changeable_task(session=session, actor=actor, task_id=task_id)
     if task.state == TaskState.DONE:
         raise InvalidInput("task_closed", task_id=task.id)
     return _claim_state(session, actor, task, OPEN_STATES, TaskState.CANCELLED, now, "task.cancel")
@@ -270,12 +303,7 @@ def add_update(
     The task row is locked first, so two updates at the same moment are recorded one after
     the other and the task's summary (percentage, state) always follows the newest one."""
     lock_task(session=session, task_id=task_id)
-    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
-    lead_only = kind in (UpdateKind.COMPLETION, UpdateKind.EXTENSION_REQUEST)
-    allowed = may_report_for_lead(actor, scope) if lead_only else may_update_task(actor, scope)
-    if not allowed:
-        raise Forbidden("update_not_your_agency")
-    _require_not_closed(task)
+    task = reportable_task(session=session, actor=actor, task_id=task_id, kind=kind)
     text = text.strip()
     if not text and attachment is None and kind != UpdateKind.COMPLETION:
         raise InvalidInput("update_text_missing")
@@ -338,9 +366,7 @@ def decide_completion(
     *, session: Session, actor: Actor, task_id: int, accept: bool, now: datetime
 ) -> Task:
     """Confirm a reported completion (done) or send the task back (open again)."""
-    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
-    if not may_manage_task(actor, scope):
-        raise Forbidden()
+    task, _scope = changeable_task(session=session, actor=actor, task_id=task_id)
     reported = (TaskState.REPORTED_DONE,)
     if accept:
         return _claim_state(
@@ -365,9 +391,12 @@ def decide_request(
     update = session.get(ProgressUpdate, update_id)
     if update is None or update.kind not in (UpdateKind.EXTENSION_REQUEST, UpdateKind.OBSTACLE):
         raise NotFound("request_not_found")
-    task, scope = visible_task(session=session, actor=actor, task_id=update.task_id)
-    if not may_manage_task(actor, scope):
-        raise Forbidden()
+    if update.kind == UpdateKind.OBSTACLE:
+        task, scope = visible_task(session=session, actor=actor, task_id=update.task_id)
+        if not may_close_obstacle(actor, scope):
+            raise Forbidden()
+    else:
+        task, scope = changeable_task(session=session, actor=actor, task_id=update.task_id)
     before = snapshot(task, AUDITED_TASK_FIELDS)
     if update.kind == UpdateKind.OBSTACLE:
         resolution = "resolved"
@@ -458,7 +487,7 @@ def _apply_due(task: Task, due: DueReading | None) -> None:
         task.approved_deadline = due.end
 
 
-def _require_not_closed(task: Task) -> None:
+def require_not_closed(task: Task) -> None:
     if task.state in (TaskState.DONE, TaskState.CANCELLED):
         raise InvalidInput("task_closed", task_id=task.id)
 
