@@ -24,7 +24,7 @@ from db.models import (
     Meeting,
     MeetingState,
     Member,
-    Task,
+    TaskCouncil,
 )
 from db.once import claim
 from db.permissions import Access, Actor
@@ -73,6 +73,26 @@ def get_meeting(*, session: Session, actor: Actor, meeting_id: int) -> Meeting:
     return meeting
 
 
+def check_agenda(
+    *, session: Session, council_id: int, agenda: Sequence[tuple[str, int | None]]
+) -> None:
+    """An agenda links only tasks the meeting's council follows (its members will read their
+    status in /meetings); any other number is answered as not found, revealing nothing."""
+    linked = {task_id for _, task_id in agenda if task_id is not None}
+    if not linked:
+        return
+    followed = set(
+        session.exec(
+            select(TaskCouncil.task_id).where(
+                col(TaskCouncil.task_id).in_(linked), TaskCouncil.council_id == council_id
+            )
+        )
+    )
+    missing = sorted(linked - followed)
+    if missing:
+        raise NotFound("task_not_found", task_id=missing[0])
+
+
 def create_meeting(
     *,
     session: Session,
@@ -104,9 +124,8 @@ def create_meeting(
     _apply_when(meeting, when)
     session.add(meeting)
     session.flush()
+    check_agenda(session=session, council_id=council.id, agenda=agenda)
     for position, (text, task_id) in enumerate(agenda):
-        if task_id is not None and session.get(Task, task_id) is None:
-            raise InvalidInput("task_not_found", task_id=task_id)
         session.add(
             AgendaItem(meeting_id=meeting.id or 0, position=position, text=text, task_id=task_id)
         )

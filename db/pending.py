@@ -85,6 +85,28 @@ def clear_expired(*, session: Session, member_id: int, now: datetime) -> None:
         session.delete(pending)
 
 
+def mark_prompt(*, session: Session, member_id: int, chat_id: int, message_id: int) -> None:
+    """Remember which message of the bot asked for the member's pending input (in a group,
+    where others may reply to it)."""
+    pending = _find(session, member_id, chat_id)
+    if pending is not None:
+        pending.data = {**pending.data, "prompt_message_id": message_id}
+        session.add(pending)
+
+
+def prompt_owner(*, session: Session, chat_id: int, message_id: int, now: datetime) -> int | None:
+    """The member whose pending input the bot's message ``message_id`` asked for, if any."""
+    rows = session.exec(
+        select(PendingInput).where(
+            PendingInput.chat_id == chat_id, col(PendingInput.expires_at) > now
+        )
+    ).all()
+    for pending in rows:
+        if pending.data.get("prompt_message_id") == message_id:
+            return pending.member_id
+    return None
+
+
 def clear_pending(*, session: Session, member_id: int, chat_id: int) -> bool:
     pending = _find(session, member_id, chat_id)
     if pending is None:

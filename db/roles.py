@@ -171,7 +171,8 @@ def revocable_roles(*, session: Session, actor: Actor, reference: str) -> Revoca
         .order_by(col(Council.code), col(CouncilRole.role))
     ).all()
     if not rows:
-        raise NotFound("rvk_no_roles", name=member.full_name)
+        # Not a member of a council the actor runs: answered as unknown, naming no one.
+        raise NotFound("rvk_member_unknown", member=reference)
     return Revocable(
         member_id=member.id,
         name=member.full_name,

@@ -22,6 +22,7 @@ from db.meetings import (
     answer_rsvp,
     attendees,
     cancel_meeting,
+    check_agenda,
     conclude_meeting,
     conclusion,
     create_meeting,
@@ -34,6 +35,7 @@ from db.models import Council, Meeting, Task
 from db.pending import set_pending, take_pending
 from db.permissions import Access, Actor
 from db.reports import upcoming_meetings
+from db.roles import council_for_secretariat
 from db.status import categorize
 from db.tasks import DueReading
 from handlers.assign import parse_assignment, propose_task, secretariat_councils
@@ -191,10 +193,8 @@ async def _propose(update: Update, context: BotContext, text: str) -> None:
         return
     with runtime.session() as session:
         councils = secretariat_councils(session, context)
-        if head:
-            council = next((c for c in councils if c.code.lower() == head[0].lower()), None)
-            if council is None:
-                raise InvalidInput("council_unknown", code=head[0])
+        if head:  # another council's code is "not allowed", as for /invite (not "unknown")
+            council = council_for_secretariat(session=session, actor=context.actor, code=head[0])
         elif len(councils) == 1:
             council = councils[0]
         else:
@@ -213,6 +213,8 @@ async def _propose(update: Update, context: BotContext, text: str) -> None:
         "link": where if where.startswith("http") else "",
         "agenda": parse_agenda(parts[4]) if len(parts) > 4 else [],
     }
+    with runtime.session() as session:
+        check_agenda(session=session, council_id=council.id or 0, agenda=data["agenda"])
     chat = update.effective_chat
     assert chat is not None and context.actor.member_id is not None
     with runtime.session() as session:

@@ -18,7 +18,7 @@ from bot.formatting import callback_data
 from db.errors import InvalidInput
 from db.messages import message_subject, remember_messages
 from db.models import ProgressUpdate, Task, UpdateKind
-from db.pending import clear_pending, get_pending, set_pending
+from db.pending import clear_pending, get_pending, mark_prompt, prompt_owner, set_pending
 from db.reports import tasks_details
 from db.status import categorize
 from db.tasks import Attachment, DueReading, add_update, open_tasks_page, reportable_task
@@ -207,8 +207,20 @@ async def press_task_button(update: Update, context: BotContext) -> None:
     if chat.type != ChatType.PRIVATE:
         text = Html(f"{text}\n{t(context.lang, 'ask_reply_in_group')}")
     prompt = await answer(update, context, text, keyboard=cancel)
-    if prompt is not None:
+    if prompt is None:
+        return
+    if chat.type == ChatType.PRIVATE:
         _remember(context, [(prompt, task_id)])
+        return
+    # In a group the prompt is this member's: another member's reply to it is refused, not
+    # taken as a plain update (it would lose the prompt's kind, e.g. an obstacle).
+    with runtime.session() as session:
+        mark_prompt(
+            session=session,
+            member_id=actor.member_id,
+            chat_id=chat.id,
+            message_id=prompt.message_id,
+        )
 
 
 async def cancel_input(update: Update, context: BotContext) -> None:
@@ -264,6 +276,15 @@ async def on_message(update: Update, context: BotContext) -> None:
             pending = None
         if pending is not None:
             session.delete(pending)
+        elif replied is not None and chat.type != ChatType.PRIVATE:
+            owner = prompt_owner(
+                session=session,
+                chat_id=chat.id,
+                message_id=replied.message_id,
+                now=runtime.clock.now(),
+            )
+            if owner is not None and owner != actor.member_id:
+                raise InvalidInput("prompt_not_yours")
     if pending is not None and pending.action.startswith("assign"):
         await continue_assignment(update, context, pending, text)
         return

@@ -41,4 +41,24 @@ TEXTS: dict[str, dict[str, str]] = {
             "a co-operating agency may post progress or report an obstacle."
         ),
     },
+    "inv_inviter_revoked": {
+        "vi": (
+            "Mã mời này không còn hiệu lực: người tạo mã không còn quyền cấp vai trò này. "
+            "Đề nghị liên hệ thư ký Hội đồng để nhận mã mới."
+        ),
+        "en": (
+            "This invitation is no longer valid: whoever made it may no longer grant this role. "
+            "Please ask the council's secretariat for a new one."
+        ),
+    },
+    "prompt_not_yours": {
+        "vi": (
+            "Câu hỏi này dành cho người đã bấm nút; nội dung của anh/chị chưa được ghi nhận. "
+            "Để báo cáo, hãy bấm nút trên thẻ nhiệm vụ hoặc dùng /update."
+        ),
+        "en": (
+            "This question is for whoever pressed the button; your message was not recorded. "
+            "To report, press a button on the task card or use /update."
+        ),
+    },
 }
