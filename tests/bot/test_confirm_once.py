@@ -32,7 +32,9 @@ from db.models import (
 )
 from schedules.clock import ManualClock
 from tests.bot.concurrency import Instance
+from tests.conftest import ADMIN_ID
 from tests.databases import postgres_url
+from tests.directives import load_example_registry, small_directive
 from tests.factories import Factory
 from tests.task_factories import TaskFactory, vn
 
@@ -290,4 +292,28 @@ async def test_two_updates_at_once_leave_the_newest_percentage(
             stored = session.get(Task, task.id)
             assert newest is not None and stored is not None
             assert stored.percent == newest.percent
+    _no_errors(caplog)
+
+
+async def test_an_import_confirmed_twice_at_once_imports_once(
+    pair: tuple[Instance, Instance],
+    engine: Engine,
+    clock: ManualClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    load_example_registry(engine, clock)
+    admin = FakeUser(ADMIN_ID, "Nguyễn Thị Lan")
+    left = pair[0]
+    caplog.set_level(logging.INFO)
+    for round_ in range(1, ROUNDS + 1):
+        source = small_directive().replace('number = "15/TEST"', f'number = "{round_}/TEST"')
+        file_id = f"file-{round_}"
+        left.transport.add_file(file_id, source.encode(), "vanban.toml")
+        calls = await left.run(left.bot.send(admin, "/import", document=(file_id, "vb.toml")))
+        preview, confirm = _button(calls, "imp:")
+        assert confirm.endswith(":ok")
+        said = await _both_press(pair, admin, preview, confirm)
+        assert _count(engine, select(func.count()).select_from(Task)) == round_, said
+        flat = [text for texts in said for text in texts]
+        assert flat.count(t("vi", "imp_pending_gone")) == 1, said
     _no_errors(caplog)
