@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -94,9 +95,12 @@ def inbox_finding(*, session: Session, now: datetime) -> Finding:
     return Finding(True, "doctor_inbox_ok")
 
 
-def private_chat_finding(*, session: Session) -> Finding:
-    """Registered members the bot cannot write to privately (never opened a chat, or blocked)."""
+def private_chat_finding(*, session: Session, council_ids: Iterable[int] | None = None) -> Finding:
+    """Registered members the bot cannot write to privately (never opened a chat, or blocked);
+    with ``council_ids`` (a council's secretariat asking), only the members of those councils."""
     registered = select(CouncilRole.member_id).distinct()
+    if council_ids is not None:
+        registered = registered.where(col(CouncilRole.council_id).in_(list(council_ids)))
     names = session.exec(
         select(Member.full_name)
         .where(col(Member.id).in_(registered), col(Member.private_chat_ok).is_not(True))
