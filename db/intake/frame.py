@@ -72,6 +72,8 @@ def _continues(previous: str, line: str, wide: int) -> bool:
         return False
     if RULE_RE.match(line) or RULE_RE.match(previous) or MOTTO_RE.search(line):
         return False
+    if _is_upper(line) or _is_upper(previous):
+        return False
     if line[0].islower():
         return True
     return wide >= 50 and len(previous) >= 0.8 * wide and not _is_upper(previous)

@@ -12,6 +12,7 @@ import re
 import unicodedata
 import zipfile
 from pathlib import PurePath
+from typing import Any
 
 from db.errors import InvalidInput
 
@@ -125,25 +126,33 @@ def _docx_text(data: bytes) -> str:
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append("".join(node.text or "" for node in child.iter() if _is_text(node)))
+            lines.append(_paragraph_text(child))
         elif tag == "tbl":
             for cell_text in _table_cells(child):
                 lines.append(cell_text)
     return "\n".join(lines)
 
 
-def _is_text(node: object) -> bool:
-    tag = getattr(node, "tag", "")
-    return isinstance(tag, str) and tag.endswith("}t")
-
-
-def _table_cells(table: object) -> list[str]:
-    cells: list[str] = []
-    for node in table.iter():  # type: ignore[attr-defined]
+def _paragraph_text(paragraph: Any) -> str:
+    """A Word paragraph's text; a line break inside it (Shift+Enter) stays a line break."""
+    parts: list[str] = []
+    for node in paragraph.iter():
         tag = node.tag.rsplit("}", 1)[-1] if isinstance(node.tag, str) else ""
-        if tag == "p":
-            cells.append("".join(t.text or "" for t in node.iter() if _is_text(t)))
-    return cells
+        if tag == "t":
+            parts.append(node.text or "")
+        elif tag in ("br", "cr"):
+            parts.append("\n")
+        elif tag == "tab":
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _table_cells(table: Any) -> list[str]:
+    return [
+        _paragraph_text(node)
+        for node in table.iter()
+        if isinstance(node.tag, str) and node.tag.endswith("}p")
+    ]
 
 
 def _pdf_text(data: bytes) -> str:
