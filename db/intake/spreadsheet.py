@@ -69,7 +69,8 @@ def write_xlsx(proposal: Proposal) -> bytes:
 def read_xlsx(
     data: bytes, *, matcher: AgencyMatcher
 ) -> tuple[Proposal | None, list[int], list[Issue]]:
-    """(proposal, the sheet row of each task, problems); the proposal only when there are none.
+    """(proposal, the sheet row of each task, problems); the proposal is only good without
+    problems.
 
     Deadlines are left as phrases: the import reads them at the letter's date.
     """
@@ -142,9 +143,7 @@ def read_xlsx(
             items = [item.strip() for item in agenda.split("\n") if item.strip()]
             proposal.meetings.append(ProposedMeeting(clause, title, when or None, items))
     book.close()
-    if issues:
-        return None, task_rows, issues
-    return proposal, task_rows, []
+    return proposal, task_rows, issues
 
 
 def _text(value: Any) -> str:
