@@ -253,12 +253,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
     try:
         with session_scope(engine) as session:
             proposal, _, issues = read_proposal(
-                session=session, data=data, file_name=args.file.name,
-                tz=settings.app.timezone, now=SystemClock().now(), letter_date=args.date,
+                session=session,
+                data=data,
+                file_name=args.file.name,
+                tz=settings.app.timezone,
+                now=SystemClock().now(),
+                letter_date=args.date,
             )
     except InvalidInput as error:
-        print(f"councilbot: {args.file}: {plain(t(lang, error.key, **error.params))}",
-              file=sys.stderr)
+        print(
+            f"councilbot: {args.file}: {plain(t(lang, error.key, **error.params))}", file=sys.stderr
+        )
         return 1
     finally:
         engine.dispose()
@@ -310,8 +315,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 letter_date=args.date,
             )
     except InvalidInput as error:
-        print(f"councilbot: {args.file}: {plain(t(lang, error.key, **error.params))}",
-              file=sys.stderr)
+        print(
+            f"councilbot: {args.file}: {plain(t(lang, error.key, **error.params))}", file=sys.stderr
+        )
         return 1
     finally:
         engine.dispose()

@@ -16,7 +16,7 @@ def render_proposal(
     proposal: Proposal, lang: str, *, limit: int | None = None, marks: bool = False
 ) -> Html:
     none = t(lang, "intake_unknown")
-    lines = [
+    lines: list[str] = [
         t(
             lang,
             "intake_header",
@@ -44,8 +44,13 @@ def render_proposal(
                 reading = format_due(meeting.window, lang) if meeting.window else none
                 when = t(lang, "intake_due_read", text=meeting.when, reading=reading)
             lines.append(
-                t(lang, "intake_meeting_line", clause=meeting.clause, title=meeting.title,
-                  when=when)
+                t(
+                    lang,
+                    "intake_meeting_line",
+                    clause=meeting.clause,
+                    title=meeting.title,
+                    when=when,
+                )
             )
     if proposal.warnings:
         lines.append("")
@@ -53,8 +58,12 @@ def render_proposal(
         for warning in proposal.warnings[: (limit or 10_000)]:
             where = t(lang, "intake_where", clause=warning.clause) if warning.clause else ""
             lines.append(
-                t(lang, "intake_warning_line", where=where,
-                  message=t(lang, warning.key, **warning.params))
+                t(
+                    lang,
+                    "intake_warning_line",
+                    where=where,
+                    message=t(lang, warning.key, **warning.params),
+                )
             )
     return Html("\n".join(lines))
 
@@ -62,8 +71,11 @@ def render_proposal(
 def task_line(task: ProposedTask, lang: str, mark: str = "") -> Html:
     lead = _agency(task.lead, task.lead_code, lang)
     co = (
-        Html(", ".join(_agency(name, code, lang) for name, code in zip(task.co, task.co_codes,
-                                                                       strict=True)))
+        Html(
+            ", ".join(
+                _agency(name, code, lang) for name, code in zip(task.co, task.co_codes, strict=True)
+            )
+        )
         if task.co
         else t(lang, "intake_none")
     )

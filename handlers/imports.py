@@ -10,6 +10,8 @@ from bot.context import BotContext
 from bot.formatting import callback_data
 from bot.import_report import render_issues, render_report
 from db.imports import MAX_FILE_BYTES, ImportOutcome, cancel_import, confirm_import, stage_import
+from db.intake.files import kind_of
+from handlers.intake import download, press, read_document, read_pasted, wait_for_paste
 from handlers.registry import close_buttons
 from handlers.replying import answer, answer_key
 
@@ -21,11 +23,20 @@ async def import_document(update: Update, context: BotContext) -> None:
     message = update.message
     assert message is not None and message.document is not None
     document = message.document
+    if kind_of(document.file_name or "") != "toml":
+        data = await download(update, context)
+        if data is not None:
+            await read_document(update, context, data, document.file_name or "")
+        return
     limit_kb = MAX_FILE_BYTES // 1024
     if document.file_size is not None and document.file_size > MAX_FILE_BYTES:
         await answer_key(update, context, "imp_too_big", limit=limit_kb)
         return
-    content = await (await document.get_file()).download_as_bytearray()
+    file = await document.get_file()
+    if file.file_size is not None and file.file_size > MAX_FILE_BYTES:
+        await answer_key(update, context, "imp_too_big", limit=limit_kb)
+        return
+    content = await file.download_as_bytearray()
     if len(content) > MAX_FILE_BYTES:
         await answer_key(update, context, "imp_too_big", limit=limit_kb)
         return
@@ -68,8 +79,19 @@ async def import_document(update: Update, context: BotContext) -> None:
 
 
 async def import_usage(update: Update, context: BotContext) -> None:
-    """/import without a file: how to send one."""
-    await answer_key(update, context, "imp_usage")
+    """/import with a pasted letter reads it; alone, waits for the letter's text."""
+    message = update.message
+    text = (message.text or "") if message is not None else ""
+    pasted = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+    if pasted.strip():
+        await read_pasted(update, context, pasted)
+    else:
+        await wait_for_paste(update, context)
+
+
+async def import_photo(update: Update, context: BotContext) -> None:
+    """A photo captioned /import: the bot cannot read text in images; say what to send."""
+    await answer_key(update, context, "intake_image")
 
 
 async def press_import(update: Update, context: BotContext) -> None:
@@ -120,6 +142,8 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         MessageHandler(
             filters.Document.ALL & filters.CaptionRegex(IMPORT_CAPTION), import_document
         ),
+        MessageHandler(filters.PHOTO & filters.CaptionRegex(IMPORT_CAPTION), import_photo),
         CommandHandler("import", import_usage),
+        CallbackQueryHandler(press, pattern=r"^ix:"),
         CallbackQueryHandler(press_import, pattern=r"^imp(:|$)"),
     ]

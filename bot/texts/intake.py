@@ -147,3 +147,77 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "… and {count} more task(s) (all of them in the Excel file).",
     },
 }
+
+TEXTS.update(
+    {
+        "intake_paste_prompt": {
+            "vi": "Hãy dán toàn văn văn bản (kể cả phần đầu: số, ngày) vào tin nhắn tiếp theo — hoặc gửi tệp .docx/.pdf. Trong nhóm, hãy trả lời (reply) tin nhắn này.",
+            "en": "Paste the whole letter (header included: number, date) in your next message — or send the .docx/.pdf file. In a group, reply to this message.",
+        },
+        "intake_paste_too_short": {
+            "vi": "Nội dung quá ngắn để là một văn bản. Hãy dán toàn văn văn bản.",
+            "en": "That is too short to be a letter. Please paste the whole letter.",
+        },
+        "intake_question": {
+            "vi": "Kiểm tra từng dòng; bấm số để sửa nhiệm vụ, rồi bấm «Nhập». Chưa ghi gì cho đến khi bấm «Nhập».",
+            "en": "Check each line; press a number to fix a task, then “Import”. Nothing is written until you press “Import”.",
+        },
+        "intake_button_resolve": {"vi": "❓ {name}", "en": "❓ {name}"},
+        "intake_button_councils": {"vi": "🏛 Hội đồng", "en": "🏛 Councils"},
+        "intake_button_xlsx": {"vi": "📊 Tệp Excel", "en": "📊 Excel file"},
+        "intake_button_lead": {"vi": "Chủ trì", "en": "Lead"},
+        "intake_button_co": {"vi": "Phối hợp", "en": "Co-operating"},
+        "intake_button_due": {"vi": "Thời hạn", "en": "Deadline"},
+        "intake_button_drop": {"vi": "🗑 Bỏ", "en": "🗑 Drop"},
+        "intake_button_lead_is": {"vi": "Chủ trì: {code} — {name}", "en": "Lead: {code} — {name}"},
+        "intake_button_create": {
+            "vi": "➕ Tạo cơ quan «{name}»",
+            "en": "➕ Create agency “{name}”",
+        },
+        "intake_task_text": {"vi": "<i>{text}</i>", "en": "<i>{text}</i>"},
+        "intake_resolve_prompt": {
+            "vi": "«{name}» chưa có trong danh mục. Chọn cơ quan tương ứng, hoặc tạo cơ quan mới:",
+            "en": "“{name}” is not in the registry. Pick the matching agency, or create it:",
+        },
+        "intake_councils_prompt": {
+            "vi": "Chọn các Hội đồng theo dõi văn bản (bấm để chọn / bỏ chọn):",
+            "en": "Choose the councils that follow the letter (press to select / unselect):",
+        },
+        "intake_lead_prompt": {
+            "vi": "Gõ mã hoặc tên cơ quan chủ trì mục {clause} (ví dụ BKHDT hoặc Bộ Kế hoạch và Đầu tư).",
+            "en": "Type the code or name of the lead agency of clause {clause} (e.g. BKHDT).",
+        },
+        "intake_co_prompt": {
+            "vi": "Gõ mã hoặc tên các cơ quan phối hợp mục {clause}, cách nhau bằng dấu phẩy; gõ - nếu không có.",
+            "en": "Type the codes or names of clause {clause}'s co-operating agencies, comma-separated; - for none.",
+        },
+        "intake_due_prompt": {
+            "vi": "Gõ thời hạn mục {clause} như văn bản viết (ví dụ: trong quý IV năm 2023, trước ngày 15/12/2023); gõ - nếu không có hạn.",
+            "en": "Type clause {clause}'s deadline as written (e.g. trong quý IV năm 2023, trước ngày 15/12/2023); - for none.",
+        },
+        "intake_xlsx_caption": {
+            "vi": "Sửa trong Excel nếu cần, rồi gửi lại tệp này với chú thích /import.",
+            "en": "Correct it in Excel if needed, then send this file back with the caption /import.",
+        },
+        "intake_task_gone": {
+            "vi": "Nhiệm vụ này không còn trong bản đề xuất. Hãy dùng bản xem trước mới nhất.",
+            "en": "That task is no longer in the proposal. Use the latest preview.",
+        },
+        "intake_agency_gone": {
+            "vi": "Cơ quan này không còn trong danh mục.",
+            "en": "That agency is no longer in the registry.",
+        },
+        "intake_agency_not_found": {
+            "vi": "Không tìm thấy cơ quan «{name}» trong danh mục (xem /agencies). Hãy gõ lại mã hoặc tên.",
+            "en": "No agency “{name}” in the registry (see /agencies). Type the code or name again.",
+        },
+        "intake_due_unreadable": {
+            "vi": "Không đọc được thời hạn «{text}». Ví dụ: trong quý IV năm 2023, trước ngày 15/12/2023, tháng 10/2023.",
+            "en": "Cannot read the deadline “{text}”. Examples: trong quý IV năm 2023, trước ngày 15/12/2023, tháng 10/2023.",
+        },
+        "intake_due_too_long": {
+            "vi": "Thời hạn quá dài (tối đa {limit} ký tự).",
+            "en": "The deadline is too long (at most {limit} characters).",
+        },
+    }
+)

@@ -176,6 +176,16 @@ class AgencyMatcher:
                 return None
         return best_code
 
+    def candidates(self, name: str, limit: int = 5) -> list[str]:
+        """The codes of the agencies whose names are closest to ``name``, best first."""
+        key = " ".join(_without_title(folded_words(name)))
+        codes: list[str] = []
+        for _, _, index in process.extract(key, self.choices, scorer=fuzz.WRatio, limit=limit * 4):
+            code = self.choice_codes[index]
+            if code not in codes:
+                codes.append(code)
+        return codes[:limit]
+
 
 def _without_title(words: Sequence[str]) -> tuple[str, ...]:
     for title in TITLES:

@@ -28,7 +28,7 @@ XLSX_MAGIC = b"PK"
 
 
 def kind_of(file_name: str, data: bytes = b"") -> str:
-    """"toml", "xlsx" or "letter"."""
+    """ "toml", "xlsx" or "letter"."""
     suffix = PurePath(file_name.lower()).suffix
     if suffix == ".toml":
         return "toml"
@@ -93,8 +93,15 @@ def import_file(
         except UnicodeDecodeError as error:
             raise InvalidInput("imp_not_utf8") from error
         return import_directive(
-            session=session, source=source, tz=tz, now=now, actor=actor,
-            actor_label=actor_label, dry_run=dry_run, file_name=file_name, reminders=reminders,
+            session=session,
+            source=source,
+            tz=tz,
+            now=now,
+            actor=actor,
+            actor_label=actor_label,
+            dry_run=dry_run,
+            file_name=file_name,
+            reminders=reminders,
         )
     proposal, rows, issues = read_proposal(
         session=session, data=data, file_name=file_name, tz=tz, now=now, letter_date=letter_date
@@ -103,7 +110,15 @@ def import_file(
         return ImportOutcome(issues=tuple(issues))
     chosen = [code.upper() for code in councils] if councils else proposal.councils
     return import_proposal(
-        session=session, proposal=proposal, councils=chosen, tz=tz, now=now, actor=actor,
-        actor_label=actor_label, dry_run=dry_run, file_name=file_name, reminders=reminders,
+        session=session,
+        proposal=proposal,
+        councils=chosen,
+        tz=tz,
+        now=now,
+        actor=actor,
+        actor_label=actor_label,
+        dry_run=dry_run,
+        file_name=file_name,
+        reminders=reminders,
         rows=rows or None,
     )

@@ -15,9 +15,7 @@ from datetime import date
 from db.intake.text import fold
 
 NUMBER_RE = re.compile(r"^S[ốo]\s*(?:hiệu)?\s*[:.]?\s*(\d[\w.&-]*(?:/[\w.&Đđ-]+)+)", re.IGNORECASE)
-LONG_DATE_RE = re.compile(
-    r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE
-)
+LONG_DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 SHORT_DATE_RE = re.compile(r"ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", re.IGNORECASE)
 MOTTO_RE = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA|Độc lập\s*-\s*Tự do", re.IGNORECASE)
 RULE_RE = re.compile(r"^[-_=–—.* ]{3,}$")
@@ -136,10 +134,10 @@ def _head(
     i = start
     while i < limit:
         line = lines[i]
-        if letter_date is None and (m := LONG_DATE_RE.search(line) or SHORT_DATE_RE.search(line)):
-            if len(line) < 90 and not KINH_GUI_RE.match(line):
-                letter_date = _date(m)
-                last = max(last, i)
+        m = LONG_DATE_RE.search(line) or SHORT_DATE_RE.search(line)
+        if letter_date is None and m and len(line) < 90 and not KINH_GUI_RE.match(line):
+            letter_date = _date(m)
+            last = max(last, i)
         if SUBJECT_RE.match(line) and title is None:
             title = "Về " + SUBJECT_RE.sub("", line)
             last = max(last, i)

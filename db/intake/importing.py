@@ -40,14 +40,22 @@ def check_proposal(
         line = rows[index] if rows else index + 1
         if task.lead_code is None:
             issues.append(
-                Issue(f"tasks[{index + 1}].lead", line, "intake_err_agency",
-                      {"name": task.lead or "—", "clause": task.clause})
+                Issue(
+                    f"tasks[{index + 1}].lead",
+                    line,
+                    "intake_err_agency",
+                    {"name": task.lead or "—", "clause": task.clause},
+                )
             )
         for name, code in zip(task.co, task.co_codes, strict=True):
             if code is None:
                 issues.append(
-                    Issue(f"tasks[{index + 1}].co", line, "intake_err_agency",
-                          {"name": name, "clause": task.clause})
+                    Issue(
+                        f"tasks[{index + 1}].co",
+                        line,
+                        "intake_err_agency",
+                        {"name": name, "clause": task.clause},
+                    )
                 )
     return issues
 
@@ -138,6 +146,8 @@ def _relocate(issue: Issue, rows: Sequence[int] | None) -> Issue:
             index = int(field[field.index("[") + 1 : field.index("]")])
         except ValueError:
             index = 1
-        line = rows[index - 1] if rows and field.startswith("tasks[") and index <= len(rows) else index
+        line = (
+            rows[index - 1] if rows and field.startswith("tasks[") and index <= len(rows) else index
+        )
     params: dict[str, Any] = dict(issue.params)
     return Issue(field, line, issue.key, params)

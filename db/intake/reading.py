@@ -15,7 +15,6 @@ date, or two different deadlines in one task give no deadline and a warning.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -84,10 +83,11 @@ _SINGLE_HEADS = frozenset({"bo", "so", "ban", "cuc", "vien", "dai", "bao", "truo
 
 # Verbs and function words that end an agency's name (lowercase, with tones: "tại" ends a
 # name, "Tài" in "Bộ Tài chính" does not).
-_STOP_WORDS = frozenset(
-    """trình lập sớm để đề cho nhằm theo tại trong về với khi sau trước ngay sẽ đã đang vừa được
-    là cần phải giao các rà căn gửi mời tiếp có chịu""".split()
+_STOP_TEXT = (
+    "trình lập sớm để đề cho nhằm theo tại trong về với khi sau trước ngay sẽ đã đang vừa "
+    "được là cần phải giao các rà căn gửi mời tiếp có chịu"
 )
+_STOP_WORDS = frozenset(_STOP_TEXT.split())
 _STOP_PAIRS = frozenset(
     tuple(pair.split())
     for pair in """chủ trì|phối hợp|có trách|đề xuất|tổ chức|nghiên cứu|xây dựng|báo cáo|hướng dẫn
@@ -246,8 +246,11 @@ class Reader:
 
     def _set_due(self, task: ProposedTask) -> None:
         task.due, task.window = None, None
-        self.warnings[:] = [w for w in self.warnings if not (w.clause == task.clause and
-                                                            w.key.startswith("intake_warn_due"))]
+        self.warnings[:] = [
+            w
+            for w in self.warnings
+            if not (w.clause == task.clause and w.key.startswith("intake_warn_due"))
+        ]
         phrase, window, warning = find_due(task.text, at=self.at, tz=self.tz)
         task.due, task.window = phrase, window
         if warning is not None:
@@ -319,8 +322,9 @@ class Reader:
         # "Bộ Kế hoạch và Đầu tư - cơ quan thường trực … - chủ trì": skip the apposition.
         if at < len(words) and words[at] in ("-", "("):
             close = ")" if words[at] == "(" else "-"
-            end = next((k for k in range(at + 1, min(len(words), at + 40)) if words[k] == close),
-                       None)
+            end = next(
+                (k for k in range(at + 1, min(len(words), at + 40)) if words[k] == close), None
+            )
             if end is not None:
                 at = end + 1
         if at < len(words) and words[at] == ",":
@@ -390,8 +394,10 @@ class Reader:
                 break
             party, at = self._party(tokens, words, at)
             parties.append(party)
-            if at < len(words) and words[at] in (",", "va") and self._starts_party(
-                tokens, words, at + 1
+            if (
+                at < len(words)
+                and words[at] in (",", "va")
+                and self._starts_party(tokens, words, at + 1)
             ):
                 at += 1
                 continue
@@ -417,9 +423,7 @@ class Reader:
         written = _span(tokens, begin, end)
         return Party(written, self.matcher.resolve(written)), end
 
-    def _listed(
-        self, tokens: Tokens, words: list[str], at: int
-    ) -> tuple[list[Party], int] | None:
+    def _listed(self, tokens: Tokens, words: list[str], at: int) -> tuple[list[Party], int] | None:
         """'Các Bộ: Tài chính, Công Thương và Xây dựng' -> one party per ministry."""
         kinds = {("cac", "bo"): "Bộ", ("cac", "so"): "Sở", ("cac", "tinh"): "UBND tỉnh"}
         head = kinds.get(tuple(words[at : at + 2]))  # type: ignore[arg-type]

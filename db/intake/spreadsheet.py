@@ -50,8 +50,15 @@ def write_xlsx(proposal: Proposal) -> bytes:
         cell.font = Font(bold=True)
     for task in proposal.tasks:
         co = [code or name for name, code in zip(task.co, task.co_codes, strict=True)]
-        sheet.append([task.clause, task.text, task.lead_code or task.lead or "", "; ".join(co),
-                      task.due or ""])
+        sheet.append(
+            [
+                task.clause,
+                task.text,
+                task.lead_code or task.lead or "",
+                "; ".join(co),
+                task.due or "",
+            ]
+        )
     for column, width in zip("ABCDE", (10, 80, 16, 24, 28), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=len(FRAME) + 3):
@@ -59,8 +66,9 @@ def write_xlsx(proposal: Proposal) -> bytes:
     meetings = book.create_sheet(MEETING_SHEET)
     meetings.append(list(MEETING_HEADER))
     for meeting in proposal.meetings:
-        meetings.append([meeting.clause, meeting.title, meeting.when or "",
-                         "\n".join(meeting.agenda)])
+        meetings.append(
+            [meeting.clause, meeting.title, meeting.when or "", "\n".join(meeting.agenda)]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -98,12 +106,13 @@ def read_xlsx(
         date=letter_date,
         issuer=frame.get("Cơ quan ban hành") or None,
         title=frame.get("Trích yếu") or None,
-        councils=[code.strip().upper() for code in frame.get("Hội đồng", "").replace(";", ",")
-                  .split(",") if code.strip()],
+        councils=[
+            code.strip().upper()
+            for code in frame.get("Hội đồng", "").replace(";", ",").split(",")
+            if code.strip()
+        ],
     )
-    header_at = next(
-        (i for i, row in enumerate(rows) if tuple(row[:5]) == TASK_HEADER), None
-    )
+    header_at = next((i for i, row in enumerate(rows) if tuple(row[:5]) == TASK_HEADER), None)
     if header_at is None:
         raise InvalidInput("intake_xlsx_no_header", columns=", ".join(TASK_HEADER))
     task_rows: list[int] = []
@@ -118,14 +127,16 @@ def read_xlsx(
                 issues.append(Issue(column, number, "file_err_required"))
         lead_code = matcher.resolve(lead) if lead else None
         if lead and lead_code is None:
-            issues.append(Issue("Chủ trì", number, "intake_err_agency",
-                                {"name": lead, "clause": clause}))
+            issues.append(
+                Issue("Chủ trì", number, "intake_err_agency", {"name": lead, "clause": clause})
+            )
         names = [name.strip() for name in co.replace("\n", ";").split(";") if name.strip()]
         codes = [matcher.resolve(name) for name in names]
         for name, code in zip(names, codes, strict=True):
             if code is None:
-                issues.append(Issue("Phối hợp", number, "intake_err_agency",
-                                    {"name": name, "clause": clause}))
+                issues.append(
+                    Issue("Phối hợp", number, "intake_err_agency", {"name": name, "clause": clause})
+                )
         proposal.tasks.append(
             ProposedTask(clause, lead or None, lead_code, names, codes, text, due or None)
         )

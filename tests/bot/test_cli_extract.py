@@ -41,8 +41,9 @@ def test_extract_prints_the_documented_json(capsys: pytest.CaptureFixture[str]) 
     }
     assert len(data["tasks"]) == 15 and len(data["meetings"]) == 2
     task = data["tasks"][6]
-    assert {k: task[k] for k in ("clause", "lead_code", "co", "co_codes", "due", "due_start",
-                                  "due_end")} == {
+    assert {
+        k: task[k] for k in ("clause", "lead_code", "co", "co_codes", "due", "due_start", "due_end")
+    } == {
         "clause": "2.a.7",
         "lead_code": "BKHDT",
         "co": ["Bộ Tài chính"],
@@ -97,8 +98,10 @@ def test_import_a_word_letter_then_its_sheet_through_the_one_service(
     from tests.intake_helpers import NOW
 
     proposal = read_letter(
-        letter_text(letter.read_bytes(), letter.name), registry=example_registry(),
-        tz="Asia/Ho_Chi_Minh", now=NOW,
+        letter_text(letter.read_bytes(), letter.name),
+        registry=example_registry(),
+        tz="Asia/Ho_Chi_Minh",
+        now=NOW,
     )
     proposal.tasks[0].due = "trước ngày 30/9/2023"
     proposal.tasks[9].co, proposal.tasks[9].co_codes = ["Bộ Tài chính"], ["BTC"]
@@ -120,11 +123,17 @@ def test_a_sheet_with_mistakes_is_refused_with_its_rows(
     book = Workbook()
     sheet = book.active
     sheet.title = "Nhiệm vụ"
-    for row in (["Số", "1/TEST"], ["Ngày", "2023-08-19"], ["Cơ quan ban hành", ""],
-                ["Trích yếu", "Thử"], ["Hội đồng", "DBSH"], [],
-                ["Mục", "Nội dung", "Chủ trì", "Phối hợp", "Thời hạn"],
-                ["1", "Báo cáo", "Bộ Không Có", "", "trong quý IV năm 2023"],
-                ["2", "Đề xuất", "BTC", "", "khi nào rảnh"]):
+    for row in (
+        ["Số", "1/TEST"],
+        ["Ngày", "2023-08-19"],
+        ["Cơ quan ban hành", ""],
+        ["Trích yếu", "Thử"],
+        ["Hội đồng", "DBSH"],
+        [],
+        ["Mục", "Nội dung", "Chủ trì", "Phối hợp", "Thời hạn"],
+        ["1", "Báo cáo", "Bộ Không Có", "", "trong quý IV năm 2023"],
+        ["2", "Đề xuất", "BTC", "", "khi nào rảnh"],
+    ):
         sheet.append(row)
     path = tmp_path / "bad.xlsx"
     book.save(path)

@@ -41,8 +41,13 @@ def assert_matches_example(proposal: Proposal) -> None:
     assert proposal.issuer == EXPECTED["issuer"]
     assert proposal.councils == EXPECTED["councils"]
     got = [
-        (t.clause, t.lead_code, sorted(c or "?" for c in t.co_codes), t.due,
-         (t.window.start, t.window.end) if t.window else None)
+        (
+            t.clause,
+            t.lead_code,
+            sorted(c or "?" for c in t.co_codes),
+            t.due,
+            (t.window.start, t.window.end) if t.window else None,
+        )
         for t in proposal.tasks
     ]
     want = [
