@@ -55,7 +55,7 @@ async def read_document(update: Update, context: BotContext, data: bytes, name: 
             tz=runtime.settings.app.timezone,
             now=runtime.clock.now(),
         )
-        if proposal is None:
+        if proposal is None or not (proposal.tasks or proposal.meetings):
             staged = None
         else:
             staged = stage_proposal(
@@ -66,10 +66,12 @@ async def read_document(update: Update, context: BotContext, data: bytes, name: 
                 tz=runtime.settings.app.timezone,
                 now=runtime.clock.now(),
             )
-    if staged is None:
+    if staged is None and proposal is not None:
+        await answer_key(update, context, "intake_nothing_found")
+    elif staged is None:
         await answer(update, context, render_issues(issues, context.lang, name))
-        return
-    await show(update, context, staged)
+    else:
+        await show(update, context, staged)
 
 
 async def read_pasted(update: Update, context: BotContext, text: str) -> None:
@@ -85,15 +87,21 @@ async def read_pasted(update: Update, context: BotContext, text: str) -> None:
             tz=runtime.settings.app.timezone,
             now=runtime.clock.now(),
         )
-        staged = stage_proposal(
-            session=session,
-            actor=context.actor,
-            proposal=proposal,
-            file_name="",
-            tz=runtime.settings.app.timezone,
-            now=runtime.clock.now(),
-        )
-    await show(update, context, staged)
+        if not (proposal.tasks or proposal.meetings):
+            staged = None
+        else:
+            staged = stage_proposal(
+                session=session,
+                actor=context.actor,
+                proposal=proposal,
+                file_name="",
+                tz=runtime.settings.app.timezone,
+                now=runtime.clock.now(),
+            )
+    if staged is None:
+        await answer_key(update, context, "intake_nothing_found")
+    else:
+        await show(update, context, staged)
 
 
 async def wait_for_paste(update: Update, context: BotContext) -> None:

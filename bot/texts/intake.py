@@ -221,3 +221,8 @@ TEXTS.update(
         },
     }
 )
+
+TEXTS["intake_nothing_found"] = {
+    "vi": "Không thấy nhiệm vụ hay cuộc họp nào được giao trong văn bản này; chưa ghi gì. Nếu văn bản có giao việc, hãy gửi toàn văn (tệp .docx hoặc dán nội dung), hoặc dùng /assign để giao từng nhiệm vụ.",
+    "en": "No task or meeting is assigned in this letter; nothing was written. If it does assign work, send the whole letter (.docx, or paste the text), or use /assign for each task.",
+}

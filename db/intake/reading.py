@@ -102,7 +102,38 @@ _STOP_PAIRS = frozenset(
 )
 # After the subject, these make the sentence a report of the past or a statement, not a task.
 _NOT_TASK_AFTER = frozenset(
-    {"đã", "vừa", "đang", "được", "là", "cho", "tại", "theo", "và", "của", "thì", "gồm"}
+    {
+        "đã",
+        "vừa",
+        "đang",
+        "được",
+        "là",
+        "cho",
+        "tại",
+        "theo",
+        "và",
+        "của",
+        "thì",
+        "gồm",
+        "nhận",
+        "xin",
+        "kính",
+        "trân",
+        "nêu",
+        "ghi",
+    }
+)
+_NOT_TASK_PAIRS = frozenset(
+    {
+        ("có", "ý"),
+        ("có", "văn"),
+        ("đồng", "ý"),
+        ("nhất", "trí"),
+        ("thông", "báo"),
+        ("báo", "cáo:"),
+        ("cho", "biết"),
+        ("chưa", "có"),
+    }
 )
 _ASSIGN_VERBS = (("giao", "cho"), ("de", "nghi"), ("yeu", "cau"), ("giao",), ("chi", "dao"))
 _LEADERS = (("thu", "tuong"), ("pho", "thu", "tuong"), ("chu", "tich"), ("uy", "ban"))
@@ -331,6 +362,11 @@ class Reader:
             at += 1
         if at < len(tokens) and tokens[at].text.lower() in _NOT_TASK_AFTER:
             return None
+        if (
+            at + 1 < len(tokens)
+            and (tokens[at].text.lower(), tokens[at + 1].text.lower()) in _NOT_TASK_PAIRS
+        ):
+            return None
         if at >= len(words) or words[at] in (".", ";"):
             return None
         co: list[Party] | None = None
@@ -413,7 +449,13 @@ class Reader:
         end = begin + 1
         while end < len(tokens):
             word = tokens[end].text.lower()
-            if words[end] in (",", ":", ";", "(", ")", "-", ".") or word in _STOP_WORDS:
+            if words[end] in (",", ":", ";", "(", ")", "-", "."):
+                break
+            # A verb inside a name is capitalised ("Bộ Xây dựng"); one after it is not.
+            if tokens[end].text[:1].isupper():
+                end += 1
+                continue
+            if word in _STOP_WORDS:
                 break
             if (word, tokens[end + 1].text.lower() if end + 1 < len(tokens) else "") in _STOP_PAIRS:
                 break
