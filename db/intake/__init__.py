@@ -88,7 +88,8 @@ def read_letter(
         proposal.warnings.append(Warning_("intake_warn_no_number"))
     if proposal.date is None:
         proposal.warnings.append(Warning_("intake_warn_no_date"))
-    reader = Reader(registry.matcher, proposal.reference(tz, now), tz)
+    issuer_code = registry.matcher.resolve(frame.issuer) if frame.issuer else None
+    reader = Reader(registry.matcher, proposal.reference(tz, now), tz, issuer_code)
     reader.read(clause_tree(frame.body))
     proposal.tasks, proposal.meetings = reader.tasks, reader.meetings
     proposal.warnings += reader.warnings

@@ -66,6 +66,7 @@ TITLES: tuple[tuple[str, ...], ...] = tuple(
         "thong doc",
         "tong thanh tra",
         "bi thu",
+        "hieu truong",
     )
 )
 

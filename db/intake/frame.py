@@ -16,6 +16,8 @@ from db.intake.text import fold
 
 NUMBER_RE = re.compile(r"^S[ốo]\s*(?:hiệu)?\s*[:.]?\s*(\d[\w.&-]*(?:/[\w.&Đđ-]+)+)", re.IGNORECASE)
 LONG_DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+# "Hà Nội, ngày 19 tháng 8 năm 2023": the place and date line (not a date quoted in the text).
+PLACE_DATE_RE = re.compile(r"^(?:[^\W\d][\w .'’-]{1,40},\s*)?ngày\s", re.IGNORECASE)
 SHORT_DATE_RE = re.compile(r"ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", re.IGNORECASE)
 MOTTO_RE = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA|Độc lập\s*-\s*Tự do", re.IGNORECASE)
 RULE_RE = re.compile(r"^[-_=–—.* ]{3,}$")
@@ -135,7 +137,7 @@ def _head(
     while i < limit:
         line = lines[i]
         m = LONG_DATE_RE.search(line) or SHORT_DATE_RE.search(line)
-        if letter_date is None and m and len(line) < 90 and not KINH_GUI_RE.match(line):
+        if letter_date is None and m and len(line) < 90 and PLACE_DATE_RE.match(line):
             letter_date = _date(m)
             last = max(last, i)
         if SUBJECT_RE.match(line) and title is None:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from db.intake.agencies import TITLES, AgencyMatcher, Tokens, tokenize
+from db.intake.agencies import TITLES, AgencyMatcher, Tokens, folded_words, tokenize
 from db.intake.proposal import ProposedMeeting, ProposedTask, Warning_
 from db.intake.structure import Clause
 from db.intake.text import fold
@@ -77,6 +77,7 @@ _MULTI_HEADS = tuple(
         "ban quan ly",
         "ban chi dao",
         "phong",
+        "cac truong",
     )
 )
 _SINGLE_HEADS = frozenset({"bo", "so", "ban", "cuc", "vien", "dai", "bao", "truong", "hoi"})
@@ -135,10 +136,24 @@ _NOT_TASK_PAIRS = frozenset(
         ("chưa", "có"),
     }
 )
+# A province's or the Government Office's letter names itself without saying which one.
+_SELF_NAMES = frozenset(
+    {
+        "uy ban nhan dan tinh",
+        "uy ban nhan dan thanh pho",
+        "uy ban nhan dan huyen",
+        "chu tich uy ban nhan dan tinh",
+        "uy ban nhan dan",
+    }
+)
 _ASSIGN_VERBS = (("giao", "cho"), ("de", "nghi"), ("yeu", "cau"), ("giao",), ("chi", "dao"))
 _LEADERS = (("thu", "tuong"), ("pho", "thu", "tuong"), ("chu", "tich"), ("uy", "ban"))
+# The closing formulas: "… thông báo để … biết, thực hiện", "… chịu trách nhiệm thi hành
+# Quyết định này" (who executes a decision is not a task of its own).
 _CLOSING = re.compile(
-    r"biết,?\s*(?:và\s*)?(?:chỉ đạo\s*)?(?:thực hiện|phối hợp)|để\s+[^.]*\s+biết\b|\./\.\s*$",
+    r"biết,?\s*(?:và\s*)?(?:chỉ đạo\s*)?(?:thực hiện|phối hợp)|để\s+[^.]*\s+biết\b"
+    r"|chịu trách nhiệm thi hành|căn cứ (?:Quyết định|Chỉ thị|Kế hoạch)(?: này)? thi hành"
+    r"|thi hành (?:Quyết định|Chỉ thị) này",
     re.IGNORECASE,
 )
 _MEETING = re.compile(
@@ -150,10 +165,11 @@ _MEETING = re.compile(
 _AGENDA_SPLIT = re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
 _ACTION_START = re.compile(
-    r"^(?:tổ chức|đề xuất|xây dựng|nghiên cứu|báo cáo|hoàn thành|chỉ đạo|triển khai|rà soát"
+    r"^(?:tổ chức|đề xuất|xây dựng|nghiên cứu|báo cáo|chỉ đạo|triển khai|rà soát"
     r"|hướng dẫn|kiểm tra|tham mưu|trình|ban hành|đôn đốc|theo dõi|tổng hợp|cung cấp|bố trí"
     r"|thực hiện|khẩn trương|sửa đổi|bổ sung|đẩy mạnh|tăng cường|chủ trì|phối hợp|lập|cập nhật"
     r"|đánh giá|xem xét|chuẩn bị|xử lý|giải quyết|hoàn thiện|tiếp tục|phổ biến|tuyên truyền)\b"
+    # "; hoàn thành trước ngày …" closes the same task: it is its deadline, not another task.
 )
 
 # Deadline phrases start with one of these words (lowercase) or open the sentence.
@@ -184,6 +200,7 @@ class Reader:
     matcher: AgencyMatcher
     at: datetime  # the letter's date: deadlines are read as of it
     tz: str
+    issuer_code: str | None = None
     tasks: list[ProposedTask] = field(default_factory=list)
     meetings: list[ProposedMeeting] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
@@ -217,25 +234,29 @@ class Reader:
     def _leaf(self, node: Clause, text: str, inherited: Assignment | None) -> None:
         if not text or _CLOSING.search(text):
             return
-        found = False
+        group: list[ProposedTask] = []  # the tasks the sentence being read belongs to
+        group_leads: set[str] = set()
         for index, sentence in enumerate(_SENTENCE_END.split(text)):
             own = self._assignment(sentence)
-            if own is not None:
-                self._tasks_of(node, sentence, own)
-                found = True
-            elif inherited is not None and index == 0:
-                self._inherited_task(node, sentence, inherited)
-                found = True
-            elif found and self.tasks:
-                last = self.tasks[-1]
-                last.text = f"{last.text} {sentence}"
-                self._set_due(last)
-        if not found and inherited is None and _MEETING.search(text):
+            leads = {_lead_key(p) for p in own.leads} if own is not None else set()
+            if own is not None and not (group and leads <= group_leads):
+                group = self._tasks_of(node, sentence, own)
+                group_leads = leads
+            elif own is None and inherited is not None and index == 0:
+                group = self._inherited_task(node, sentence, inherited)
+                group_leads = {_lead_key(p) for p in inherited.leads}
+            elif group:
+                # "Giao X …. Yêu cầu gửi trước ngày …" / "X báo cáo …": the same task goes on.
+                for task in group:
+                    task.text = f"{task.text} {_finish(sentence)}"
+                    self._set_due(task)
+        if not group and inherited is None and _MEETING.search(text):
             self._meeting(node, text)
 
     # --- tasks ----------------------------------------------------------------------------
 
-    def _tasks_of(self, node: Clause, sentence: str, own: Assignment) -> None:
+    def _tasks_of(self, node: Clause, sentence: str, own: Assignment) -> list[ProposedTask]:
+        first = len(self.tasks)
         tokens = tokenize(sentence)
         rest = sentence[tokens[own.rest].start :] if own.rest < len(tokens) else ""
         parts = _split_actions(rest) if rest else [rest]
@@ -247,8 +268,12 @@ class Reader:
                 else:
                     body = f"{lead.written} {part}"
                 self._add_task(node.label, lead, own.co or [], _finish(body))
+        return self.tasks[first:]
 
-    def _inherited_task(self, node: Clause, sentence: str, inherited: Assignment) -> None:
+    def _inherited_task(
+        self, node: Clause, sentence: str, inherited: Assignment
+    ) -> list[ProposedTask]:
+        first = len(self.tasks)
         co = inherited.co or []
         tokens = tokenize(sentence)
         words = [tok.folded for tok in tokens]
@@ -261,6 +286,7 @@ class Reader:
                 co = named
         for lead in inherited.leads:
             self._add_task(node.label, lead, co, _finish(sentence))
+        return self.tasks[first:]
 
     def _add_task(self, clause: str, lead: Party, co: list[Party], text: str) -> None:
         task = ProposedTask(
@@ -325,6 +351,8 @@ class Reader:
         phrase, window, warning = find_due(text[:start], at=self.at, tz=self.tz, meeting=True)
         if phrase is None:
             phrase, window, warning = find_due(text, at=self.at, tz=self.tz, meeting=True)
+        if phrase is None:
+            return  # "… tiếp tục tổ chức các cuộc họp": a report of meetings, not a call to one
         self.meetings.append(
             ProposedMeeting(
                 clause=node.label or f"M{len(self.meetings) + 1}",
@@ -348,6 +376,7 @@ class Reader:
         if start is None:
             return None
         leads, at = self._parties(tokens, start, subject=True)
+        leads = [lead for lead in leads if not self._is_issuer(lead)]
         if not leads:
             return None
         # "Bộ Kế hoạch và Đầu tư - cơ quan thường trực … - chủ trì": skip the apposition.
@@ -360,10 +389,18 @@ class Reader:
                 at = end + 1
         if at < len(words) and words[at] == ",":
             at += 1
-        if at < len(tokens) and tokens[at].text.lower() in _NOT_TASK_AFTER:
+        # "… theo chức năng, nhiệm vụ được giao, …" qualifies the subject.
+        if words[at : at + 3] == ["theo", "chuc", "nang"]:
+            end = next((k for k in range(at, min(len(words), at + 12)) if words[k] == "giao"), None)
+            if end is not None:
+                at = end + 1 + (1 if words[end + 1 : end + 2] == [","] else 0)
+        # After "Giao / Đề nghị / Yêu cầu X" the sentence assigns, whatever follows; a bare
+        # subject must be followed by what it is to do, not by a report ("X đã …").
+        if start == 0 and at < len(tokens) and tokens[at].text.lower() in _NOT_TASK_AFTER:
             return None
         if (
-            at + 1 < len(tokens)
+            start == 0
+            and at + 1 < len(tokens)
             and (tokens[at].text.lower(), tokens[at + 1].text.lower()) in _NOT_TASK_PAIRS
         ):
             return None
@@ -376,24 +413,45 @@ class Reader:
                 at += 1
         if words[at : at + 3] == ["phoi", "hop", "voi"]:
             co, at = self._parties(tokens, at + 3)
+        elif words[at : at + 2] == ["phoi", "hop"] and self._starts_party(tokens, words, at + 2):
+            co, at = self._parties(tokens, at + 2)  # "phối hợp các đơn vị liên quan"
         if at < len(words) and words[at] in (":", ","):
             at += 1
         return Assignment(leads, co, at)
 
+    def _is_issuer(self, party: Party) -> bool:
+        """The letter's own author ("UBND tỉnh" in a province's letter) assigns, it is not
+        assigned to."""
+        if party.code is not None and party.code == self.issuer_code:
+            return True
+        return " ".join(folded_words(party.written)) in _SELF_NAMES
+
     def _subject_start(self, tokens: Tokens, words: list[str]) -> int | None:
         for verb in _ASSIGN_VERBS:
-            for k in range(min(len(words), 30)):
+            for k in range(min(len(words), 60)):
                 if tuple(words[k : k + len(verb)]) != verb:
                     continue
                 after = k + len(verb)
                 if not self._starts_party(tokens, words, after):
                     continue
                 before = words[:k]
-                if k == 0 or (before and before[-1] in (",", ";")) or self._led_by(words, k):
+                if (
+                    k == 0
+                    or (before and before[-1] in (",", ";", ":"))
+                    or self._led_by(words, k)
+                    or self._named_before(tokens, words, k)
+                ):
                     return after
         if self._starts_party(tokens, words, 0):
             return 0
         return None
+
+    def _named_before(self, tokens: Tokens, words: list[str], k: int) -> bool:
+        """'…, Ủy ban Dân tộc đề nghị …': an agency (or its head) right before the verb."""
+        start = k
+        while start > 0 and words[start - 1] not in (",", ";", ":", "."):
+            start -= 1
+        return k - start <= 12 and self._starts_party(tokens, words, start)
 
     def _led_by(self, words: list[str], k: int) -> bool:
         """'Thủ tướng Chính phủ giao …', 'Ủy ban nhân dân tỉnh giao …'."""
@@ -430,9 +488,10 @@ class Reader:
                 break
             party, at = self._party(tokens, words, at)
             parties.append(party)
+            separators = (",", "va", ";") if subject else (",", "va")
             if (
                 at < len(words)
-                and words[at] in (",", "va")
+                and words[at] in separators
                 and self._starts_party(tokens, words, at + 1)
             ):
                 at += 1
@@ -493,6 +552,10 @@ class Reader:
                 continue
             return parties, end
         return parties, k
+
+
+def _lead_key(party: Party) -> str:
+    return party.code or fold(party.written)
 
 
 def _skip_title(words: list[str], at: int) -> int:

@@ -18,6 +18,7 @@ _PLUS = re.compile(r"^\+\s*(?=\S)")
 _ORDINAL = re.compile(
     r"^(?P<m>Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là\s*[,:.]?\s*(?=\S)", re.IGNORECASE
 )
+_ARTICLE = re.compile(r"^Điều\s+(?P<m>\d{1,3})\s*[.:]?\s*(?=\S)|^Điều\s+(?P<e>\d{1,3})\s*[.:]?\s*$")
 _ORDINALS = ("một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")
 
 
@@ -25,16 +26,18 @@ _ORDINALS = ("một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "ch
 class Clause:
     label: str
     kind: str  # roman, arabic, letter, dash, plus, prose, root
-    level: int
+    level: float
     text: str
     children: list[Clause] = field(default_factory=list)
     parent: Clause | None = None
 
 
-def _marker(line: str) -> tuple[str, int, str, str] | None:
+def _marker(line: str) -> tuple[str, float, str, str] | None:
     """(kind, level, marker, rest of the line) for a numbered line, else None."""
     if m := _ROMAN.match(line):
         return "roman", 0, m["m"], line[m.end() :]
+    if m := _ARTICLE.match(line):  # "Điều 2." of a decision: clause "Đ2"
+        return "article", 0.5, "Đ" + (m["m"] or m["e"]), line[m.end() :]
     if m := _ORDINAL.match(line):
         return "arabic", 1, str(_ORDINALS.index(m["m"].lower()) + 1), line[m.end() :]
     if m := _ARABIC.match(line):
