@@ -68,8 +68,18 @@ def paragraphs(text: str) -> list[str]:
 
 
 def _continues(previous: str, line: str, wide: int) -> bool:
-    if MARKER_START.match(line) or previous.endswith((".", ":", ";", "!", "?", "./.")):
+    if previous.endswith((".", ":", ";", "!", "?", "./.")):
         return False
+    if MARKER_START.match(line):
+        # "Giám đốc các Sở: Lao động" / "- Thương binh và Xã hội, …": a name's hyphen that a
+        # narrow page put at the start of a line, after a full line that did not end.
+        return (
+            line[:1] in "-–"
+            and not previous.endswith(",")
+            and wide >= 40
+            and len(previous) >= 0.6 * wide
+            and not _is_upper(previous)
+        )
     if RULE_RE.match(line) or RULE_RE.match(previous) or MOTTO_RE.search(line):
         return False
     if _is_upper(line) or _is_upper(previous):

@@ -180,6 +180,8 @@ _ROMAN_WORDS = frozenset({"I", "II", "III", "IV"})
 _RECURRING = re.compile(r"\b(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)\b|\bđịnh kỳ\b", re.I)
 _UNSURE_AFTER = re.compile(r"^\W*(?:kể từ|tính từ|sau khi|từ khi|hằng năm|hàng năm)\b", re.I)
 MAX_DUE_WORDS = 16
+# What a task asked for, opening the paragraph that gives its deadline.
+_DELIVERABLES = ("báo cáo", "văn bản", "ý kiến", "kết quả", "hồ sơ", "dự thảo")
 
 
 @dataclass
@@ -201,6 +203,7 @@ class Reader:
     at: datetime  # the letter's date: deadlines are read as of it
     tz: str
     issuer_code: str | None = None
+    _previous: list[ProposedTask] = field(default_factory=list)  # the last paragraph's tasks
     tasks: list[ProposedTask] = field(default_factory=list)
     meetings: list[ProposedMeeting] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
@@ -234,6 +237,10 @@ class Reader:
     def _leaf(self, node: Clause, text: str, inherited: Assignment | None) -> None:
         if not text or _CLOSING.search(text):
             return
+        if node.kind == "prose" and text.startswith("(") and text.endswith(")"):
+            return  # "(Có đề cương chi tiết gửi kèm)": an aside between a task and its deadline
+        if inherited is None and self._deadline_of_previous(text):
+            return
         group: list[ProposedTask] = []  # the tasks the sentence being read belongs to
         group_leads: set[str] = set()
         for index, sentence in enumerate(_SENTENCE_END.split(text)):
@@ -250,8 +257,33 @@ class Reader:
                 for task in group:
                     task.text = f"{task.text} {_finish(sentence)}"
                     self._set_due(task)
+        if group:
+            self._previous = group
         if not group and inherited is None and _MEETING.search(text):
             self._meeting(node, text)
+
+    def _deadline_of_previous(self, text: str) -> bool:
+        """'Các đơn vị thực hiện trước ngày 24/3/2016.' or 'Báo cáo … gửi về … trước ngày …'
+        after the paragraph that assigned the work, which set no deadline: that deadline."""
+        group = self._previous
+        if not group or any(task.window is not None for task in group):
+            return False
+        words = text.split()
+        own = self._assignment(text)
+        if own is not None:
+            tokens = tokenize(text)
+            rest = tokens[own.rest].text.lower() if own.rest < len(tokens) else ""
+            if len(words) > 14 or rest not in ("thực", "hoàn", "gửi", "báo", "nộp"):
+                return False
+        elif not text.lower().startswith(_DELIVERABLES):
+            return False
+        _, window, _ = find_due(text, at=self.at, tz=self.tz)
+        if window is None:
+            return False
+        for task in group:
+            task.text = f"{task.text} {_finish(text)}"
+            self._set_due(task)
+        return True
 
     # --- tasks ----------------------------------------------------------------------------
 
@@ -607,10 +639,10 @@ def find_due(
             continue
         best: tuple[str, DueWindow, int] | None = None
         for j in range(min(len(words), i + MAX_DUE_WORDS), i, -1):
-            last = words[j - 1][0].rstrip(",.;:)")
+            last = words[j - 1][0].rstrip(",.;:)/")
             if not (any(c.isdigit() for c in last) or last in _ROMAN_WORDS or last == "này"):
                 continue
-            phrase = text[words[i][1] : words[j - 1][2]].rstrip(",.;:)")
+            phrase = text[words[i][1] : words[j - 1][2]].rstrip(",.;:)/")
             window = parse_due(phrase, now=at, tz=tz)
             if window is not None:
                 best = (phrase, window, words[j - 1][2])
