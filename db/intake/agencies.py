@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -96,22 +97,28 @@ class Tokens(list[Tok]):
         return self.source[self[begin].start : self[end - 1].end]
 
 
+@lru_cache(maxsize=8192)
 def tokenize(text: str) -> Tokens:
     """Words and the punctuation that separates names; one folded word per token, abbreviations
-    expanded (an expanded token repeats its place for each of its words)."""
+    expanded (an expanded token repeats its place for each of its words). Cached: a sentence is
+    looked at several times (subject, deadline, follow-up); the result must not be changed."""
     tokens = Tokens(text)
     for m in _TOKEN.finditer(text):
         raw = m.group(0)
-        folded = fold(raw)
-        if folded in ("–", "—"):
-            folded = "-"
-        expansion = ABBREVIATIONS.get(folded) or ABBREVIATIONS.get(folded.rstrip("."))
-        if expansion is not None and raw.upper() == raw:
-            for word in expansion.split():
-                tokens.append(Tok(raw, word, m.start(), m.end()))
-        else:
-            tokens.append(Tok(raw, folded.rstrip(".") if folded != "." else folded, *m.span()))
+        for word in _fold_token(raw):
+            tokens.append(Tok(raw, word, m.start(), m.end()))
     return tokens
+
+
+@lru_cache(maxsize=65536)
+def _fold_token(raw: str) -> tuple[str, ...]:
+    folded = fold(raw)
+    if folded in ("–", "—"):
+        return ("-",)
+    expansion = ABBREVIATIONS.get(folded) or ABBREVIATIONS.get(folded.rstrip("."))
+    if expansion is not None and raw.upper() == raw:
+        return tuple(expansion.split())
+    return (folded.rstrip(".") if folded != "." else folded,)
 
 
 def folded_words(text: str) -> tuple[str, ...]:
