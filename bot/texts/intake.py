@@ -151,8 +151,8 @@ TEXTS: dict[str, dict[str, str]] = {
 TEXTS.update(
     {
         "intake_paste_prompt": {
-            "vi": "Hãy dán toàn văn văn bản (kể cả phần đầu: số, ngày) vào tin nhắn tiếp theo — hoặc gửi tệp .docx/.pdf. Trong nhóm, hãy trả lời (reply) tin nhắn này.",
-            "en": "Paste the whole letter (header included: number, date) in your next message — or send the .docx/.pdf file. In a group, reply to this message.",
+            "vi": "Hãy dán toàn văn văn bản (kể cả phần đầu: số, ngày) vào tin nhắn tiếp theo — hoặc gửi tệp văn bản (.docx, .pdf, .txt), tệp Excel (.xlsx) hay tệp .toml dưới dạng tài liệu với chú thích /import. Trong nhóm, hãy trả lời (reply) tin nhắn này. Định dạng: docs/directive-format.md",
+            "en": "Paste the whole letter (header included: number, date) in your next message — or send the letter (.docx, .pdf, .txt), an Excel sheet (.xlsx) or a .toml file as a document captioned /import. In a group, reply to this message. Formats: docs/directive-format.md",
         },
         "intake_paste_too_short": {
             "vi": "Nội dung quá ngắn để là một văn bản. Hãy dán toàn văn văn bản.",
@@ -225,4 +225,13 @@ TEXTS.update(
 TEXTS["intake_nothing_found"] = {
     "vi": "Không thấy nhiệm vụ hay cuộc họp nào được giao trong văn bản này; chưa ghi gì. Nếu văn bản có giao việc, hãy gửi toàn văn (tệp .docx hoặc dán nội dung), hoặc dùng /assign để giao từng nhiệm vụ.",
     "en": "No task or meeting is assigned in this letter; nothing was written. If it does assign work, send the whole letter (.docx, or paste the text), or use /assign for each task.",
+}
+
+TEXTS["imp_more_in_file"] = {
+    "vi": "… và {count} mục nữa (danh sách đầy đủ trong tệp gửi kèm).",
+    "en": "… and {count} more (the full list is in the attached file).",
+}
+TEXTS["imp_full_list_caption"] = {
+    "vi": "Danh sách đầy đủ của báo cáo nhập.",
+    "en": "The import report's full list.",
 }

@@ -228,3 +228,20 @@ async def test_forged_buttons_are_refused(bot: OfflineBot, engine: Engine, data:
     assert fingerprint(engine) == before
     popups = [call for call in refused if call.method == "answerCallbackQuery"]
     assert popups and popups[-1].params.get("show_alert")
+
+
+async def test_a_long_preview_is_summarised_and_the_full_list_sent_as_a_file(
+    bot: OfflineBot,
+) -> None:
+    tasks = "\n".join(
+        f'[[tasks]]\nclause = "{n}"\nlead = "BTC"\ntext = "Nhiệm vụ {n}"\n' for n in range(1, 61)
+    )
+    source = 'number = "99/TEST"\ndate = 2023-11-01\ntitle = "Thử"\ncouncils = ["DBSH"]\n\n' + tasks
+    calls = await send_file(bot, ADMIN, source.encode(), "dai.toml", caption="/import")
+    preview = texts(calls)
+    assert [call.method for call in calls].count("sendMessage") == 1  # not one per screenful
+    assert "… và 20 mục nữa (danh sách đầy đủ trong tệp gửi kèm)." in preview[0]
+    document = next(call for call in calls if call.method == "sendDocument")
+    name, content = next(iter(document.files.values()))
+    assert name == "99-TEST.txt"
+    assert content.decode().count("+ 5") >= 11  # every task: 5, 50-59
