@@ -178,7 +178,7 @@ _DUE_ANCHORS = frozenset(
 )
 _ROMAN_WORDS = frozenset({"I", "II", "III", "IV"})
 _RECURRING = re.compile(r"\b(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)\b|\bđịnh kỳ\b", re.I)
-_UNSURE_AFTER = re.compile(r"^\W*(?:kể từ|tính từ|sau khi|từ khi|hằng năm|hàng năm)\b", re.I)
+_UNSURE_AFTER = re.compile(r"^\W*(?:kể từ|tính từ|sau khi|từ khi|làm việc)\b", re.I)
 MAX_DUE_WORDS = 16
 # What a task asked for, opening the paragraph that gives its deadline.
 _DELIVERABLES = ("báo cáo", "văn bản", "ý kiến", "kết quả", "hồ sơ", "dự thảo")
@@ -640,7 +640,13 @@ def find_due(
         best: tuple[str, DueWindow, int] | None = None
         for j in range(min(len(words), i + MAX_DUE_WORDS), i, -1):
             last = words[j - 1][0].rstrip(",.;:)/")
-            if not (any(c.isdigit() for c in last) or last in _ROMAN_WORDS or last == "này"):
+            before = words[j - 2][0] if j - 2 >= i else ""
+            if not (
+                any(c.isdigit() for c in last)
+                or last in _ROMAN_WORDS
+                or last.lower() in ("này", "ký", "hành")
+                or any(c.isdigit() for c in before)  # "trong vòng 30 ngày"
+            ):
                 continue
             phrase = text[words[i][1] : words[j - 1][2]].rstrip(",.;:)/")
             window = parse_due(phrase, now=at, tz=tz)
