@@ -69,7 +69,7 @@ def test_deadlines_read_at_the_letters_date(body: str, due_end: date) -> None:
     ],
 )
 def test_a_deadline_it_cannot_be_sure_of_is_left_out(body: str, warning: str | None) -> None:
-    due, lead, _, due_end = only_task(body)
+    _, lead, _, due_end = only_task(body)
     assert lead == "BTC" and due_end is None
     if warning is not None:
         assert warning in warnings(body)
