@@ -9,8 +9,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.catalogue import t
-from bot.fake_telegram import RecordedCall
+from bot.application import build_application
+from bot.fake_telegram import FakeTelegram, RecordedCall
 from bot.offline import FakeUser, OfflineBot, texts
+from bot.settings import Settings
 from db.models import Agency, AuditLog, Meeting, PendingImport, Reminder, Role, Task
 from schedules.clock import ManualClock
 from tests.conftest import ADMIN_ID
@@ -154,6 +156,10 @@ async def test_a_pdf_with_the_caption(bot: OfflineBot) -> None:
         (b"PK\x03\x04garbage", "a.docx", "intake_docx_corrupt"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "scan.png", "intake_image"),
         (b"\xff\xd8\xff\xe0" + b"\x00" * 20, "scan.jpg", "intake_image"),
+        (b"PK\x03\x04garbage", "sheet.xlsx", "intake_xlsx_corrupt"),
+        (b"   \n\n  ", "empty.txt", "intake_empty"),
+        ("Kính gửi các đồng chí, chúc mừng năm mới.".encode(), "thu.txt", "intake_nothing_found"),
+        (b"\xd0\xcf\x11\xe0old word", "old.doc", "intake_format"),
     ],
 )
 async def test_files_that_cannot_be_read(
@@ -162,7 +168,8 @@ async def test_files_that_cannot_be_read(
     await bot.send(ADMIN, "/help")  # the admin's first contact registers them
     before = fingerprint(engine)
     calls = await send_file(bot, ADMIN, content, name, caption="/import")
-    assert texts(calls)[-1] == t("vi", key)
+    assert texts(calls)[-1] == t("vi", key, name=name)
+    assert "Traceback" not in texts(calls)[-1]
     assert fingerprint(engine) == before
 
 
@@ -245,3 +252,38 @@ async def test_a_long_preview_is_summarised_and_the_full_list_sent_as_a_file(
     name, content = next(iter(document.files.values()))
     assert name == "99-TEST.txt"
     assert content.decode().count("+ 5") >= 11  # every task: 5, 50-59
+
+
+async def test_the_proposal_survives_a_restart(
+    bot: OfflineBot, engine: Engine, settings: Settings, clock: ManualClock
+) -> None:
+    calls = await bot.send(ADMIN, "/import " + letter_text())
+    preview = card(calls)
+    # Another process (after a restart) has only the database.
+    transport = FakeTelegram(clock=clock)
+    application = build_application(settings, request=transport, clock=clock, engine=engine)
+    async with OfflineBot(application, transport, clock) as restarted:
+        done = await restarted.press(ADMIN, preview, button(preview, "Nhập"))
+    assert texts(done)[-1].startswith("<b>Đã nhập văn bản 6411/VPCP-KTTH")
+    assert count(engine, Task) == 15
+
+
+async def test_import_with_an_unknown_agency_is_refused_and_the_proposal_kept(
+    bot: OfflineBot, engine: Engine
+) -> None:
+    text = letter_text(**{"b) Bộ Công Thương phối hợp": "b) Bộ Xây dựng phối hợp"})
+    calls = await bot.send(ADMIN, "/import " + text)
+    before = fingerprint(engine)
+    refused = await bot.press(ADMIN, card(calls), button(card(calls), "Nhập"))
+    answer = texts(refused)[-1]
+    assert "mục 2.b: «Bộ Xây dựng» không có trong danh mục cơ quan" in answer
+    assert count(engine, Task) == 0 and count(engine, PendingImport) == 1
+    assert {k: v for k, v in fingerprint(engine).items() if k != "pending_import"} == {
+        k: v for k, v in before.items() if k != "pending_import"
+    }
+    # Still usable: pick the agency, then import.
+    menu = await bot.press(ADMIN, card(calls), button(card(calls), "❓ Bộ Xây dựng"))
+    fixed = await bot.press(ADMIN, card(menu), button(card(menu), "BKHDT"))
+    done = await bot.press(ADMIN, card(fixed), button(card(fixed), "Nhập"))
+    assert texts(done)[-1].startswith("<b>Đã nhập văn bản 6411/VPCP-KTTH")
+    assert count(engine, Task) == 15
