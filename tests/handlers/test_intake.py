@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.catalogue import t
 from bot.application import build_application
+from bot.catalogue import t
 from bot.fake_telegram import FakeTelegram, RecordedCall
 from bot.offline import FakeUser, OfflineBot, texts
 from bot.settings import Settings
