@@ -3,7 +3,9 @@ proposal that its author corrects with buttons and then imports (db/intake)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
@@ -13,7 +15,7 @@ from bot.context import BotContext
 from bot.formatting import callback_data
 from bot.import_report import render_issues, render_report
 from bot.intake_view import SCREEN_TASKS, render_proposal, task_line
-from db.errors import InvalidInput
+from db.errors import AppError, InvalidInput
 from db.intake import read_letter, registry_from_db
 from db.intake.files import read_proposal
 from db.intake.pending import (
@@ -42,6 +44,7 @@ BUTTON = re.compile(
     rf"(?::(?P<b>\d{{1,10}}))?$"
 )
 PASTE_MIN = 40
+MAX_PASTE = 400_000  # characters kept while a pasted letter arrives in several messages
 
 
 async def read_document(update: Update, context: BotContext, data: bytes, name: str) -> None:
@@ -74,30 +77,50 @@ async def read_document(update: Update, context: BotContext, data: bytes, name: 
         await show(update, context, staged)
 
 
-async def read_pasted(update: Update, context: BotContext, text: str) -> None:
-    """Text pasted after /import: read it as a letter."""
-    if len(text.strip()) < PASTE_MIN:
+async def read_pasted(
+    update: Update, context: BotContext, text: str, earlier: dict[str, Any] | None = None
+) -> None:
+    """Text pasted after /import: read it as a letter. Telegram splits a long paste into
+    several messages, so the next message in the chat continues the letter: the whole text is
+    read again and replaces the proposal shown before."""
+    earlier = earlier or {}
+    text = f"{earlier.get('text', '')}\n{text}".strip()
+    if len(text) < PASTE_MIN:
         await answer_key(update, context, "intake_paste_too_short")
         return
+    chat = update.effective_chat
+    assert chat is not None and context.actor.member_id is not None
     runtime = context.runtime
+    tz, now = runtime.settings.app.timezone, runtime.clock.now()
+    staged = None
     with runtime.session() as session:
-        proposal = read_letter(
-            clean(text),
-            registry=registry_from_db(session),
-            tz=runtime.settings.app.timezone,
-            now=runtime.clock.now(),
-        )
-        if not (proposal.tasks or proposal.meetings):
-            staged = None
-        else:
+        if earlier.get("token"):
+            with contextlib.suppress(AppError):
+                cancel_staged(
+                    session=session,
+                    actor=context.actor,
+                    token=str(earlier["token"]),
+                    tz=tz,
+                    now=now,
+                )
+        proposal = read_letter(clean(text), registry=registry_from_db(session), tz=tz, now=now)
+        if proposal.tasks or proposal.meetings:
             staged = stage_proposal(
                 session=session,
                 actor=context.actor,
                 proposal=proposal,
                 file_name="",
-                tz=runtime.settings.app.timezone,
-                now=runtime.clock.now(),
+                tz=tz,
+                now=now,
             )
+        set_pending(
+            session=session,
+            member_id=context.actor.member_id,
+            chat_id=chat.id,
+            action=PASTE,
+            now=now,
+            data={"text": text[:MAX_PASTE], "token": staged.token if staged else None},
+        )
     if staged is None:
         await answer_key(update, context, "intake_nothing_found")
     else:
@@ -342,7 +365,7 @@ async def continue_intake(
 ) -> None:
     """A typed answer: the pasted letter, or a task's lead, co-operating agencies, deadline."""
     if pending.action == PASTE:
-        await read_pasted(update, context, text)
+        await read_pasted(update, context, text, dict(pending.data))
         return
     runtime = context.runtime
     token, index = str(pending.data.get("token", "")), int(pending.data.get("index", -1))

@@ -159,8 +159,8 @@ TEXTS.update(
             "en": "That is too short to be a letter. Please paste the whole letter.",
         },
         "intake_question": {
-            "vi": "Kiểm tra từng dòng; bấm số để sửa nhiệm vụ, rồi bấm «Nhập». Chưa ghi gì cho đến khi bấm «Nhập».",
-            "en": "Check each line; press a number to fix a task, then “Import”. Nothing is written until you press “Import”.",
+            "vi": "Kiểm tra từng dòng; bấm số để sửa nhiệm vụ, rồi bấm «Nhập». Chưa ghi gì cho đến khi bấm «Nhập». Văn bản dán bị Telegram tách thành nhiều tin nhắn thì gửi tiếp phần còn lại: bot đọc lại cả văn bản.",
+            "en": "Check each line; press a number to fix a task, then “Import”. Nothing is written until you press “Import”. If Telegram split a pasted letter into several messages, send the rest: the bot reads the whole letter again.",
         },
         "intake_button_resolve": {"vi": "❓ {name}", "en": "❓ {name}"},
         "intake_button_councils": {"vi": "🏛 Hội đồng", "en": "🏛 Councils"},

@@ -214,7 +214,10 @@ async def test_a_letter_that_assigns_nothing(bot: OfflineBot, engine: Engine) ->
     )
     calls = await bot.send(ADMIN, "/import " + text)
     assert texts(calls)[-1] == t("vi", "intake_nothing_found")
-    assert fingerprint(engine) == before
+    after = fingerprint(engine)
+    # Only the conversation's state: the rest of a letter split by Telegram may follow.
+    assert after.pop("pending_input") != before.pop("pending_input")
+    assert after == before
 
 
 @pytest.mark.parametrize(
@@ -287,3 +290,18 @@ async def test_import_with_an_unknown_agency_is_refused_and_the_proposal_kept(
     done = await bot.press(ADMIN, card(fixed), button(card(fixed), "Nhập"))
     assert texts(done)[-1].startswith("<b>Đã nhập văn bản 6411/VPCP-KTTH")
     assert count(engine, Task) == 15
+
+
+async def test_a_letter_pasted_in_two_messages_is_read_whole(
+    bot: OfflineBot, engine: Engine
+) -> None:
+    text = letter_text()
+    cut = text.index("d) Bộ Khoa và và")
+    first = await bot.send(ADMIN, "/import " + text[:cut])
+    assert "<b>10 nhiệm vụ</b>" in texts(first)[-1]
+    second = await bot.send(ADMIN, text[cut:])
+    assert "<b>15 nhiệm vụ</b>" in texts(second)[-1]
+    assert count(engine, PendingImport) == 1  # the first proposal was replaced
+    done = await bot.press(ADMIN, card(second), button(card(second), "Nhập"))
+    assert count(engine, Task) == 15 and count(engine, Meeting) == 12
+    assert texts(done)[-1].startswith("<b>Đã nhập")
