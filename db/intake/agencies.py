@@ -176,6 +176,10 @@ class AgencyMatcher:
         if exact is not None:
             return exact
         found = process.extract(key, self.choices, scorer=fuzz.ratio, limit=6)
+        # A typo may be anywhere but in the kind of agency: "Sở Kế hoạch và Đầu tư" is not
+        # "Bộ Kế hoạch và Đầu tư", however alike the letters.
+        head = key.split()[0]
+        found = [item for item in found if self.choices[item[2]].split()[0] == head]
         if not found or found[0][1] < FUZZY_CUTOFF:
             return None
         best_code = self.choice_codes[found[0][2]]

@@ -466,6 +466,8 @@ class Reader:
                 after = k + len(verb)
                 if not self._starts_party(tokens, words, after):
                     continue
+                if k > 0 and tokens[k - 1].text.lower() in ("đã", "vừa", "đang", "từng"):
+                    continue  # "UBND tỉnh đã giao Sở X …": a report of an earlier assignment
                 before = words[:k]
                 if (
                     k == 0

@@ -305,3 +305,14 @@ async def test_a_letter_pasted_in_two_messages_is_read_whole(
     done = await bot.press(ADMIN, card(second), button(card(second), "Nhập"))
     assert count(engine, Task) == 15 and count(engine, Meeting) == 12
     assert texts(done)[-1].startswith("<b>Đã nhập")
+
+
+async def test_the_excel_sheet_sent_back_is_a_proposal_again(bot: OfflineBot) -> None:
+    calls = await bot.send(ADMIN, "/import " + letter_text())
+    sheet = await bot.press(ADMIN, card(calls), button(card(calls), "📊"))
+    document = next(call for call in sheet if call.method == "sendDocument")
+    name, content = next(iter(document.files.values()))
+    back = await send_file(bot, ADMIN, content, name, caption="/import")
+    preview = texts(back)[-1]
+    assert "<b>15 nhiệm vụ</b>" in preview
+    assert "7. <b>2.a.7</b> · BKHDT · BTC · trong quý IV năm 2023" in preview
