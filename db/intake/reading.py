@@ -469,6 +469,8 @@ class Reader:
                 if k > 0 and tokens[k - 1].text.lower() in ("đã", "vừa", "đang", "từng"):
                     continue  # "UBND tỉnh đã giao Sở X …": a report of an earlier assignment
                 before = words[:k]
+                if verb == ("chi", "dao") and k > 0 and not self._self_before(tokens, words, k):
+                    continue  # "UBND tỉnh X chỉ đạo các sở …": the task is the province's
                 if (
                     k == 0
                     or (before and before[-1] in (",", ";", ":"))
@@ -479,6 +481,15 @@ class Reader:
         if self._starts_party(tokens, words, 0):
             return 0
         return None
+
+    def _self_before(self, tokens: Tokens, words: list[str], k: int) -> bool:
+        """The letter's author (or a leader) right before the verb: 'Chủ tịch UBND tỉnh chỉ
+        đạo: …', 'Thủ tướng Chính phủ chỉ đạo …'."""
+        start = k
+        while start > 0 and words[start - 1] not in (",", ";", ":", "."):
+            start -= 1
+        segment = " ".join(_without_titles(words[start:k]))
+        return segment in _SELF_NAMES or segment.startswith(("thu tuong", "pho thu tuong"))
 
     def _named_before(self, tokens: Tokens, words: list[str], k: int) -> bool:
         """'…, Ủy ban Dân tộc đề nghị …': an agency (or its head) right before the verb."""
@@ -540,13 +551,27 @@ class Reader:
             code, end = known
             return Party(_span(tokens, begin, end), code), end
         end = begin + 1
+        group = "cac" in words[begin : begin + 6]  # "các Bộ, ngành, địa phương liên quan"
         while end < len(tokens):
             word = tokens[end].text.lower()
+            if (
+                group
+                and words[end] == ","
+                and end + 1 < len(tokens)
+                and tokens[end + 1].text[:1].islower()
+                and tokens[end + 1].text.lower() not in _STOP_WORDS
+                and not self._starts_party(tokens, words, end + 1)
+            ):
+                end += 1  # a group's name goes on after its comma: ", ngành", ", thành phố"
+                continue
             if words[end] in (",", ":", ";", "(", ")", "-", "."):
                 break
             # A verb inside a name is capitalised ("Bộ Xây dựng"); one after it is not.
             if tokens[end].text[:1].isupper():
                 end += 1
+                continue
+            if word == "các" and words[end - 2 : end] == ["nhan", "dan"]:
+                end += 1  # "Ủy ban nhân dân các tỉnh, thành phố"
                 continue
             if word in _STOP_WORDS:
                 break
@@ -586,6 +611,11 @@ class Reader:
                 continue
             return parties, end
         return parties, k
+
+
+def _without_titles(words: list[str]) -> list[str]:
+    at = _skip_title(words, 0)
+    return list(words[at:])
 
 
 def _lead_key(party: Party) -> str:
@@ -664,7 +694,11 @@ def find_due(
         return None, None, None
     phrase, window, end = found[0]
     if len({item[1].end for item in found}) > 1:
-        return phrase, None, "intake_warn_due_several"
+        # "… trước ngày 15/10 để Bộ X tổng hợp, báo cáo Thủ tướng trước ngày 30/10": what
+        # follows "để" is someone else's deadline; the agency's is the first.
+        between = text[end : text.find(found[1][0], end)]
+        if not re.search(r"\bđể\b", between):
+            return phrase, None, "intake_warn_due_several"
     if _UNSURE_AFTER.match(text[end:]):
         return phrase, None, "intake_warn_due_relative"
     if not meeting and _RECURRING.search(text):

@@ -118,3 +118,27 @@ def test_paragraphs_that_assign_nothing() -> None:
     proposal = read(body)
     assert proposal.tasks == [] and proposal.meetings == []
     assert [w.key for w in proposal.warnings] == ["intake_warn_nothing"]
+
+
+def test_who_is_assigned_when_someone_directs() -> None:
+    body = (
+        "1. Chủ tịch Ủy ban nhân dân tỉnh Lâm Đồng chỉ đạo các sở, ngành báo cáo trước ngày "
+        "20/9/2023.\n"
+        "2. Thủ tướng Chính phủ chỉ đạo Bộ Tài chính báo cáo trước ngày 20/9/2023.\n"
+        "3. Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương rà soát, báo cáo Bộ Tài "
+        "chính trước ngày 30/9/2023 để tổng hợp, báo cáo Thủ tướng Chính phủ trước ngày "
+        "15/10/2023.\n"
+        "4. Giao Bộ Y tế chủ trì, phối hợp với các Bộ, ngành, địa phương liên quan xây dựng "
+        "hướng dẫn.\n"
+        "5. Năm 2022, Ủy ban nhân dân tỉnh đã giao Bộ Y tế xây dựng hướng dẫn.\n"
+    )
+    proposal = read(body)
+    got = [
+        (t.clause, t.lead, t.co, t.window.end.date() if t.window else None) for t in proposal.tasks
+    ]
+    assert got == [
+        ("1", "Ủy ban nhân dân tỉnh Lâm Đồng", [], date(2023, 9, 20)),
+        ("2", "Bộ Tài chính", [], date(2023, 9, 20)),
+        ("3", "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương", [], date(2023, 9, 30)),
+        ("4", "Bộ Y tế", ["các Bộ, ngành, địa phương liên quan"], None),
+    ]
