@@ -26,7 +26,8 @@ from db.tasks import Attachment, DueReading, add_update, open_tasks_page, visibl
 from handlers import task_views
 from handlers.assign import continue_assignment
 from handlers.deadlines import read_due
-from handlers.intake import continue_intake, download, read_document
+from handlers.imports import import_document
+from handlers.intake import continue_intake
 from handlers.meetings import PENDING_DELEGATE, record_delegate
 from handlers.notify import notify_update
 from handlers.replying import answer
@@ -290,10 +291,8 @@ async def on_message(update: Update, context: BotContext) -> None:
     if replied is not None:
         await answer(update, context, t(context.lang, "reply_not_about_task"))
     elif chat.type == ChatType.PRIVATE and message.document and actor.allows(Access.SECRETARIAT):
-        # A secretariat's letter sent without /import: read it all the same.
-        data = await download(update, context)
-        if data is not None:
-            await read_document(update, context, data, message.document.file_name or "")
+        # A secretariat's letter (or directive file) sent without /import: import it the same.
+        await import_document(update, context)
     elif chat.type == ChatType.PRIVATE:
         await answer(update, context, t(context.lang, "private_hint"))
 

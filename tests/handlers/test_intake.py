@@ -316,3 +316,12 @@ async def test_the_excel_sheet_sent_back_is_a_proposal_again(bot: OfflineBot) ->
     preview = texts(back)[-1]
     assert "<b>15 nhiệm vụ</b>" in preview
     assert "7. <b>2.a.7</b> · BKHDT · BTC · trong quý IV năm 2023" in preview
+
+
+async def test_a_directive_file_sent_without_caption_in_private_is_previewed(
+    bot: OfflineBot,
+) -> None:
+    from tests.directives import LETTER_6411
+
+    calls = await send_file(bot, ADMIN, LETTER_6411.read_bytes(), LETTER_6411.name)
+    assert texts(calls)[-1].startswith("<b>Xem trước — văn bản 6411/VPCP-KTTH")
