@@ -128,9 +128,65 @@ def _docx_text(data: bytes) -> str:
         if tag == "p":
             lines.append(_paragraph_text(child))
         elif tag == "tbl":
-            for cell_text in _table_cells(child):
-                lines.append(cell_text)
+            lines += _task_table(child) or _table_cells(child)
     return "\n".join(lines)
+
+
+# A plan's table of tasks: "TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian".
+_COLUMNS = {
+    "number": ("tt", "stt", "so tt"),
+    "text": ("noi dung", "nhiem vu", "ten nhiem vu", "cong viec", "noi dung cong viec"),
+    "lead": ("chu tri", "co quan chu tri", "don vi chu tri"),
+    "co": ("phoi hop", "co quan phoi hop", "don vi phoi hop"),
+    "due": ("thoi gian", "thoi han", "thoi gian hoan thanh", "tien do", "thoi gian thuc hien"),
+}
+
+
+def _task_table(table: Any) -> list[str]:
+    """Each row of a task table as the sentence a letter would write ("1. X chủ trì, phối hợp
+    với Y: … ; thời hạn: …"), so that it is read like one; [] for any other table."""
+    rows = [
+        [
+            " ".join(_paragraph_text(p) for p in cell.iter() if _tag(p) == "p").strip()
+            for cell in row.iterchildren()
+            if _tag(cell) == "tc"
+        ]
+        for row in table.iterchildren()
+        if _tag(row) == "tr"
+    ]
+    if len(rows) < 2:
+        return []
+    header = [fold(cell).strip(" :.") for cell in rows[0]]
+    where: dict[str, int] = {}
+    for index, name in enumerate(header):
+        for column, names in _COLUMNS.items():
+            if column not in where and any(name == n or name.startswith(n) for n in names):
+                where[column] = index
+    if "text" not in where or "lead" not in where:
+        return []
+    lines = []
+    for row in rows[1:]:
+
+        def cell(column: str, row: list[str] = row) -> str:
+            index = where.get(column)
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        if not cell("text") or not cell("lead"):
+            continue
+        number = cell("number").rstrip(".")
+        line = f"{number}. " if number[:1].isdigit() else "- "
+        line += cell("lead") + " chủ trì"
+        if cell("co"):
+            line += ", phối hợp với " + cell("co")
+        line += ": " + cell("text").rstrip(" .;")
+        if cell("due"):
+            line += "; thời hạn: " + cell("due").rstrip(" .")
+        lines.append(line + ".")
+    return lines
+
+
+def _tag(node: Any) -> str:
+    return node.tag.rsplit("}", 1)[-1] if isinstance(node.tag, str) else ""
 
 
 def _paragraph_text(paragraph: Any) -> str:

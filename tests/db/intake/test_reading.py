@@ -142,3 +142,50 @@ def test_who_is_assigned_when_someone_directs() -> None:
         ("3", "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương", [], date(2023, 9, 30)),
         ("4", "Bộ Y tế", ["các Bộ, ngành, địa phương liên quan"], None),
     ]
+
+
+def test_a_plans_task_table_in_a_word_file() -> None:
+    import io
+
+    import docx
+
+    from db.intake.text import letter_text
+
+    document = docx.Document()
+    for line in (
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH BÌNH DƯƠNG",
+        "Số: 12/KH-UBND",
+        "Bình Dương, ngày 5 tháng 10 năm 2023",
+        "KẾ HOẠCH",
+        "Triển khai Nghị quyết số 128/NQ-CP",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Cụ thể hóa nhiệm vụ của tỉnh.",
+        "II. NHIỆM VỤ CỤ THỂ",
+    ):
+        document.add_paragraph(line)
+    rows = [
+        ["TT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"],
+        ["1", "Xây dựng đề án liên kết vùng", "Bộ Tài chính", "Bộ Công Thương", "Quý IV/2023"],
+        ["2", "Rà soát quy hoạch", "Bộ Công Thương", "", "Thường xuyên"],
+        ["3", "Báo cáo kết quả", "Bộ Y tế", "Bộ Tài chính", "Trước ngày 15/12/2023"],
+    ]
+    table = document.add_table(rows=len(rows), cols=5)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    out = io.BytesIO()
+    document.save(out)
+    text = letter_text(out.getvalue(), "ke-hoach.docx")
+    proposal = read_letter(text, registry=example_registry(), tz=TZ, now=NOW)
+    assert proposal.number == "12/KH-UBND"
+    assert proposal.issuer == "Ủy ban nhân dân tỉnh Bình Dương"
+    got = [
+        (t.clause, t.lead_code, t.co_codes, t.window.end.date() if t.window else None)
+        for t in proposal.tasks
+    ]
+    assert got == [
+        ("II.1", "BTC", ["BCT"], date(2023, 12, 31)),
+        ("II.2", "BCT", [], None),
+        ("II.3", "BYT", ["BTC"], date(2023, 12, 15)),
+    ]
