@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -13,9 +14,11 @@ from bot.catalogue import t
 from bot.fake_telegram import FakeTelegram, RecordedCall
 from bot.offline import FakeUser, OfflineBot, texts
 from bot.settings import Settings
+from db.engine import make_engine
 from db.models import Agency, AuditLog, Meeting, PendingImport, Reminder, Role, Task
 from schedules.clock import ManualClock
 from tests.conftest import ADMIN_ID
+from tests.databases import postgres_url
 from tests.directives import fingerprint, load_example_registry
 from tests.factories import Factory
 from tests.intake_helpers import LETTER_6411_TEXT, docx_bytes, pdf_bytes
@@ -325,3 +328,30 @@ async def test_a_directive_file_sent_without_caption_in_private_is_previewed(
 
     calls = await send_file(bot, ADMIN, LETTER_6411.read_bytes(), LETTER_6411.name)
     assert texts(calls)[-1].startswith("<b>Xem trước — văn bản 6411/VPCP-KTTH")
+
+
+@pytest.mark.skipif(not postgres_url(), reason="needs PostgreSQL (two instances)")
+async def test_import_pressed_on_two_instances_at_once_imports_once(
+    bot: OfflineBot, engine: Engine, settings: Settings, clock: ManualClock, database_url: str
+) -> None:
+    calls = await bot.send(ADMIN, "/import " + letter_text())
+    preview = card(calls)
+    data = button(preview, "Nhập")
+    engines = [make_engine(database_url), make_engine(database_url)]
+    transports = [FakeTelegram(clock=clock), FakeTelegram(clock=clock)]
+    bots = [
+        OfflineBot(build_application(settings, request=tr, clock=clock, engine=en), tr, clock)
+        for tr, en in zip(transports, engines, strict=True)
+    ]
+    async with bots[0] as left, bots[1] as right:
+        results = await asyncio.gather(
+            left.press(ADMIN, preview, data), right.press(ADMIN, preview, data)
+        )
+    for each in engines:
+        each.dispose()
+    done = [r for r in results if any("Đã nhập văn bản" in text for text in texts(r))]
+    assert len(done) == 1
+    (lost,) = [r for r in results if r is not done[0]]
+    popups = [call.params.get("text") for call in lost if call.method == "answerCallbackQuery"]
+    assert popups == [t("vi", "imp_pending_gone")]  # "already handled", not an apology
+    assert count(engine, Task) == 15 and count(engine, PendingImport) == 0
