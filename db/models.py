@@ -89,6 +89,8 @@ class Agency(SQLModel, table=True):
     name_vi: str = Field(max_length=300)
     name_en: str = Field(max_length=300)
     kind: str = Field(default=AgencyKind.OTHER, max_length=16)
+    # Other ways letters write the name ("Bộ KH&ĐT", "các Bộ, ngành liên quan"): db/intake.
+    aliases: list[str] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class Member(SQLModel, table=True):

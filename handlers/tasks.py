@@ -19,12 +19,15 @@ from db.errors import InvalidInput
 from db.messages import message_subject, remember_messages
 from db.models import ProgressUpdate, Task, UpdateKind
 from db.pending import clear_pending, get_pending, mark_prompt, prompt_owner, set_pending
+from db.permissions import Access
 from db.reports import tasks_details
 from db.status import categorize
 from db.tasks import Attachment, DueReading, add_update, open_tasks_page, reportable_task
 from handlers import task_views
 from handlers.assign import continue_assignment
 from handlers.deadlines import read_due
+from handlers.imports import import_document
+from handlers.intake import continue_intake
 from handlers.meetings import PENDING_DELEGATE, record_delegate
 from handlers.notify import notify_update
 from handlers.replying import answer
@@ -288,6 +291,9 @@ async def on_message(update: Update, context: BotContext) -> None:
     if pending is not None and pending.action.startswith("assign"):
         await continue_assignment(update, context, pending, text)
         return
+    if pending is not None and pending.action.startswith("intake"):
+        await continue_intake(update, context, pending, text)
+        return
     if pending is not None and pending.action == PENDING_DELEGATE:
         await record_delegate(update, context, int(pending.data["meeting_id"]), text)
         return
@@ -306,6 +312,9 @@ async def on_message(update: Update, context: BotContext) -> None:
         return
     if replied is not None:
         await answer(update, context, t(context.lang, "reply_not_about_task"))
+    elif chat.type == ChatType.PRIVATE and message.document and actor.allows(Access.SECRETARIAT):
+        # A secretariat's letter (or directive file) sent without /import: import it the same.
+        await import_document(update, context)
     elif chat.type == ChatType.PRIVATE:
         await answer(update, context, t(context.lang, "private_hint"))
 
