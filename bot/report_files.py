@@ -7,15 +7,30 @@ with ``asyncio.to_thread``.
 
 from __future__ import annotations
 
+import html
+import sys
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlmodel import Session, select
 
+from bot.catalogue import t
 from bot.report_charts import ChartData, chart_data, render_chart
-from bot.report_workbook import render_workbook
-from db.council_report import CouncilReport, ReportRequest, report_for
-from db.engine import session_scope
+from bot.report_workbook import period_text, render_workbook
+from bot.settings import Settings
+from db.council_report import (
+    CouncilReport,
+    ReportRequest,
+    council_report,
+    narrowed,
+    read_request,
+    report_for,
+)
+from db.engine import make_engine, session_scope
+from db.errors import AppError, NotFound
+from db.models import Council
 from db.permissions import Access, Actor
 
 
@@ -76,3 +91,78 @@ def files_for(
             access=access,
         )
     return render_files(report, lang, workbook=workbook)
+
+
+def report_from_cli(
+    settings: Settings,
+    *,
+    council: str | None,
+    period: str,
+    agency: str | None,
+    directive: str | None,
+    lang: str,
+    output: Path,
+    chart: Path | None,
+) -> int:
+    """``councilbot report``: the operator's view (every council unless one is named)."""
+    from db.migrate import upgrade
+    from schedules.clock import SystemClock
+
+    tz = settings.app.timezone
+    engine = make_engine(settings.database.url)
+    try:
+        upgrade(engine)
+        now = SystemClock().now()
+        with session_scope(engine) as session:
+            try:
+                request = read_request(session=session, text=period, now=now, tz=tz)
+                request = narrowed(
+                    session=session, request=request, agency=agency, directive=directive
+                )
+                council_ids = _cli_councils(session, council)
+            except AppError as error:
+                message = _one_line(t(lang, error.key, **error.params))
+                print(f"councilbot: {message}", file=sys.stderr)
+                return 1
+            report = council_report(
+                session=session,
+                council_ids=council_ids,
+                request=request,
+                now=now,
+                due_soon_days=settings.app.due_soon_days,
+                tz=tz,
+            )
+    finally:
+        engine.dispose()
+    files = render_files(report, lang)
+    assert files.workbook is not None
+    output.write_bytes(files.workbook)
+    if chart is not None:
+        chart.write_bytes(files.chart)
+    print(
+        _one_line(
+            t(
+                lang,
+                "report_cli_written",
+                path=str(output),
+                total=report.summary.total,
+                period=period_text(report, lang),
+                undated=report.summary.no_deadline,
+            )
+        )
+    )
+    return 0
+
+
+def _cli_councils(session: Session, code: str | None) -> list[int]:
+    query = select(Council.id)
+    if code is not None:
+        query = query.where(Council.code == code.upper())
+    ids = [council_id for council_id in session.exec(query).all() if council_id is not None]
+    if not ids:
+        raise NotFound("council_unknown", code=code or "")
+    return ids
+
+
+def _one_line(text: str) -> str:
+    return " ".join(html.unescape(text).replace("• ", "").split())

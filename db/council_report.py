@@ -90,6 +90,26 @@ def read_request(*, session: Session, text: str, now: datetime, tz: str) -> Repo
     return ReportRequest(period, council_id, agency_id, directive_id)
 
 
+def narrowed(
+    *, session: Session, request: ReportRequest, agency: str | None, directive: str | None
+) -> ReportRequest:
+    """``request`` narrowed to an agency's code or a directive's number (the CLI's options)."""
+    agency_id, directive_id = request.agency_id, request.directive_id
+    if agency:
+        found = session.exec(select(Agency).where(Agency.code == agency.upper())).first()
+        if found is None:
+            raise NotFound("agency_unknown", code=agency)
+        agency_id = found.id
+    if directive:
+        number = session.exec(
+            select(Directive).where(col(Directive.number).ilike(directive))
+        ).first()
+        if number is None:
+            raise NotFound("agency_or_task_unknown", query=directive)
+        directive_id = number.id
+    return ReportRequest(request.period, request.council_id, agency_id, directive_id)
+
+
 def reportable_councils(*, session: Session, actor: Actor, access: Access) -> list[Council]:
     """The councils whose report ``actor`` may have (all of them for an admin), by code."""
     query = select(Council).order_by(col(Council.code))
