@@ -286,8 +286,8 @@ def council_report(
     rows = _rows(session, scope, now, due_soon_days)
     dated = [row for row in rows if deadline_in_force(row) is not None]
     undated = [row for row in rows if deadline_in_force(row) is None]
-    dated.sort(key=lambda row: (row.directive or "", _clause_key(row.clause), row.id))
-    undated.sort(key=lambda row: (row.directive or "", _clause_key(row.clause), row.id))
+    dated.sort(key=_appendix_order)
+    undated.sort(key=_appendix_order)
     names = {row.lead_code: (row.lead_name_vi, row.lead_name_en) for row in rows}
     by_agency: dict[str, list[AppendixRow]] = defaultdict(list)
     undated_by_agency: dict[str, list[AppendixRow]] = defaultdict(list)
@@ -577,6 +577,11 @@ def _open_obstacles(session: Session, ids: Any) -> dict[int, str]:
     ):
         found[task_id] = text
     return found
+
+
+def _appendix_order(row: AppendixRow) -> tuple[Any, ...]:
+    """By directive (tasks without one last), clause, then id."""
+    return (row.directive is None, row.directive or "", _clause_key(row.clause), row.id)
 
 
 def _clause_key(clause: str | None) -> tuple[tuple[int, int | str], ...]:
