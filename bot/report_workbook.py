@@ -111,7 +111,7 @@ def render_workbook(report: CouncilReport, lang: str) -> bytes:
     from xlsxwriter import Workbook
 
     buffer = io.BytesIO()
-    workbook = Workbook(buffer, {"in_memory": True})
+    workbook = Workbook(buffer, {"constant_memory": True})
     styles = _Styles(workbook)
     sheets = (
         (plain(lang, "xl_sheet_summary"), None, ""),
@@ -338,12 +338,21 @@ class _Appendix(_Sheet):
         for column, style in ((7, styles.date), (8, styles.date), (10, styles.percent)):
             column_styles[column] = style
         column_styles[11] = styles.date
-        wrapped = [key in WRAPPED_COLUMNS for key in APPENDIX_COLUMNS]
+        sheet = self.sheet
+        # Each column holds one type (or nothing): its writer is chosen once, not per cell.
+        writers = [sheet.write_string] * len(APPENDIX_COLUMNS)
+        for column in (0, 10, 15):
+            writers[column] = sheet.write_number
+        for column in (7, 8, 11):
+            writers[column] = sheet.write_datetime
+        blank = sheet.write_blank
+        texts = set(range(len(APPENDIX_COLUMNS))) - {0, 7, 8, 10, 11, 15}
         categories = {
             category: plain(lang, f"category_{category}")
             for category in {row.category for row in self.rows}
         }
         flag = plain(lang, "flag_obstacle")
+        longest = [0] * len(APPENDIX_COLUMNS)
         row_number = header_row
         for index, task in enumerate(self.rows, start=1):
             row_number += 1
@@ -351,11 +360,24 @@ class _Appendix(_Sheet):
             minute = task.due_precision == "minute"
             for column, value in enumerate(values):
                 style = styles.minute if minute and column == 7 else column_styles[column]
-                self.put(row_number, column, value, style)
-                if not wrapped[column]:
-                    self.fit(column, value)
-                elif value is not None:
-                    self.widths[column] = WRAPPED_WIDTH
+                if value is None:
+                    blank(row_number, column, None, style)
+                    continue
+                writers[column](row_number, column, value, style)
+                if column in texts and len(value) > longest[column]:
+                    longest[column] = len(value)
+        for column, key in enumerate(APPENDIX_COLUMNS):
+            if key in WRAPPED_COLUMNS:
+                if longest[column]:
+                    self.widths[column] = max(self.widths.get(column, 0), WRAPPED_WIDTH)
+            elif column in texts:
+                self.fit(column, "x" * longest[column])
+        if self.rows:
+            self.fit(0, str(len(self.rows)))
+            self.fit(15, str(max(row.id for row in self.rows)))
+            for column in (7, 8, 11):
+                self.fit(column, date.min)
+            self.fit(10, 0.0)
         if not self.rows:
             row_number += 1
             self.sheet.write_string(row_number, 0, plain(lang, "xl_nothing"))
