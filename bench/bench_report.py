@@ -5,7 +5,8 @@
 Each case runs in a fresh Python process (so that its peak memory is its own) on a copy of the
 national dataset (``bench/dataset.py``), with the clock at the dataset's moment, through what
 ``/report`` and ``councilbot report`` run: ``db.council_report.council_report`` in a session,
-then ``bot.report_workbook.render_workbook`` and ``bot.report_charts`` (chart data, PNG).
+then ``bot.report_workbook.render_workbook`` (XlsxWriter) and ``bot.report_charts`` (chart
+data, PNG).
 Cases:
 
 - ``national``: every council and every deadline (``councilbot report`` without ``--council``
@@ -13,11 +14,12 @@ Cases:
 - ``council``: one council, the default period (this year), as ``/report`` answers.
 
 Figures (median of ``--repeat`` runs in the same process): ``data_s`` (the queries and the
-status model), ``workbook_s`` (openpyxl, to bytes), ``workbook_total_s`` (both: what the budget
+status model), ``workbook_s`` (to bytes), ``workbook_total_s`` (both: what the budget
 is about), ``chart_s`` (chart data and PNG, what the budget is about; the first chart of a
 process also pays for importing matplotlib and loading its fonts, reported apart as
-``chart_first_s``: the first /report after a start waits that much longer), the workbook's size, and ``peak_rss_mb``, the
-process's peak resident memory (Python, SQLite, openpyxl and matplotlib together). Merges
+``chart_first_s``: the first /report after a start waits that much longer), the workbook's
+size, and ``peak_rss_mb``, the process's peak resident memory (Python, SQLite, XlsxWriter and
+matplotlib together). Merges
 ``{"report": ...}`` into ``bench/results.json``. Budget: the workbook within 3 s, a chart within
 1 s, peak memory under 300 MB; exit status 1 when missed.
 """

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import html
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.catalogue import t
 from bot.report_charts import ChartData, chart_data, render_chart
-from bot.report_workbook import period_text, render_workbook
+from bot.report_workbook import council_names, period_text, render_workbook
 from bot.settings import Settings
 from db.council_report import (
     CouncilReport,
@@ -32,6 +33,11 @@ from db.engine import make_engine, session_scope
 from db.errors import AppError, NotFound
 from db.models import Council
 from db.permissions import Access, Actor
+from schedules.dispatcher import Outgoing, ReminderView, Renderer
+from schedules.reminders import KIND_DIGEST
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -166,3 +172,37 @@ def _cli_councils(session: Session, code: str | None) -> list[int]:
 
 def _one_line(text: str) -> str:
     return " ".join(html.unescape(text).replace("• ", "").split())
+
+
+def with_digest_chart(renderer: Renderer, runtime: Runtime) -> Renderer:
+    """``renderer``, with the council's chart (every deadline, as ``/status``) after each weekly
+    digest. Per dispatcher, not in the global renderer table: it needs this runtime's engine."""
+
+    def render(view: ReminderView) -> Outgoing:
+        outgoing = renderer(view)
+        digest = view.digest
+        if view.kind != KIND_DIGEST or digest is None:
+            return outgoing
+
+        def draw() -> tuple[bytes, str]:
+            with session_scope(runtime.engine) as session:
+                report = council_report(
+                    session=session,
+                    council_ids=[digest.council_id],
+                    request=ReportRequest(period=None),
+                    now=view.now,
+                    due_soon_days=runtime.settings.app.due_soon_days,
+                    tz=view.timezone,
+                )
+            files = render_files(report, view.lang, workbook=False)
+            caption = t(
+                view.lang,
+                "report_chart_caption",
+                council=council_names(report, view.lang),
+                period=period_text(report, view.lang),
+            )
+            return files.chart, caption
+
+        return replace(outgoing, photo=draw)
+
+    return render
