@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_
@@ -324,7 +324,26 @@ def council_report(
     )
 
 
-def tally(rows: Iterable[AppendixRow], now: datetime, *, no_deadline: int = 0) -> Tally:
+class Scored(Protocol):
+    """What a tally needs of a task: its dates, its category, whether an obstacle is open."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def original_deadline(self) -> datetime | None: ...
+    @property
+    def approved_deadline(self) -> datetime | None: ...
+    @property
+    def completion_reported_at(self) -> datetime | None: ...
+    @property
+    def completed_at(self) -> datetime | None: ...
+    @property
+    def category(self) -> Category: ...
+    @property
+    def obstacle(self) -> str | None: ...
+
+
+def tally(rows: Iterable[Scored], now: datetime, *, no_deadline: int = 0) -> Tally:
     """The Government Office's categories of ``rows`` (tasks with a deadline), at ``now``."""
     counts: dict[Category, int] = defaultdict(int)
     obstacles = due = 0
@@ -389,15 +408,42 @@ def agency_scorecard(
     due_soon_days: int,
 ) -> Tally:
     """The tasks ``agency_id`` leads in ``council_ids``, every deadline (``/status <agency>``'s
-    first line): the same figures as the report's row for that agency."""
-    request = ReportRequest(period=None, agency_id=agency_id)
-    rows = [
-        row
-        for row in _rows(session, _scope(council_ids, request), now, due_soon_days)
-        if row.lead_id == agency_id
-    ]
-    dated = [row for row in rows if deadline_in_force(row) is not None]
-    return tally(dated, now, no_deadline=len(rows) - len(dated))
+    first line): the same figures as the report's row for that agency, from two light queries
+    (the dates of its tasks, which of them have an open obstacle) on /status's path."""
+    followed = sa_select(col(TaskCouncil.task_id)).where(
+        col(TaskCouncil.council_id).in_(list(council_ids))
+    )
+    led = sa_select(col(Task.id)).where(
+        col(Task.lead_agency_id) == agency_id,
+        col(Task.id).in_(followed),
+        col(Task.state) != TaskState.CANCELLED,
+    )
+    obstructed = set(
+        session.execute(
+            sa_select(col(ProgressUpdate.task_id)).where(
+                open_obstacle(), col(ProgressUpdate.task_id).in_(led.scalar_subquery())
+            )
+        ).scalars()
+    )
+    rows: list[_Scored] = []
+    undated = 0
+    for task_id, *values in session.execute(
+        sa_select(
+            col(Task.id),
+            col(Task.state),
+            col(Task.original_deadline),
+            col(Task.approved_deadline),
+            col(Task.completion_reported_at),
+            col(Task.completed_at),
+        ).where(col(Task.id).in_(led.scalar_subquery()))
+    ):
+        dates = _Dates(*values)
+        if deadline_in_force(dates) is None:
+            undated += 1
+            continue
+        category = categorize(dates, now, due_soon_days=due_soon_days)
+        rows.append(_Scored(*dates, category, "" if task_id in obstructed else None))
+    return tally(rows, now, no_deadline=undated)
 
 
 # --- queries ------------------------------------------------------------------------------------
@@ -441,12 +487,19 @@ class _Dates(NamedTuple):
     completed_at: datetime | None
 
 
-@dataclass(frozen=True)
-class _Row(AppendixRow):
-    lead_id: int = 0
+class _Scored(NamedTuple):
+    state: str
+    original_deadline: datetime | None
+    approved_deadline: datetime | None
+    completion_reported_at: datetime | None
+    completed_at: datetime | None
+    category: Category
+    obstacle: str | None
 
 
-def _rows(session: Session, scope: Select[Any], now: datetime, due_soon_days: int) -> list[_Row]:
+def _rows(
+    session: Session, scope: Select[Any], now: datetime, due_soon_days: int
+) -> list[AppendixRow]:
     """The appendix rows of the tasks in ``scope``, in five queries whatever their number."""
     ids = scope.scalar_subquery()
     co: dict[int, list[str]] = defaultdict(list)
@@ -478,7 +531,6 @@ def _rows(session: Session, scope: Select[Any], now: datetime, due_soon_days: in
             col(Task.completion_reported_at),
             col(Task.completed_at),
             col(Task.percent),
-            col(Task.lead_agency_id),
         )
         .join(Agency, col(Agency.id) == col(Task.lead_agency_id))
         .outerjoin(Directive, col(Directive.id) == col(Task.directive_id))
@@ -503,11 +555,10 @@ def _rows(session: Session, scope: Select[Any], now: datetime, due_soon_days: in
         reported,
         completed,
         percent,
-        lead_id,
     ) in rows:
         dates = _Dates(state, original, approved, reported, completed)
         result.append(
-            _Row(
+            AppendixRow(
                 id=task_id,
                 directive=number,
                 clause=clause,
@@ -529,7 +580,6 @@ def _rows(session: Session, scope: Select[Any], now: datetime, due_soon_days: in
                 category=categorize(dates, now, due_soon_days=due_soon_days),
                 obstacle=obstacles.get(task_id),
                 latest=latest.get(task_id),
-                lead_id=lead_id,
             )
         )
     return result

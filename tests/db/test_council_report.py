@@ -13,7 +13,13 @@ from sqlmodel import Session
 
 from bot.report_charts import HEIGHT_PX, WIDTH_PX, chart_data
 from bot.report_files import render_files
-from db.council_report import CouncilReport, ReportRequest, council_report, read_request
+from db.council_report import (
+    CouncilReport,
+    ReportRequest,
+    agency_scorecard,
+    council_report,
+    read_request,
+)
 from db.errors import InvalidInput
 from db.reports import council_overview
 from db.status import Category
@@ -336,3 +342,24 @@ def _letter(column: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return str(get_column_letter(column))
+
+
+def test_the_scorecard_of_status_is_the_reports_agency_row(
+    engine: Engine, clock: ManualClock, seeded: Seeded
+) -> None:
+    """``/status <agency>``'s first line and the workbook's row of that agency (every deadline)
+    are the same figures, though the scorecard is computed from two light queries."""
+    made = report_all(engine, clock, seeded)
+    rows = {agency.code: agency.tally for agency in made.agencies}
+    for agency in (seeded.mpi, seeded.mof):
+        with Session(engine) as session:
+            card = agency_scorecard(
+                session=session,
+                agency_id=agency.id or 0,
+                council_ids=[seeded.council.id or 0],
+                now=clock.now(),
+                due_soon_days=7,
+            )
+        assert card == rows[agency.code]
+    assert rows["BKHDT"].obstacles == 1 and rows["BKHDT"].days_late == (4,)
+    assert rows["BTC"].no_deadline == 1
