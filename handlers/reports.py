@@ -134,20 +134,27 @@ async def _deliver(
     check_access(actor=context.actor, council_id=council_id, access=access)
     period = request.period.render(lang) if request.period else t(lang, "report_period_all")
     progress = await answer(update, context, t(lang, "report_progress", period=period))
-    files = await asyncio.to_thread(
-        files_for,
-        engine=runtime.engine,
-        actor=context.actor,
-        council_id=council_id,
-        request=request,
-        now=runtime.clock.now(),
-        due_soon_days=runtime.settings.app.due_soon_days,
-        tz=runtime.settings.app.timezone,
-        lang=lang,
-        access=access,
-        workbook=workbook,
-    )
-    await _send(update, context, files)
+    try:
+        files = await asyncio.to_thread(
+            files_for,
+            engine=runtime.engine,
+            actor=context.actor,
+            council_id=council_id,
+            request=request,
+            now=runtime.clock.now(),
+            due_soon_days=runtime.settings.app.due_soon_days,
+            tz=runtime.settings.app.timezone,
+            lang=lang,
+            access=access,
+            workbook=workbook,
+        )
+        await _send(update, context, files)
+    except Exception:
+        # The progress line must not promise a report that will not come; the error handler
+        # then answers (and logs) as for any other failure.
+        if progress is not None:
+            await progress.edit_text(t(lang, "report_failed"), parse_mode=ParseMode.HTML)
+        raise
     if progress is not None:
         summary = files.report.summary
         await progress.edit_text(

@@ -33,6 +33,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "⏳ Đang lập báo cáo kỳ {period}…",
         "en": "⏳ Preparing the report for {period}…",
     },
+    "report_failed": {
+        "vi": "❌ Không lập được báo cáo.",
+        "en": "❌ The report could not be made.",
+    },
     "report_sent": {
         "vi": "✅ Đã lập báo cáo {council}, kỳ {period}: {total} nhiệm vụ có hạn trong kỳ, {undated} nhiệm vụ không có hạn.",
         "en": "✅ Report of {council}, period {period}: {total} tasks due in the period, {undated} without a deadline.",

@@ -207,3 +207,20 @@ async def test_unregistered_users_get_nothing(bot: OfflineBot, seeded: Seeded) -
     stranger = FakeUser(77_777, "Người lạ")
     calls = await bot.send(stranger, "/report")
     assert not sent(calls, "sendDocument") and not sent(calls, "sendPhoto")
+
+
+async def test_a_report_that_fails_does_not_leave_the_progress_line(
+    bot: OfflineBot, factory: Factory, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import handlers.reports
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(handlers.reports, "files_for", broken)
+    secretariat = factory.user(Role.SECRETARIAT, council=seeded.council)
+    calls = await bot.send(secretariat, "/report")
+    assert not sent(calls, "sendDocument") and not sent(calls, "sendPhoto")
+    (edited,) = sent(calls, "editMessageText")
+    assert edited.text == "❌ Không lập được báo cáo."
+    assert len(sent(calls, "sendMessage")) == 2  # the progress line, then the apology
