@@ -244,8 +244,8 @@ async def run_broadcast(url: str, cast: Cast, recipients: int) -> dict[str, Any]
             turns: list[float] = []
             wait_turn = pacer.wait_turn
 
-            async def timed_turn(chat_id: int) -> None:
-                await wait_turn(chat_id)
+            async def timed_turn(chat_id: int | None, *, interactive: bool = False) -> None:
+                await wait_turn(chat_id, interactive=interactive)
                 turns.append(time.monotonic())
 
             pacer.wait_turn = timed_turn  # type: ignore[method-assign]

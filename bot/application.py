@@ -72,7 +72,12 @@ def build_application(
         .post_init(on_startup)
         # Every call the bot makes passes the inbox: an update's answer is recorded with its
         # change before it goes out (bot/update_scope.py).
-        .request(InboxRequest(request or HTTPXRequest(connection_pool_size=256)))
+        # Every sending call waits its turn under the one budget, replies first (issue 16).
+        .request(
+            InboxRequest(
+                request or HTTPXRequest(connection_pool_size=256), pacer=lambda: runtime.pacer
+            )
+        )
     )
     if request is not None:
         builder = builder.get_updates_request(request)

@@ -24,6 +24,9 @@ from schedules.dispatcher import Dispatcher
 from schedules.pacing import Pacer, Sleep
 from schedules.reminders import ReminderConfig
 
+# At most this many messages to one chat in any this many seconds: about one a second.
+PER_CHAT_BURST = 3
+
 
 def _nothing() -> None:
     return None
@@ -67,8 +70,10 @@ class Runtime:
 
     @cached_property
     def pacer(self) -> Pacer:
-        """Keeps everything the bot sends on its own under Telegram's limits."""
-        return Pacer(self.clock, self.sleep)
+        """Keeps every request that sends under Telegram's limits: 30 a second in all (one of
+        them left to replies while background senders queue), 20 a minute per group, and about
+        one a second per chat (a burst of three, then one a second)."""
+        return Pacer(self.clock, self.sleep, per_chat=PER_CHAT_BURST, reserve=1)
 
     async def drain(self) -> None:
         """Wait for the background work of this process (tests; clean shutdown)."""

@@ -22,7 +22,9 @@ call, so the open transaction never waits on anything but the database.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +36,7 @@ from telegram.request._requestparameter import RequestParameter
 
 from db import inbox
 from schedules.clock import Clock
+from schedules.pacing import Pacer
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +48,30 @@ RECORDED = frozenset(
 
 
 MESSAGE_LIMIT = 4096
+
+# A reply that meets a 429 or a 5xx is tried again, at most this many times in all: delayed, not
+# lost (the outbox senders retry on their own, through their rows).
+REPLY_ATTEMPTS = 4
+# Waits before trying a reply again after a 5xx (seconds); a 429 waits what Telegram says.
+REPLY_BACKOFF = (1.0, 2.0, 4.0)
+
+
+def is_sending(method: str) -> bool:
+    """Bot API calls that count against Telegram's limits: messages, files, edits, answers."""
+    if method == "sendChatAction":
+        return False
+    return method.startswith(("send", "edit", "copy", "forward")) or (
+        method == "answerCallbackQuery"
+    )
+
+
+def retry_after(body: bytes) -> float:
+    """The ``retry_after`` of a 429's body (1 s if it cannot be read)."""
+    try:
+        value = json.loads(body)["parameters"]["retry_after"]
+        return max(float(value), 1.0)
+    except (ValueError, KeyError, TypeError):
+        return 1.0
 
 
 class ClaimLost(BaseException):
@@ -307,10 +334,13 @@ def note_outcome(outcome: str) -> None:
 
 
 class InboxRequest(BaseRequest):
-    """Telegram's HTTP transport, with the current update's answers recorded before they go."""
+    """Telegram's HTTP transport, with the current update's answers recorded before they go, and
+    every sending call paced under the bot's one budget (``schedules/pacing.py``): replies first,
+    a 429 pausing every sender, a reply retried after a 429 or a 5xx."""
 
-    def __init__(self, inner: BaseRequest) -> None:
+    def __init__(self, inner: BaseRequest, pacer: Callable[[], Pacer | None] | None = None) -> None:
         self.inner = inner
+        self._pacer = pacer or (lambda: None)
 
     async def initialize(self) -> None:
         await self.inner.initialize()
@@ -337,18 +367,47 @@ class InboxRequest(BaseRequest):
         if scope is not None:
             request_data = scope.late_request(api_method, request_data)
         answer_id = scope.before_call(api_method, request_data) if scope is not None else None
+        pacer = self._pacer() if is_sending(api_method) else None
+        chat_id = _chat_of(request_data)
+        # A reply (made while an update is handled) goes first and is retried; a background
+        # sender's request is tried once (its outbox row is retried).
+        attempts = REPLY_ATTEMPTS if scope is not None and pacer is not None else 1
         status: int | None = None
         try:
-            status, body = await self.inner.do_request(
-                url,
-                method,
-                request_data,
-                read_timeout=read_timeout,
-                write_timeout=write_timeout,
-                connect_timeout=connect_timeout,
-                pool_timeout=pool_timeout,
-            )
+            for attempt in range(attempts):
+                if pacer is not None:
+                    if pacer.take_ticket(chat_id):
+                        await pacer.wait_unpaused()
+                    else:
+                        await pacer.wait_turn(chat_id, interactive=scope is not None)
+                        pacer.take_ticket(chat_id)
+                answered = await self.inner.do_request(
+                    url,
+                    method,
+                    request_data,
+                    read_timeout=read_timeout,
+                    write_timeout=write_timeout,
+                    connect_timeout=connect_timeout,
+                    pool_timeout=pool_timeout,
+                )
+                status, body = answered
+                if status == 429 and pacer is not None:
+                    pacer.pause(retry_after(body))  # every sender sharing the budget waits
+                last = attempt == attempts - 1
+                if last or not (status == 429 or status >= 500):
+                    break
+                logger.info("%s answered %s: trying again (%d)", api_method, status, attempt + 1)
+                if status >= 500 and pacer is not None:
+                    await pacer.sleep(REPLY_BACKOFF[min(attempt, len(REPLY_BACKOFF) - 1)])
         finally:
             if scope is not None and api_method:
                 scope.after_call(answer_id, api_method, status)
-        return status, body
+        return answered
+
+
+def _chat_of(request_data: RequestData | None) -> int | None:
+    value = request_data.parameters.get("chat_id") if request_data is not None else None
+    try:
+        return int(value) if isinstance(value, int | str) else None
+    except ValueError:
+        return None  # a channel's @username: counted globally only

@@ -7,6 +7,15 @@ instead: before each send it waits until fewer than ``per_second`` sends happene
 second (and fewer than ``per_group_minute`` to that group in the last minute). A 429 pauses
 every send until ``retry_after`` has passed. Waiting goes through an injected ``sleep`` so that
 tests move a manual clock instead of sleeping.
+
+One budget for every request that sends (issue 16). The pacer is consulted at the HTTP boundary
+(``bot/update_scope.InboxRequest``) for every sending Bot API call, not only by the outbox
+senders: an interactive reply (a call made while an update is handled) waits only for the limits
+themselves and goes ahead of every background sender waiting (reminders, notices, digests,
+broadcasts); background senders queue one behind the other and leave ``reserve`` turns of each
+second to replies. A sender that already waited its turn (the dispatcher, the broadcaster) holds a
+*ticket* for that chat, so its request is not counted twice. Each chat gets about one message a
+second (``per_chat`` in any ``per_chat`` seconds: a short burst, then one a second).
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from schedules.clock import Clock
@@ -28,9 +38,12 @@ MINUTE = timedelta(minutes=1)
 # margin costs 5% of the rate.
 MARGIN = timedelta(milliseconds=50)
 
+# The chat whose turn the current task was given and has not used yet (see Pacer.take_ticket).
+_TICKET: ContextVar[int | None] = ContextVar("councilbot_pacer_ticket", default=None)
+
 
 class Pacer:
-    """One per bot: every message the bot sends on its own initiative waits its turn here."""
+    """One per bot: every request that sends waits its turn here (replies first)."""
 
     def __init__(
         self,
@@ -40,8 +53,16 @@ class Pacer:
         per_second: int = 30,
         per_group_minute: int = 20,
         margin: timedelta = MARGIN,
+        per_chat: int | None = None,
+        reserve: int = 0,
     ) -> None:
         self.margin = margin
+        # At most ``per_chat`` sends to one chat in any ``per_chat`` seconds (None: no limit).
+        self.per_chat = per_chat
+        # Turns of each second background senders leave to interactive replies.
+        self.reserve = reserve
+        self._chat_recent: defaultdict[int, deque[datetime]] = defaultdict(deque)
+        self._interactive_waiting = 0
         self.clock = clock
         self.sleep = sleep
         self.per_second = per_second
@@ -51,18 +72,54 @@ class Pacer:
         self._paused_until: datetime | None = None
         self._lock = asyncio.Lock()
 
-    async def wait_turn(self, chat_id: int) -> None:
-        """Wait until a message to ``chat_id`` stays within the limits, then count it."""
+    async def wait_turn(self, chat_id: int | None, *, interactive: bool = False) -> None:
+        """Wait until a request to ``chat_id`` (None: not addressed to a chat, e.g. a button's
+        answer) stays within the limits, then count it and give the task a ticket for it.
+
+        ``interactive``: an answer to a user; it goes ahead of every background sender waiting.
+        """
+        if interactive:
+            self._interactive_waiting += 1
+            try:
+                while (delay := self._delay(chat_id, self.clock.now(), 0)) > timedelta(0):
+                    await self.sleep(delay.total_seconds())
+            finally:
+                self._interactive_waiting -= 1
+            self._count(chat_id)
+            return
         async with self._lock:
             while True:
-                delay = self._delay(chat_id, self.clock.now())
-                if delay <= timedelta(0):
+                delay = self._delay(chat_id, self.clock.now(), self.reserve)
+                if delay <= timedelta(0) and not self._interactive_waiting:
                     break
-                await self.sleep(delay.total_seconds())
-            now = self.clock.now()
-            self._recent.append(now)
-            if chat_id < 0:  # groups and supergroups have negative ids
-                self._group_recent[chat_id].append(now)
+                if delay > timedelta(0):
+                    await self.sleep(delay.total_seconds())
+                # Let a waiting reply take its turn first (a manual clock's sleep never yields).
+                await asyncio.sleep(0)
+            self._count(chat_id)
+
+    async def wait_unpaused(self) -> None:
+        """Wait out a 429 pause only (a request whose turn was given before the pause)."""
+        while self._paused_until is not None and self._paused_until > self.clock.now():
+            await self.sleep((self._paused_until - self.clock.now()).total_seconds())
+
+    def take_ticket(self, chat_id: int | None) -> bool:
+        """True once if the current task was given a turn for ``chat_id`` and has not used it."""
+        if _TICKET.get() != chat_id or chat_id is None:
+            return False
+        _TICKET.set(None)
+        return True
+
+    def _count(self, chat_id: int | None) -> None:
+        now = self.clock.now()
+        self._recent.append(now)
+        if chat_id is None:
+            return
+        _TICKET.set(chat_id)
+        if self.per_chat is not None:
+            self._chat_recent[chat_id].append(now)
+        if chat_id < 0:  # groups and supergroups have negative ids
+            self._group_recent[chat_id].append(now)
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nobody sends until ``seconds`` have passed."""
@@ -70,15 +127,24 @@ class Pacer:
         if self._paused_until is None or until > self._paused_until:
             self._paused_until = until
 
-    def _delay(self, chat_id: int, now: datetime) -> timedelta:
+    def _delay(self, chat_id: int | None, now: datetime, reserve: int) -> timedelta:
         waits = [timedelta(0)]
         if self._paused_until is not None:
             waits.append(self._paused_until - now)
         second, minute = SECOND + self.margin, MINUTE + self.margin
         _forget_before(self._recent, now - second)
-        if len(self._recent) >= self.per_second:
-            waits.append(self._recent[0] + second - now)
-        if chat_id < 0:
+        allowed = max(self.per_second - reserve, 1)
+        if len(self._recent) >= allowed:
+            waits.append(self._recent[len(self._recent) - allowed] + second - now)
+        if chat_id is not None and self.per_chat is not None:
+            window = SECOND * self.per_chat + self.margin
+            chat = self._chat_recent[chat_id]
+            _forget_before(chat, now - window)
+            if not chat:
+                del self._chat_recent[chat_id]  # one entry per chat recently written to
+            elif len(chat) >= self.per_chat:
+                waits.append(chat[0] + window - now)
+        if chat_id is not None and chat_id < 0:
             group = self._group_recent[chat_id]
             _forget_before(group, now - minute)
             if len(group) >= self.per_group_minute:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -71,3 +72,42 @@ async def test_no_wait_under_the_limits() -> None:
     for n in range(30):
         await pacer.wait_turn(n + 1)
     assert clock.now() == START
+
+
+async def test_a_reply_goes_ahead_of_waiting_background_sends() -> None:
+    clock = ManualClock(START)
+
+    async def sleep(seconds: float) -> None:  # moves the clock, and lets the others run
+        clock.advance(timedelta(seconds=seconds))
+        await asyncio.sleep(0)
+
+    pacer = Pacer(clock, sleep, reserve=1)
+    for n in range(29):
+        await pacer.wait_turn(n + 1)
+    await pacer.wait_turn(99, interactive=True)  # the turn background sends leave to replies
+    assert clock.now() == START
+    order: list[str] = []
+
+    async def send(name: str, interactive: bool) -> None:
+        await pacer.wait_turn(100 + len(order), interactive=interactive)
+        order.append(name)
+
+    background = [asyncio.create_task(send(f"b{n}", False)) for n in range(5)]
+    await asyncio.sleep(0)
+    await send("reply", True)
+    assert order == ["reply"]  # before any of the background sends that were waiting already
+    await asyncio.gather(*background)
+    assert order[1:] == [f"b{n}" for n in range(5)]
+
+
+async def test_one_chat_gets_about_one_message_a_second() -> None:
+    clock = ManualClock(START)
+    pacer = paced(clock)
+    pacer.per_chat = 3
+    sent: list[datetime] = []
+    for _ in range(12):
+        await pacer.wait_turn(42, interactive=True)
+        sent.append(clock.now())
+    assert most_in_any_window(sent, timedelta(seconds=3)) == 3  # a burst of three, then 1/s
+    assert sent[-1] - sent[0] >= timedelta(seconds=9)
+    assert pacer.take_ticket(42) and not pacer.take_ticket(42)  # a turn is used once
