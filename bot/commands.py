@@ -73,4 +73,5 @@ CALLBACK_ACCESS: dict[str, Access] = {
     "rp": Access.CHAIR,  # /report: council choice (the council is checked again)
     "rpc": Access.MEMBER,  # 📊 on the /status overview: its chart (member of that council)
     "ack": Access.MEMBER,  # "Đã nhận" on a notice (only its recipient: in the service)
+    "mr": Access.MEMBER,  # a merged reminder's task buttons (the task is checked per press)
 }

@@ -28,6 +28,7 @@ from telegram.ext import JobQueue
 
 from bot.context import RUNTIME_KEY, BotApplication, BotContext
 from bot.inbox import forget_old_updates
+from bot.merged_messages import MERGE_KINDS, render_merged
 from bot.reminder_messages import render_reminder
 from bot.report_files import with_digest_chart
 from bot.runtime import Runtime, new_instance_id
@@ -72,6 +73,9 @@ async def start_reminders(application: BotApplication) -> Dispatcher:
         instance_id=instance_id(),
         renderer=with_digest_chart(render_reminder, runtime),
         pacer=runtime.pacer,
+        # One message per person per moment (issue 16).
+        merger=render_merged,
+        merge_kinds=MERGE_KINDS,
     )
     runtime.dispatcher = dispatcher
     await dispatcher.recover_stale_claims()

@@ -78,14 +78,14 @@ def _late(view: ReminderView) -> Html:
 def _render_task(view: ReminderView) -> Outgoing:
     task, lang = view.task, view.lang
     assert task is not None
-    days_left = _days_left(task, view)
+    left = days_left(task, view)
     if view.kind == "task_escalation":
-        count = _number(view.offset)
+        count = number_of(view.offset)
         head: str = t(
             lang,
             "rem_head_escalation",
             agency=f"{task.agency_name} ({task.agency_code})",
-            late_by=amount(max(1, -days_left), "day", lang),
+            late_by=amount(max(1, -left), "day", lang),
             count=count,
             late=_late(view),
         )
@@ -94,7 +94,7 @@ def _render_task(view: ReminderView) -> Outgoing:
         head = t(lang, "rem_head_nudge", late=_late(view))
         footer = t(lang, "rem_task_footer")
     else:
-        head = _deadline_head(task, view, days_left)
+        head = _deadline_head(task, view, left)
         footer = t(lang, "rem_task_footer")
     text = "\n".join([head, "", task_body(task, view), "", footer])
     return Outgoing(text=text, buttons=snooze_button(view))
@@ -129,11 +129,11 @@ def task_body(task: TaskFacts, view: ReminderView) -> str:
         title=f"#{task.task_id} {short(task.title)}",
         source=Html(source),
         agency=f"{task.agency_name} ({task.agency_code})",
-        due=Html(_due(task, view)),
+        due=Html(due_as_read(task, view)),
     )
 
 
-def _due(task: TaskFacts, view: ReminderView) -> str:
+def due_as_read(task: TaskFacts, view: ReminderView) -> str:
     """The deadline as written and as read (the deadline in force, if it was extended)."""
     if task.deadline is None:
         return t(view.lang, "rem_no_due")
@@ -144,14 +144,14 @@ def _due(task: TaskFacts, view: ReminderView) -> str:
     return Html(reading)
 
 
-def _days_left(task: TaskFacts, view: ReminderView) -> int:
+def days_left(task: TaskFacts, view: ReminderView) -> int:
     if task.deadline is None:
         return 0
     zone = ZoneInfo(view.timezone)
     return (task.deadline.astimezone(zone).date() - view.now.astimezone(zone).date()).days
 
 
-def _number(offset: str) -> int:
+def number_of(offset: str) -> int:
     match = re.match(r"\+(\d+)", offset)
     return int(match.group(1)) if match else 0
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from db.models import SentMessage
+from db.models import SentMessage, SentMessageTask
 
 
 def remember_messages(
@@ -52,3 +52,14 @@ def message_subject(*, session: Session, chat_id: int, message_id: int) -> SentM
             SentMessage.chat_id == chat_id, SentMessage.message_id == message_id
         )
     ).first()
+
+
+def merged_tasks(*, session: Session, chat_id: int, message_id: int) -> list[int]:
+    """The tasks a merged reminder message listed, in order (empty for any other message)."""
+    return list(
+        session.exec(
+            select(SentMessageTask.task_id)
+            .where(SentMessageTask.chat_id == chat_id, SentMessageTask.message_id == message_id)
+            .order_by(col(SentMessageTask.id))
+        ).all()
+    )

@@ -352,6 +352,21 @@ class SentMessage(SQLModel, table=True):
     created_at: datetime = _utc()
 
 
+class SentMessageTask(SQLModel, table=True):
+    """A task listed in one merged reminder message (one message per person per moment): a
+    reply to it names one of them or is asked which."""
+
+    __tablename__ = "sent_message_task"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id", "task_id", name="uq_sent_message_task"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    message_id: int = Field(sa_type=BigInteger)
+    task_id: int = Field(foreign_key="task.id")
+
+
 class PendingInput(SQLModel, table=True):
     """What the bot is waiting for from one member in one chat (a short guided conversation).
 

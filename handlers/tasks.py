@@ -16,9 +16,16 @@ from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
 from db.errors import InvalidInput
-from db.messages import message_subject, remember_messages
+from db.messages import merged_tasks, message_subject, remember_messages
 from db.models import ProgressUpdate, Task, UpdateKind
-from db.pending import clear_pending, get_pending, mark_prompt, prompt_owner, set_pending
+from db.pending import (
+    clear_pending,
+    get_pending,
+    mark_prompt,
+    prompt_owner,
+    set_pending,
+    take_pending,
+)
 from db.permissions import Access
 from db.reports import tasks_details
 from db.status import categorize
@@ -34,8 +41,11 @@ from handlers.replying import answer
 from schedules.reminders import replan_task
 
 CARDS_PER_PAGE = 5
+MERGED_BUTTON = "mr"  # bot/merged_messages.py: a merged reminder's task buttons
 # Pending inputs that a typed message must leave alone: they wait for a button press.
-WAITS_FOR_A_BUTTON = frozenset({"meeting:confirm"})
+MERGED_REPLY = "merged_reply"  # a reply to a merged reminder, waiting for "which task?"
+WAITS_FOR_A_BUTTON = frozenset({"meeting:confirm", MERGED_REPLY})
+NAMED_TASK = re.compile(r"#(\d{1,9})\b")
 PERCENT_FIRST = re.compile(r"^\s*(\d{1,3})\s*%[\s,.:;-]*(.*)$", re.DOTALL)
 BUTTON_KINDS = {
     "p": UpdateKind.PROGRESS,
@@ -189,6 +199,15 @@ async def press_task_button(update: Update, context: BotContext) -> None:
     except (KeyError, ValueError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
+    await ask_for_report(update, context, task_id, kind)
+
+
+async def ask_for_report(
+    update: Update, context: BotContext, task_id: int, kind: UpdateKind
+) -> None:
+    """A button names a task: wait for what the member's next message says about it."""
+    query = update.callback_query
+    assert query is not None
     actor, runtime = context.actor, context.runtime
     chat = update.effective_chat
     assert chat is not None and actor.member_id is not None
@@ -264,12 +283,15 @@ async def on_message(update: Update, context: BotContext) -> None:
     text = message.text or message.caption or ""
     attachment = attachment_of(message)
     replied = message.reply_to_message
+    listed: list[int] = []
     with runtime.session() as session:
         subject = (
             message_subject(session=session, chat_id=chat.id, message_id=replied.message_id)
             if replied is not None
             else None
         )
+        if replied is not None and subject is None:
+            listed = merged_tasks(session=session, chat_id=chat.id, message_id=replied.message_id)
         pending = get_pending(
             session=session, member_id=actor.member_id, chat_id=chat.id, now=runtime.clock.now()
         )
@@ -310,13 +332,109 @@ async def on_message(update: Update, context: BotContext) -> None:
             Report(subject.task_id, UpdateKind.PROGRESS, body, percent, attachment),
         )
         return
-    if replied is not None:
+    if listed:
+        await reply_to_merged(update, context, listed, text, attachment)
+    elif replied is not None:
         await answer(update, context, t(context.lang, "reply_not_about_task"))
     elif chat.type == ChatType.PRIVATE and message.document and actor.allows(Access.SECRETARIAT):
         # A secretariat's letter (or directive file) sent without /import: import it the same.
         await import_document(update, context)
     elif chat.type == ChatType.PRIVATE:
         await answer(update, context, t(context.lang, "private_hint"))
+
+
+async def reply_to_merged(
+    update: Update,
+    context: BotContext,
+    listed: list[int],
+    text: str,
+    attachment: Attachment | None,
+) -> None:
+    """A reply to a merged reminder: about the task it names (#12) or the only one listed;
+    otherwise kept and the member asked which task, with a button per task."""
+    named = {int(n) for n in NAMED_TASK.findall(text)} & set(listed)
+    if len(named) == 1 or len(listed) == 1:
+        task_id = named.pop() if named else listed[0]
+        await _record_merged_reply(update, context, task_id, text, attachment)
+        return
+    actor, runtime = context.actor, context.runtime
+    chat = update.effective_chat
+    assert chat is not None and actor.member_id is not None
+    kept: dict[str, object] = {"text": text, "tasks": listed}
+    if attachment is not None:
+        kept["attachment"] = [attachment.file_id, attachment.kind]
+    with runtime.session() as session:
+        pending = set_pending(
+            session=session,
+            member_id=actor.member_id,
+            chat_id=chat.id,
+            action=MERGED_REPLY,
+            data=kept,
+            now=runtime.clock.now(),
+        )
+        session.flush()
+        pending_id = pending.id
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"#{task_id}", callback_data=callback_data(MERGED_BUTTON, task_id, pending_id)
+                )
+                for task_id in listed[i : i + 4]
+            ]
+            for i in range(0, len(listed), 4)
+        ]
+    )
+    await answer(update, context, t(context.lang, "merged_which_task"), keyboard=keyboard)
+
+
+async def press_merged_button(update: Update, context: BotContext) -> None:
+    """A merged reminder's task button, "mr:<task>" (ask for an update, as ✏️ on a card), or the
+    answer to "which task?", "mr:<task>:<kept reply>" (record the kept reply for that task)."""
+    query = update.callback_query
+    assert query is not None
+    parts = (query.data or "").split(":")
+    try:
+        numbers = [int(part) for part in parts[1:]]
+    except ValueError:
+        numbers = []
+    if len(numbers) not in (1, 2) or not all(0 < n < 2**31 for n in numbers):
+        await query.answer(t(context.lang, "stale_button"), show_alert=True)
+        return
+    task_id = numbers[0]
+    if len(numbers) == 1:
+        await ask_for_report(update, context, task_id, UpdateKind.PROGRESS)
+        return
+    actor, runtime = context.actor, context.runtime
+    assert actor.member_id is not None
+    with runtime.session() as session:
+        kept = take_pending(
+            session=session,
+            pending_id=numbers[1],
+            member_id=actor.member_id,
+            now=runtime.clock.now(),
+            action=MERGED_REPLY,
+        )
+        if task_id not in kept.data.get("tasks", []):
+            raise InvalidInput("stale_button")
+    await query.answer()
+    stored = kept.data.get("attachment")
+    attachment = Attachment(str(stored[0]), str(stored[1])) if stored else None
+    await _record_merged_reply(update, context, task_id, str(kept.data["text"]), attachment)
+
+
+async def _record_merged_reply(
+    update: Update,
+    context: BotContext,
+    task_id: int,
+    text: str,
+    attachment: Attachment | None,
+) -> None:
+    named = re.compile(rf"^\s*#{task_id}\b[\s,.:;-]*")
+    percent, body = split_percent(named.sub("", text, count=1))
+    await record_report(
+        update, context, Report(task_id, UpdateKind.PROGRESS, body, percent, attachment)
+    )
 
 
 def _answers(pending_task: int | None, subject: object) -> bool:
@@ -413,6 +531,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CommandHandler("update", update_command),
         CallbackQueryHandler(press_task_button, pattern=r"^tk:"),
         CallbackQueryHandler(more_tasks, pattern=r"^tkp:"),
+        CallbackQueryHandler(press_merged_button, pattern=rf"^{MERGED_BUTTON}:"),
         CallbackQueryHandler(cancel_input, pattern=r"^in:"),
         MessageHandler(
             (filters.TEXT | filters.Document.ALL | filters.PHOTO)

@@ -60,6 +60,7 @@ from db.models import (
     ProgressUpdate,
     Reminder,
     SentMessage,
+    SentMessageTask,
     Task,
 )
 from db.status import categorize, deadline_in_force
@@ -196,6 +197,8 @@ class Outgoing:
 
 
 Renderer = Callable[[ReminderView], Outgoing]
+# Writes one message for several rows due to one person at one moment (issue 16).
+Merger = Callable[[Sequence[ReminderView]], Outgoing]
 
 
 # --- the dispatcher ---------------------------------------------------------------------------
@@ -234,7 +237,14 @@ class Dispatcher:
         instance_id: str,
         renderer: Renderer,
         pacer: Pacer | None = None,
+        merger: Merger | None = None,
+        merge_kinds: frozenset[str] = frozenset(),
     ) -> None:
+        # One message per person per moment: the rows of a batch of these kinds (about a task)
+        # due to one chat are sent as one message written by ``merger``; a single row keeps its
+        # own card. None: every row is its own message.
+        self.merger = merger
+        self.merge_kinds = merge_kinds
         # The bot's one pacer, shared with broadcasts, so that a meeting reminder to a whole
         # council and a broadcast together stay under Telegram's limits. None: send at once
         # (bench/bench_dispatcher.py measures the dispatcher's own cost that way).
@@ -414,18 +424,45 @@ class Dispatcher:
 
     # -- sending ----------------------------------------------------------------------------
 
+    def _units(self, jobs: list[_Job]) -> list[list[_Job]]:
+        """The messages to send: a row alone, or every mergeable row due to one chat together
+        (placed where the first of them was)."""
+        units: list[list[_Job]] = []
+        together: dict[int, list[_Job]] = {}
+        for job in jobs:
+            mergeable = (
+                self.merger is not None
+                and job.view.kind in self.merge_kinds
+                and job.view.task is not None
+            )
+            if not mergeable:
+                units.append([job])
+            elif job.chat_id in together:
+                together[job.chat_id].append(job)
+            else:
+                together[job.chat_id] = [job]
+                units.append(together[job.chat_id])
+        return units
+
     async def _deliver(self, batch: _Batch) -> tuple[int, bool]:
-        """Send the batch's jobs in order, recording each outcome before the next send (so at
-        most the one message in flight can be "sent but not recorded"); returns (sent, stop)."""
+        """Send the batch's messages in order, recording each outcome before the next send (so
+        at most the one message in flight can be "sent but not recorded"); returns (sent,
+        stop)."""
         sent = 0
-        for index, job in enumerate(batch.jobs):
+        units = self._units(batch.jobs)
+        for index, unit in enumerate(units):
             now = self.clock.now()
+            job = unit[0]
             if now - batch.claimed_at > self.config.stale_claim_after / 2:
-                rest = [j.reminder_id for j in batch.jobs[index:]]
+                rest = [j.reminder_id for u in units[index:] for j in u]
                 await asyncio.to_thread(self._release, batch.token, rest, None)
                 return sent, True
             try:
-                outgoing = self.renderer(job.view)
+                if len(unit) == 1:
+                    outgoing = self.renderer(job.view)
+                else:
+                    assert self.merger is not None
+                    outgoing = self.merger([j.view for j in unit])
                 if self.pacer is not None:
                     await self.pacer.wait_turn(job.chat_id)
                 result = await self.sender.send(job.chat_id, outgoing.text, outgoing.buttons)
@@ -435,19 +472,24 @@ class Dispatcher:
                 if self.pacer is not None:
                     self.pacer.pause(max(exc.seconds, 1))
                 logger.warning("Telegram flood control: pausing reminders until %s", until)
-                rest = [j.reminder_id for j in batch.jobs[index:]]
+                rest = [j.reminder_id for u in units[index:] for j in u]
                 await asyncio.to_thread(self._release, batch.token, rest, until)
                 return sent, True
             except PermanentFailure as exc:
-                await asyncio.to_thread(self._fail, batch.token, job, exc.reason, exc.unreachable)
+                for each in unit:
+                    await asyncio.to_thread(
+                        self._fail, batch.token, each, exc.reason, exc.unreachable
+                    )
             except TransientFailure as exc:
-                await asyncio.to_thread(self._retry_or_fail, batch.token, job, exc.reason)
+                for each in unit:
+                    await asyncio.to_thread(self._retry_or_fail, batch.token, each, exc.reason)
             except Exception as exc:  # a bug in rendering or sending: retried, then failed
                 logger.exception("reminder %s could not be sent", job.reminder_id)
                 reason = f"{type(exc).__name__}: {exc}"
-                await asyncio.to_thread(self._retry_or_fail, batch.token, job, reason)
+                for each in unit:
+                    await asyncio.to_thread(self._retry_or_fail, batch.token, each, reason)
             else:
-                await asyncio.to_thread(self._mark_sent, batch.token, job, result.message_id)
+                await asyncio.to_thread(self._mark_sent, batch.token, unit, result.message_id)
                 sent += 1
                 if outgoing.photo is not None:
                     await self._send_photo(job, outgoing.photo)
@@ -466,26 +508,30 @@ class Dispatcher:
     # Plain Core statements on a connection: a row's outcome is two statements and a commit, and
     # half the cost of an ORM session here (see bench/bench_dispatcher.py).
 
-    def _mark_sent(self, token: str, job: _Job, message_id: int) -> None:
+    def _mark_sent(self, token: str, unit: list[_Job], message_id: int) -> None:
         now = self.clock.now()
         with self.engine.begin() as connection:
-            done = _finish(
-                connection,
-                token,
-                job.reminder_id,
-                state=OutboxState.SENT,
-                sent_at=now,
-                sent_message_id=message_id,
-                attempts=job.attempts + 1,
-                late=job.late,
-                last_error=None,
-                next_attempt_at=None,
-            )
-            if not done:
-                logger.warning(
-                    "reminder %s was sent but its claim had been taken back", job.reminder_id
+            for job in unit:
+                done = _finish(
+                    connection,
+                    token,
+                    job.reminder_id,
+                    state=OutboxState.SENT,
+                    sent_at=now,
+                    sent_message_id=message_id,
+                    attempts=job.attempts + 1,
+                    late=job.late,
+                    last_error=None,
+                    next_attempt_at=None,
                 )
-            if job.target_kind in (TARGET_TASK, TARGET_MEETING) and job.target_id is not None:
+                if not done:
+                    logger.warning(
+                        "reminder %s was sent but its claim had been taken back", job.reminder_id
+                    )
+            job = unit[0]
+            if len(unit) > 1:
+                _remember_merged(connection, unit, message_id)
+            elif job.target_kind in (TARGET_TASK, TARGET_MEETING) and job.target_id is not None:
                 _remember(connection, job, message_id, now)
 
     def _fail(self, token: str, job: _Job, reason: str, unreachable: bool) -> None:
@@ -547,6 +593,7 @@ class Dispatcher:
 _REMINDERS: Table = Reminder.__table__  # type: ignore[attr-defined]
 _MEMBERS: Table = Member.__table__  # type: ignore[attr-defined]
 _SENT_MESSAGES: Table = SentMessage.__table__  # type: ignore[attr-defined]
+_SENT_MESSAGE_TASKS: Table = SentMessageTask.__table__  # type: ignore[attr-defined]
 
 
 def _settle(row: Reminder, state: OutboxState, reason: str) -> None:
@@ -576,6 +623,12 @@ _OUTCOME = (
 _REMEMBER = {
     name: dialect.insert(_SENT_MESSAGES).on_conflict_do_nothing(
         index_elements=["chat_id", "message_id"]
+    )
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_REMEMBER_MERGED = {
+    name: dialect.insert(_SENT_MESSAGE_TASKS).on_conflict_do_nothing(
+        index_elements=["chat_id", "message_id", "task_id"]
     )
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
@@ -625,6 +678,18 @@ def _remember(connection: Connection, job: _Job, message_id: int, now: datetime)
             "meeting_id": job.target_id if job.target_kind == TARGET_MEETING else None,
             "created_at": now,
         },
+    )
+
+
+def _remember_merged(connection: Connection, unit: list[_Job], message_id: int) -> None:
+    """The tasks a merged message lists, so that a reply to it names one or is asked which."""
+    task_ids = dict.fromkeys(j.view.task.task_id for j in unit if j.view.task is not None)
+    connection.execute(
+        _REMEMBER_MERGED[connection.dialect.name],
+        [
+            {"chat_id": unit[0].chat_id, "message_id": message_id, "task_id": task_id}
+            for task_id in task_ids
+        ],
     )
 
 
