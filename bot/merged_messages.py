@@ -10,7 +10,14 @@ from collections.abc import Sequence
 
 from bot.catalogue import Html, t
 from bot.formatting import callback_data
-from bot.reminder_messages import amount, days_left, due_as_read, number_of, short
+from bot.reminder_messages import (
+    amount,
+    days_left,
+    due_as_read,
+    number_of,
+    render_reminder,
+    short,
+)
 from db.notices import NOTICE_ASSIGNED
 from schedules.dispatcher import Outgoing, ReminderView
 from schedules.reminders import TASK_KINDS
@@ -23,12 +30,21 @@ BUTTON_TITLE = 24  # characters of the title on a task's button
 
 
 def render_merged(views: Sequence[ReminderView]) -> Outgoing:
-    """One message listing every task; a button per task (callback ``mr:<task>``)."""
+    """One message listing every task; a button per task (callback ``mr:<task>``). Several rows
+    about one task (a reminder missed during downtime and today's) are one line, written from
+    the newest; rows about a single task are that task's card."""
+    newest: dict[int, ReminderView] = {}
+    for view in views:
+        assert view.task is not None
+        newest.pop(view.task.task_id, None)
+        newest[view.task.task_id] = view
+    views = list(newest.values())
+    if len(views) == 1:
+        return render_reminder(views[0])
     lang = views[0].lang
     late = t(lang, "rem_late") if any(view.late for view in views) else Html("")
     items: list[str] = []
     buttons: list[tuple[str, str]] = []
-    seen: set[int] = set()
     for view in views:
         task = view.task
         assert task is not None
@@ -43,21 +59,10 @@ def render_merged(views: Sequence[ReminderView]) -> Outgoing:
                 status=status(view),
             )
         )
-        if task.task_id not in seen:
-            seen.add(task.task_id)
-            buttons.append(
-                (
-                    t(
-                        lang,
-                        "merged_button",
-                        id=task.task_id,
-                        title=short(task.title, BUTTON_TITLE),
-                    ),
-                    callback_data(MERGED_PREFIX, task.task_id),
-                )
-            )
-    head = t(lang, "merged_head", count=len(seen), late=late)
-    footer = t(lang, "merged_footer", example=next(iter(seen)))
+        label = t(lang, "merged_button", id=task.task_id, title=short(task.title, BUTTON_TITLE))
+        buttons.append((label, callback_data(MERGED_PREFIX, task.task_id)))
+    head = t(lang, "merged_head", count=len(views), late=late)
+    footer = t(lang, "merged_footer", example=next(iter(newest)))
     text = "\n".join([head, "", "\n".join(items), "", footer])
     # The button labels went through the catalogue (escaped for HTML): Telegram shows them as
     # plain text, so they are unescaped here.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from db.models import SentMessage, SentMessageTask
@@ -21,27 +22,27 @@ def remember_messages(
     meeting id) triples. A message recorded before is left as it is."""
     if not about:
         return
-    known = set(
-        session.exec(
-            select(SentMessage.message_id).where(
-                SentMessage.chat_id == chat_id,
-                col(SentMessage.message_id).in_([message_id for message_id, _, _ in about]),
-            )
-        ).all()
-    )
     subjects: dict[int, tuple[int | None, int | None]] = {}
     for message_id, task_id, meeting_id in about:
-        if message_id not in known:
-            subjects.setdefault(message_id, (task_id, meeting_id))
-    session.add_all(
-        SentMessage(
-            chat_id=chat_id,
-            message_id=message_id,
-            task_id=task_id,
-            meeting_id=meeting_id,
-            created_at=now,
+        subjects.setdefault(message_id, (task_id, meeting_id))
+    # One statement for every card (issue 16: statements per update); a message recorded
+    # before keeps its row.
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(SentMessage)
+        .values(
+            [
+                {
+                    "chat_id": chat_id,
+                    "message_id": message_id,
+                    "task_id": task_id,
+                    "meeting_id": meeting_id,
+                    "created_at": now,
+                }
+                for message_id, (task_id, meeting_id) in subjects.items()
+            ]
         )
-        for message_id, (task_id, meeting_id) in subjects.items()
+        .on_conflict_do_nothing(index_elements=["chat_id", "message_id"])
     )
 
 

@@ -300,18 +300,21 @@ class Dispatcher:
             (col(Reminder.next_attempt_at) > col(Reminder.due_at), col(Reminder.next_attempt_at)),
             else_=col(Reminder.due_at),
         )
-        with Session(self.engine) as session:
-            first = session.exec(
-                select(Reminder.due_at)
-                .where(pending, col(Reminder.next_attempt_at).is_(None))
-                .order_by(col(Reminder.due_at))
-                .limit(1)
-            ).first()
-            retry = session.exec(
-                select(func.min(retry_at)).where(
-                    pending, col(Reminder.next_attempt_at).is_not(None)
-                )
-            ).one()
+        first = (
+            select(Reminder.due_at)
+            .where(pending, col(Reminder.next_attempt_at).is_(None))
+            .order_by(col(Reminder.due_at))
+            .limit(1)
+            .scalar_subquery()
+        )
+        retry = (
+            select(func.min(retry_at))
+            .where(pending, col(Reminder.next_attempt_at).is_not(None))
+            .scalar_subquery()
+        )
+        # One statement (issue 16: statements per update): each subquery keeps its index.
+        with self.engine.connect() as connection:
+            first, retry = connection.execute(select(first, retry)).one()
         candidates = [moment for moment in (first, retry) if moment is not None]
         if not candidates:
             return None

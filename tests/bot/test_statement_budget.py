@@ -1,0 +1,77 @@
+"""Statements per update (issue 16, part 4 of the issue): every SQL statement an update runs —
+the inbox row, the access gate, the handler, the ledger — counted with ``before_cursor_execute``
+(tests/statements.py). A count, not a time: it holds on any machine.
+
+The budget the customer set is 6 for each kind below. Where we are above it, the test asserts
+the number reached, so that it cannot grow unnoticed; the README says which kinds are over and
+why (docs/reminders.md, "Statements per update").
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.fake_telegram import RecordedCall
+from bot.offline import OfflineBot, texts
+from db.models import Role
+from schedules.clock import ManualClock
+from tests.factories import Factory
+from tests.statements import counted
+from tests.task_factories import TaskFactory, vn
+
+BUDGET = 6
+# What each kind runs today (the same on SQLite and PostgreSQL). Lower it when you reduce one.
+REACHED = {
+    "/help": 3,
+    "/status": 8,
+    "/status <task>": 10,
+    "/tasks": 11,
+    "reply": 22,
+}
+
+
+@pytest.fixture
+async def people(bot: OfflineBot, factory: Factory, engine: Engine, clock: ManualClock) -> dict:
+    council, agency = factory.council(), factory.agency()
+    focal = factory.user(Role.FOCAL_POINT, council=council, agency=agency)
+    secretary = factory.user(Role.SECRETARIAT, council=council)
+    member = factory.user(Role.MEMBER, council=council)
+    tasks = [
+        TaskFactory(engine, clock).task(
+            councils=[council], agency=agency, deadline=vn(2023, 12, 15)
+        )
+        for _ in range(3)
+    ]
+    for who in (member, secretary, focal):  # first contact (a language, a private chat) is apart
+        await bot.send(who, "/help")
+    return {"focal": focal, "secretary": secretary, "member": member, "task": tasks[0]}
+
+
+async def measure(
+    bot: OfflineBot, engine: Engine, who: object, text: str, **kw: object
+) -> tuple[int, list[RecordedCall]]:
+    with counted(engine) as statements:
+        calls = await bot.send(who, text, **kw)  # type: ignore[arg-type]
+    assert texts(calls), f"{text!r} was not answered"
+    return len(statements), calls
+
+
+async def test_statements_per_kind_of_update(bot: OfflineBot, engine: Engine, people: dict) -> None:
+    task = people["task"]
+    reached = {
+        "/help": (await measure(bot, engine, people["member"], "/help"))[0],
+        "/status": (await measure(bot, engine, people["secretary"], "/status"))[0],
+        "/status <task>": (await measure(bot, engine, people["secretary"], f"/status {task.id}"))[
+            0
+        ],
+    }
+    count, cards = await measure(bot, engine, people["focal"], "/tasks")
+    reached["/tasks"] = count
+    card = next(c for c in cards if any(d.startswith("tk:") for _, d in c.buttons()))
+    await bot.send(people["focal"], "10% bắt đầu", reply_to=card)  # the first update is apart
+    reached["reply"] = (await measure(bot, engine, people["focal"], "40% đã trình", reply_to=card))[
+        0
+    ]
+    assert reached == REACHED
+    assert reached["/help"] <= BUDGET
