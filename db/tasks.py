@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import literal
 from sqlmodel import Session, col, func, select
 
 from db.audit import record, snapshot
@@ -70,16 +72,18 @@ class Attachment:
 
 def task_scope(*, session: Session, task: Task) -> TaskScope:
     assert task.id is not None
-    councils = session.exec(
-        select(TaskCouncil.council_id).where(TaskCouncil.task_id == task.id)
-    ).all()
-    co_agencies = session.exec(
-        select(TaskCoAgency.agency_id).where(TaskCoAgency.task_id == task.id)
-    ).all()
+    # One statement for both lists (issue 16: statements per update).
+    councils: Any = select(
+        literal("c").label("side"), col(TaskCouncil.council_id).label("ref")
+    ).where(TaskCouncil.task_id == task.id)
+    agencies = select(literal("a"), col(TaskCoAgency.agency_id)).where(
+        TaskCoAgency.task_id == task.id
+    )
+    rows = session.exec(councils.union_all(agencies)).all()
     return TaskScope(
-        council_ids=frozenset(councils),
+        council_ids=frozenset(ref for side, ref in rows if side == "c"),
         lead_agency_id=task.lead_agency_id,
-        co_agency_ids=frozenset(co_agencies),
+        co_agency_ids=frozenset(ref for side, ref in rows if side == "a"),
     )
 
 
@@ -246,8 +250,9 @@ def edit_task(
     lead: Agency | None = None,
 ) -> Task:
     """Change a task's title, deadline (the original one) or lead agency."""
-    lock_task(session=session, task_id=task_id)
+    locked = lock_task(session=session, task_id=task_id)  # held: read again just below
     task, scope = changeable_task(session=session, actor=actor, task_id=task_id)
+    assert locked is None or locked is task
     require_not_closed(task)
     before = snapshot(task, AUDITED_TASK_FIELDS)
     if title is not None:
@@ -302,8 +307,11 @@ def add_update(
 
     The task row is locked first, so two updates at the same moment are recorded one after
     the other and the task's summary (percentage, state) always follows the newest one."""
-    lock_task(session=session, task_id=task_id)
+    # Held until the task is read again below: the session keeps loaded rows only while they
+    # are referenced, and reading it twice costs a statement (issue 16).
+    locked = lock_task(session=session, task_id=task_id)
     task = reportable_task(session=session, actor=actor, task_id=task_id, kind=kind)
+    assert locked is None or locked is task
     text = text.strip()
     if not text and attachment is None and kind != UpdateKind.COMPLETION:
         raise InvalidInput("update_text_missing")

@@ -25,9 +25,9 @@ BUDGET = 6
 REACHED = {
     "/help": 3,
     "/status": 8,
-    "/status <task>": 10,
+    "/status <task>": 9,
     "/tasks": 11,
-    "reply": 22,
+    "reply": 21,
 }
 
 

@@ -82,6 +82,7 @@ CALLBACK_EXPECTATIONS: dict[str, frozenset[str]] = {
     "rems": SECRETARIAT,
     "bc": SECRETARIAT,
     "ack": REGISTERED,  # "received" on a notice (its recipient: checked per delivery)
+    "mr": REGISTERED,  # a merged reminder's task buttons (the task: checked per press)
     "rsvp": REGISTERED,  # an invitation's answer (a member of its council: checked per meeting)
     "mt": SECRETARIAT,
     "mx": SECRETARIAT,
