@@ -240,8 +240,11 @@ class UpdateScope:
             return
         try:
             connection = unit.session.connection()
-            self._mark(connection)
-            self._finish(connection, settled)
+            # The row's last write also marks it processed (one statement less per update,
+            # issue 16); the claim lost, the change is rolled back as _mark would.
+            if not self._finish(connection, settled):
+                raise ClaimLost(self.update_id)
+            self.processed = True
             unit.session.commit()
         finally:
             unit.close()
@@ -275,8 +278,8 @@ class UpdateScope:
         self.recorded.append(answer_id)
         return answer_id
 
-    def _finish(self, connection: Any, settled: bool) -> None:
-        inbox.finish(
+    def _finish(self, connection: Any, settled: bool) -> bool:
+        return inbox.finish(
             connection,
             update_id=self.update_id,
             claimer=self.claimer,

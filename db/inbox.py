@@ -215,17 +215,18 @@ def finish(
     late: Sequence[int] = (),
     failed: dict[int, str] | None = None,
     settled: bool = True,
-) -> None:
+) -> bool:
     """After handling: the answers sent (``late`` ones too) or given up on (``failed``), the
     row processed if its handling changed nothing, answered when nothing is owed, let go.
+    False if the claim was lost (the caller rolls back what it wanted to commit with it).
 
     The answers of an answered row are all settled, so in the usual case (everything sent) only
     the row is written; ``sent_at`` of its answers stays empty and means nothing then."""
     if settled and not late and not failed:
-        connection.execute(
+        answered = connection.execute(
             _ANSWERED, {"b_update_id": update_id, "b_claimer": claimer, "b_now": now}
         )
-        return
+        return bool(answered.rowcount)
     if sent:
         connection.execute(
             update(_ANSWERS).where(_ANSWERS.c.id.in_(list(sent))).values(sent_at=now)
@@ -249,11 +250,12 @@ def finish(
         # An answer Telegram refused for now (flood control, an outage): the row is handed
         # back and its answer retried a minute later, marked late.
         values["claimed_at"] = now
-    connection.execute(
+    result = connection.execute(
         update(_UPDATES)
         .where(_UPDATES.c.update_id == update_id, _UPDATES.c.claimed_by == claimer)
         .values(values)
     )
+    return bool(result.rowcount)
 
 
 def release(connection: Connection, *, update_id: int, claimer: str) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    or_,
     union_all,
 )
 from sqlalchemy import select as sa_select
@@ -499,16 +500,27 @@ def tasks_details(
     ids = [task.id for task in tasks if task.id is not None]
     if not ids:
         return []
-    co_pairs = session.execute(
-        sa_select(col(TaskCoAgency.task_id), col(TaskCoAgency.agency_id)).where(
-            col(TaskCoAgency.task_id).in_(ids)
+    # The lead agencies and the co-agencies with the tasks they help, in one statement.
+    co = (
+        sa_select(col(TaskCoAgency.task_id), col(TaskCoAgency.agency_id))
+        .where(col(TaskCoAgency.task_id).in_(ids))
+        .subquery()
+    )
+    agencies: dict[int | None, Agency] = {}
+    co_pairs: list[tuple[int, int]] = []
+    for agency, helped in session.execute(
+        sa_select(Agency, co.c.task_id)
+        .outerjoin(co, co.c.agency_id == col(Agency.id))
+        .where(
+            or_(
+                col(Agency.id).in_({task.lead_agency_id for task in tasks}),
+                co.c.task_id.is_not(None),
+            )
         )
-    ).all()
-    agency_ids = {task.lead_agency_id for task in tasks} | {agency for _, agency in co_pairs}
-    agencies = {
-        agency.id: agency
-        for agency in session.exec(select(Agency).where(col(Agency.id).in_(agency_ids)))
-    }
+    ).all():
+        agencies[agency.id] = agency
+        if helped is not None:
+            co_pairs.append((helped, agency.id))
     directive_ids = {task.directive_id for task in tasks if task.directive_id is not None}
     numbers: dict[int, str] = (
         dict(
@@ -533,15 +545,19 @@ def tasks_details(
         .subquery()
     )
     recent: dict[int, list[tuple[ProgressUpdate, Member | None]]] = {}
-    for update, author in session.exec(
-        select(ProgressUpdate, Member)
+    obstacles: set[int] = set()
+    # The newest updates and, in the same statement, any open obstacle however old.
+    for update, author, rank in session.exec(
+        select(ProgressUpdate, Member, ranked.c.rank)
         .join(ranked, ranked.c.id == col(ProgressUpdate.id))
         .outerjoin(Member, col(Member.id) == col(ProgressUpdate.author_id))
-        .where(ranked.c.rank <= updates)
+        .where(or_(ranked.c.rank <= updates, open_obstacle()))
         .order_by(*newest_first)
     ):
-        recent.setdefault(update.task_id, []).append((update, author))
-    obstacles = tasks_with_open_obstacles(session=session, task_ids=ids)
+        if update.kind == UpdateKind.OBSTACLE and update.resolved_at is None:
+            obstacles.add(update.task_id)
+        if rank <= updates:
+            recent.setdefault(update.task_id, []).append((update, author))
     co_agencies: dict[int, list[Agency]] = {}
     for task_id, agency_id in co_pairs:
         co_agencies.setdefault(task_id, []).append(agencies[agency_id])

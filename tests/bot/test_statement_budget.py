@@ -25,8 +25,8 @@ BUDGET = 6
 REACHED = {
     "/help": 3,
     "/status": 8,
-    "/status <task>": 9,
-    "/tasks": 11,
+    "/status <task>": 7,
+    "/tasks": 8,
     "reply": 21,
 }
 

@@ -42,7 +42,7 @@ async def test_each_kind_of_change_is_audited_with_who_when_what_before_and_afte
 ) -> None:
     load_example_registry(engine, clock)
     await bot.send(ADMIN, "/help")
-    first = len(audit(engine))
+    first, start = len(audit(engine)), clock.now()
     await import_in_telegram(bot, ADMIN, small_directive("DBSH"))
     await import_in_telegram(
         bot, ADMIN, small_directive("DBSH").replace('lead = "BKHDT"', 'lead = "BTC"')
@@ -76,7 +76,8 @@ async def test_each_kind_of_change_is_audited_with_who_when_what_before_and_afte
     assert {(row.actor_id, row.actor_label) for row in rows} - {(admin.id, "Nguyễn Thị Lan")} == {
         (hai.id, "Phạm Văn Hải")
     }
-    assert all(row.at == clock.now() for row in rows)
+    # The injected clock's time (it moves when answers to one chat are paced about 1 a second).
+    assert all(start <= row.at <= clock.now() for row in rows)
     edit = rows[4]
     assert edit.before is not None and edit.after is not None
     assert edit.before["lead_agency_id"] != edit.after["lead_agency_id"]
