@@ -38,7 +38,7 @@ from handlers.intake import continue_intake
 from handlers.meetings import PENDING_DELEGATE, record_delegate
 from handlers.notify import notify_update
 from handlers.replying import answer
-from schedules.reminders import replan_task
+from schedules.reminders import replan_task, report_moves_reminders
 
 CARDS_PER_PAGE = 5
 MERGED_BUTTON = "mr"  # bot/merged_messages.py: a merged reminder's task buttons
@@ -488,7 +488,8 @@ async def record_report(
         assert task is not None
         category = categorize(task, now, due_soon_days=runtime.settings.app.due_soon_days)
         notify_update(session=session, context=context, update=saved, now=now)
-        replan_task(session=session, task_id=report.task_id, now=now, config=runtime.reminders)
+        if report_moves_reminders(task=task, kind=report.kind):
+            replan_task(session=session, task_id=report.task_id, now=now, config=runtime.reminders)
     percent = t(lang, "task_percent", percent=task.percent) if task.percent is not None else ""
     deadline = task_views.day(requested.end, runtime.settings.app.timezone) if requested else ""
     await answer(

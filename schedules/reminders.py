@@ -55,6 +55,7 @@ from db.models import (
     Task,
     TaskCouncil,
     TaskState,
+    UpdateKind,
 )
 from db.permissions import Actor
 from db.status import DEFAULT_DUE_SOON_DAYS, deadline_in_force
@@ -161,6 +162,14 @@ class _Wanted:
 def replan_task(*, session: Session, task_id: int, now: datetime, config: ReminderConfig) -> None:
     """Bring the task's reminder rows in line with its current state (same transaction)."""
     _replan_tasks(session, [task_id], now, config)
+
+
+def report_moves_reminders(*, task: Task, kind: str) -> bool:
+    """Whether an agency's report changes the task's reminders. A progress report on a task
+    with a deadline does not (the plan follows the deadline and the state; only the nudges of a
+    task without one follow its last activity): its update skips the re-planning, seven
+    statements (issue 16)."""
+    return kind != UpdateKind.PROGRESS or deadline_in_force(task) is None
 
 
 def replan_meeting(

@@ -27,7 +27,7 @@ REACHED = {
     "/status": 8,
     "/status <task>": 7,
     "/tasks": 8,
-    "reply": 21,
+    "reply": 14,
 }
 
 
