@@ -302,8 +302,9 @@ def add_update(
     percent: int | None = None,
     attachment: Attachment | None = None,
     requested: DueReading | None = None,
-) -> ProgressUpdate:
-    """Record an agency's update: progress, completion, obstacle or extension request.
+) -> tuple[ProgressUpdate, Task]:
+    """Record an agency's update: progress, completion, obstacle or extension request; returns
+    it with the task (read once: the caller need not read it again).
 
     The task row is locked first, so two updates at the same moment are recorded one after
     the other and the task's summary (percentage, state) always follows the newest one."""
@@ -364,7 +365,7 @@ def add_update(
             "attachment": update.attachment_kind,
         },
     )
-    return update
+    return update, task
 
 
 # --- the secretariat's decisions -------------------------------------------------------------

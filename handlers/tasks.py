@@ -17,7 +17,7 @@ from bot.context import BotContext
 from bot.formatting import callback_data
 from db.errors import InvalidInput
 from db.messages import merged_tasks, message_subject, remember_messages
-from db.models import ProgressUpdate, Task, UpdateKind
+from db.models import UpdateKind
 from db.pending import (
     clear_pending,
     get_pending,
@@ -36,7 +36,7 @@ from handlers.deadlines import read_due
 from handlers.imports import import_document
 from handlers.intake import continue_intake
 from handlers.meetings import PENDING_DELEGATE, record_delegate
-from handlers.notify import notify_update
+from handlers.notify import REPORTED_TO_SECRETARIAT, notify_update
 from handlers.replying import answer
 from schedules.reminders import replan_task, report_moves_reminders
 
@@ -473,7 +473,7 @@ async def record_report(
     runtime, lang = context.runtime, context.lang
     now = runtime.clock.now()
     with runtime.session() as session:
-        saved: ProgressUpdate = add_update(
+        saved, task = add_update(
             session=session,
             actor=context.actor,
             task_id=report.task_id,
@@ -484,11 +484,10 @@ async def record_report(
             requested=requested,
             now=now,
         )
-        task = session.get(Task, report.task_id)  # add_update loaded and checked it
-        assert task is not None
         category = categorize(task, now, due_soon_days=runtime.settings.app.due_soon_days)
         notify_update(session=session, context=context, update=saved, now=now)
-        if report_moves_reminders(task=task, kind=report.kind):
+        replanned = report_moves_reminders(task=task, kind=report.kind)
+        if replanned:
             replan_task(session=session, task_id=report.task_id, now=now, config=runtime.reminders)
     percent = t(lang, "task_percent", percent=task.percent) if task.percent is not None else ""
     deadline = task_views.day(requested.end, runtime.settings.app.timezone) if requested else ""
@@ -504,7 +503,8 @@ async def record_report(
             deadline=deadline,
         ),
     )
-    context.runtime.wake()
+    if replanned or report.kind in REPORTED_TO_SECRETARIAT:  # else nothing was queued
+        context.runtime.wake()
 
 
 def split_percent(text: str) -> tuple[int | None, str]:

@@ -27,7 +27,7 @@ REACHED = {
     "/status": 8,
     "/status <task>": 7,
     "/tasks": 8,
-    "reply": 14,
+    "reply": 12,
 }
 
 
