@@ -172,15 +172,20 @@ def open_tasks_page(
         col(Task.id).in_(followed),
         col(Task.lead_agency_id).in_(agencies) | col(Task.id).in_(co_task_ids),
     )
-    total = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
-    page = session.exec(
-        select(Task)
+    # The page and the total in one statement (issue 16): count(*) over the whole selection.
+    rows = session.exec(
+        select(Task, func.count().over())
         .where(*conditions)
         .order_by(col(Task.approved_deadline).is_(None), col(Task.approved_deadline), col(Task.id))
         .offset(offset)
         .limit(limit)
     ).all()
-    return list(page), total
+    if rows:
+        return [task for task, _ in rows], int(rows[0][1])
+    if offset == 0:
+        return [], 0
+    # A page past the end (a stale "more" button): count on its own.
+    return [], session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
 
 
 # --- assignment and edits --------------------------------------------------------------------

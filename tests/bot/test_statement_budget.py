@@ -26,7 +26,7 @@ REACHED = {
     "/help": 3,
     "/status": 8,
     "/status <task>": 7,
-    "/tasks": 8,
+    "/tasks": 7,
     "reply": 12,
 }
 
