@@ -75,3 +75,23 @@ async def test_statements_per_kind_of_update(bot: OfflineBot, engine: Engine, pe
     ]
     assert reached == REACHED
     assert reached["/help"] <= BUDGET
+
+
+async def test_tasks_pages_keep_their_total_with_the_page_in_one_statement(
+    bot: OfflineBot, factory: Factory, engine: Engine, clock: ManualClock
+) -> None:
+    council, agency = factory.council(), factory.agency()
+    focal = factory.user(Role.FOCAL_POINT, council=council, agency=agency)
+    for day in range(1, 8):
+        TaskFactory(engine, clock).task(
+            councils=[council], agency=agency, deadline=vn(2023, 12, day)
+        )
+    first = await bot.send(focal, "/tasks")
+    assert "7" in texts(first)[0]  # the header counts every open task, not the page
+    cards = [c for c in first if any(d.startswith("tk:") for _, d in c.buttons())]
+    more = next(c for c in first if any(d.startswith("tkp:") for _, d in c.buttons()))
+    assert len(cards) == 5
+    second = await bot.press(focal, more, "tkp:1")
+    assert len([c for c in second if any(d.startswith("tk:") for _, d in c.buttons())]) == 2
+    past_the_end = await bot.press(focal, more, "tkp:9")  # a stale button: told there are none
+    assert not [c for c in past_the_end if any(d.startswith("tk:") for _, d in c.buttons())]
