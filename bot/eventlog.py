@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -36,6 +37,14 @@ def describe(update: Update) -> str:
 class LoggedApplication(Application[Any, Any, Any, Any, Any, Any]):
     """The python-telegram-bot Application: each update is claimed in the inbox, handled in its
     unit of work (bot/update_scope.py), and logged on one line with how it really ended."""
+
+    async def shutdown(self) -> None:
+        """Give the background sending role up first (schedules/sending_role.py), so that
+        another instance takes it at its next run; whichever way the bot stops."""
+        runtime = self.bot_data.get(RUNTIME_KEY)
+        if runtime is not None and "sending_role" in vars(runtime):
+            await asyncio.to_thread(runtime.sending_role.release)
+        await super().shutdown()
 
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):

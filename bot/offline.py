@@ -3,6 +3,7 @@ documents; the answers are read from the fake Bot API. Used by the tests and the
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass
 from datetime import timedelta
@@ -64,6 +65,9 @@ class OfflineBot:
     async def _advance(self, seconds: float) -> None:
         assert isinstance(self.clock, ManualClock)
         self.clock.advance(timedelta(seconds=seconds))
+        # Like a real sleep, let the other tasks run meanwhile (a second instance's sender must
+        # not see the shared clock jump past its claims without having had a turn).
+        await asyncio.sleep(0)
 
     async def dispatch(self) -> list[RecordedCall]:
         """Run the reminder dispatcher once, as its job would; returns the calls it made."""

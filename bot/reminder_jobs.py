@@ -76,6 +76,8 @@ async def start_reminders(application: BotApplication) -> Dispatcher:
         # One message per person per moment (issue 16).
         merger=render_merged,
         merge_kinds=MERGE_KINDS,
+        # Several instances on PostgreSQL: one sends at a time (schedules/sending_role.py).
+        role=runtime.sending_role.held,
     )
     runtime.dispatcher = dispatcher
     await dispatcher.recover_stale_claims()

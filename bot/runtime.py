@@ -23,6 +23,7 @@ from schedules.clock import Clock
 from schedules.dispatcher import Dispatcher
 from schedules.pacing import Pacer, Sleep
 from schedules.reminders import ReminderConfig
+from schedules.sending_role import SendingRole
 
 # At most this many messages to one chat in any this many seconds: about one a second.
 PER_CHAT_BURST = 3
@@ -81,6 +82,11 @@ class Runtime:
             await asyncio.gather(self.catching_up, return_exceptions=True)
         while self.background:
             await asyncio.gather(*list(self.background), return_exceptions=True)
+
+    @cached_property
+    def sending_role(self) -> SendingRole:
+        """Whether this instance sends reminders and notices (one at a time on PostgreSQL)."""
+        return SendingRole(self.engine)
 
     @cached_property
     def reminders(self) -> ReminderConfig:

@@ -239,7 +239,11 @@ class Dispatcher:
         pacer: Pacer | None = None,
         merger: Merger | None = None,
         merge_kinds: frozenset[str] = frozenset(),
+        role: Callable[[], bool] | None = None,
     ) -> None:
+        # Whether this process may send now (schedules/sending_role.py: one instance at a time
+        # on PostgreSQL). Blocking: asked in a worker thread. None: always.
+        self.role = role
         # One message per person per moment: the rows of a batch of these kinds (about a task)
         # due to one chat are sent as one message written by ``merger``; a single row keeps its
         # own card. None: every row is its own message.
@@ -272,6 +276,8 @@ class Dispatcher:
             if self.paused_until is not None and self.clock.now() < self.paused_until:
                 return 0
             self.paused_until = None
+            if self.role is not None and not await asyncio.to_thread(self.role):
+                return 0  # another instance sends; it takes our claims back if we died
             await asyncio.to_thread(self._recover_stale)
             sent = 0
             while True:
