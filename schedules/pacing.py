@@ -38,6 +38,9 @@ MINUTE = timedelta(minutes=1)
 # margin costs 5% of the rate.
 MARGIN = timedelta(milliseconds=50)
 
+# Chats whose recent sends are kept before the ones not written to lately are forgotten.
+CHATS_REMEMBERED = 4096
+
 # The chat whose turn the current task was given and has not used yet (see Pacer.take_ticket).
 _TICKET: ContextVar[int | None] = ContextVar("councilbot_pacer_ticket", default=None)
 
@@ -118,6 +121,10 @@ class Pacer:
         _TICKET.set(chat_id)
         if self.per_chat is not None:
             self._chat_recent[chat_id].append(now)
+            if len(self._chat_recent) > CHATS_REMEMBERED:  # forget chats not written to lately
+                cutoff = now - SECOND * self.per_chat - self.margin
+                for chat in [c for c, times in self._chat_recent.items() if times[-1] <= cutoff]:
+                    del self._chat_recent[chat]
         if chat_id < 0:  # groups and supergroups have negative ids
             self._group_recent[chat_id].append(now)
 

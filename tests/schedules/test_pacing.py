@@ -111,3 +111,12 @@ async def test_one_chat_gets_about_one_message_a_second() -> None:
     assert most_in_any_window(sent, timedelta(seconds=3)) == 3  # a burst of three, then 1/s
     assert sent[-1] - sent[0] >= timedelta(seconds=9)
     assert pacer.take_ticket(42) and not pacer.take_ticket(42)  # a turn is used once
+
+
+async def test_the_per_chat_memory_stays_bounded() -> None:
+    clock = ManualClock(START)
+    pacer = paced(clock)
+    pacer.per_chat = 3
+    for n in range(10_000):
+        await pacer.wait_turn(n + 1)
+    assert len(pacer._chat_recent) <= 4097  # the chats of the last few seconds only
