@@ -16,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Select,
+    Subquery,
     bindparam,
     case,
     func,
@@ -487,6 +488,23 @@ def task_details(
     return details
 
 
+NEWEST_UPDATE_FIRST = (col(ProgressUpdate.created_at).desc(), col(ProgressUpdate.id).desc())
+
+
+def ranked_updates(task_ids: Any) -> Subquery:
+    """Each update of these tasks with its rank among its task's updates, newest first (1)."""
+    return (
+        sa_select(
+            col(ProgressUpdate.id),
+            func.row_number()
+            .over(partition_by=col(ProgressUpdate.task_id), order_by=NEWEST_UPDATE_FIRST)
+            .label("rank"),
+        )
+        .where(col(ProgressUpdate.task_id).in_(task_ids))
+        .subquery()
+    )
+
+
 def tasks_details(
     *,
     session: Session,
@@ -521,24 +539,14 @@ def tasks_details(
         if directive_ids
         else {}
     )
-    newest_first = (col(ProgressUpdate.created_at).desc(), col(ProgressUpdate.id).desc())
-    ranked = (
-        sa_select(
-            col(ProgressUpdate.id),
-            func.row_number()
-            .over(partition_by=col(ProgressUpdate.task_id), order_by=newest_first)
-            .label("rank"),
-        )
-        .where(col(ProgressUpdate.task_id).in_(ids))
-        .subquery()
-    )
+    ranked = ranked_updates(ids)
     recent: dict[int, list[tuple[ProgressUpdate, Member | None]]] = {}
     for update, author in session.exec(
         select(ProgressUpdate, Member)
         .join(ranked, ranked.c.id == col(ProgressUpdate.id))
         .outerjoin(Member, col(Member.id) == col(ProgressUpdate.author_id))
         .where(ranked.c.rank <= updates)
-        .order_by(*newest_first)
+        .order_by(*NEWEST_UPDATE_FIRST)
     ):
         recent.setdefault(update.task_id, []).append((update, author))
     obstacles = tasks_with_open_obstacles(session=session, task_ids=ids)
