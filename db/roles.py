@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 
 from db.audit import record
 from db.errors import Forbidden, InvalidInput, NotFound
+from db.ids import MAX_ROW_ID, MAX_TELEGRAM_ID, id_in_range
 from db.models import Agency, Council, CouncilRole, Member, Role
 from db.permissions import Access, Actor
 from db.registry import find_council, list_councils
@@ -144,11 +145,10 @@ def find_member(*, session: Session, reference: str) -> Member | None:
     if text.startswith("@") and len(text) > 1:
         wanted = text[1:].lower()
         return session.exec(select(Member).where(func.lower(Member.username) == wanted)).first()
-    digits = text.removeprefix("#")
-    if not digits.isdigit():
+    number = id_in_range(text, limit=MAX_TELEGRAM_ID)
+    if number is None:
         return None
-    number = int(digits)
-    by_id = session.get(Member, number) if number < 2**31 else None
+    by_id = session.get(Member, number) if number <= MAX_ROW_ID else None
     if by_id is not None or text.startswith("#"):
         return by_id
     return session.exec(select(Member).where(Member.telegram_user_id == number)).first()

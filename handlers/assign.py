@@ -13,6 +13,7 @@ from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
 from db.errors import AppError, InvalidInput
+from db.ids import button_id, id_in_range
 from db.models import Agency, Council, PendingInput
 from db.pending import get_pending_by_id, set_pending
 from db.permissions import Access
@@ -107,8 +108,8 @@ async def press_assign_button(update: Update, context: BotContext) -> None:
     runtime, lang = context.runtime, context.lang
     try:
         _, pending_key, choice = (query.data or "").split(":")
-        pending_id = int(pending_key)
-    except ValueError:
+        pending_id = button_id(pending_key)
+    except (ValueError, AppError):
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
     with runtime.session() as session:
@@ -126,8 +127,8 @@ async def press_assign_button(update: Update, context: BotContext) -> None:
     await query.answer()
     if choice == "n":
         await edit_or_answer(update, context, t(lang, "input_cancelled"))
-    elif action == STEP_COUNCIL and choice.startswith("c") and choice[1:].isdigit():
-        council_id = int(choice[1:])
+    elif action == STEP_COUNCIL and choice.startswith("c") and id_in_range(choice[1:]):
+        council_id = button_id(choice[1:])
         if not context.actor.allows(Access.SECRETARIAT, council_id):
             await answer(update, context, t(lang, "forbidden"))
             return

@@ -23,7 +23,8 @@ from db.broadcasts import (
     resend_failed,
     set_progress_message,
 )
-from db.errors import InvalidInput
+from db.errors import AppError, InvalidInput
+from db.ids import button_id
 from db.models import Council
 from db.permissions import Access
 from db.roles import parse_role
@@ -106,8 +107,8 @@ async def press_broadcast_button(update: Update, context: BotContext) -> None:
     assert query is not None
     try:
         _, key, action = (query.data or "").split(":")
-        broadcast_id = int(key)
-    except ValueError:
+        broadcast_id = button_id(key)
+    except (ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     runtime, lang, actor = context.runtime, context.lang, context.actor
@@ -220,8 +221,8 @@ async def press_acknowledge(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     try:
-        delivery_id = int((query.data or "").split(":")[1])
-    except (IndexError, ValueError):
+        delivery_id = button_id((query.data or "").split(":")[1])
+    except (IndexError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     with context.runtime.session() as session:

@@ -15,7 +15,8 @@ from bot.context import BotContext
 from bot.formatting import callback_data
 from bot.meeting_text import meeting_text, meeting_when
 from db.broadcasts import Audience, confirm_broadcast, create_broadcast
-from db.errors import InvalidInput, NotFound
+from db.errors import AppError, InvalidInput, NotFound
+from db.ids import button_id, parse_id
 from db.meetings import (
     Rsvp,
     agenda_of,
@@ -54,10 +55,10 @@ async def meeting(update: Update, context: BotContext) -> None:
     if len(words) >= 2 and words[1].lower() == "new":
         await _propose(update, context, (raw or "").split(maxsplit=2)[2] if len(words) > 2 else "")
         return
-    if len(words) < 2 or not words[1].lstrip("#").isdigit():
+    meeting_id = parse_id(words[1]) if len(words) >= 2 else None
+    if meeting_id is None:
         await answer(update, context, t(context.lang, "meeting_usage"))
         return
-    meeting_id = int(words[1].lstrip("#"))
     action = words[2].lower() if len(words) > 2 else ""
     rest = words[3] if len(words) > 3 else ""
     if action == "":
@@ -107,8 +108,8 @@ async def press_rsvp(update: Update, context: BotContext) -> None:
     assert query is not None
     try:
         _, key, code = (query.data or "").split(":")
-        meeting_id, response = int(key), RSVP_CODES[code]
-    except (KeyError, ValueError):
+        meeting_id, response = button_id(key), RSVP_CODES[code]
+    except (KeyError, ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     runtime, lang, actor = context.runtime, context.lang, context.actor
@@ -163,8 +164,8 @@ async def press_meeting_button(update: Update, context: BotContext) -> None:
     assert query is not None
     try:
         prefix, key, choice = (query.data or "").split(":")
-        target = int(key)
-    except ValueError:
+        target = button_id(key)
+    except (ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     await query.answer()
@@ -172,7 +173,7 @@ async def press_meeting_button(update: Update, context: BotContext) -> None:
         await _confirm_new(update, context, target, choice == "y")
     elif prefix == "mx":
         await _confirm_cancel(update, context, target, choice == "y")
-    elif prefix == "mk" and choice.isdigit():
+    elif prefix == "mk" and choice.isascii() and choice.isdigit() and len(choice) < 4:
         await _conclusion_to_task(update, context, target, int(choice))
     else:
         await answer(update, context, t(context.lang, "stale_button"))

@@ -13,6 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data, local_time
+from db.ids import button_id
 from db.invitations import create_invitation, redeem_invitation
 from db.models import Council, Role
 from db.registry import list_agencies, list_councils
@@ -215,10 +216,10 @@ async def press_revoke(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
-    if len(parts) not in (2, 3) or not parts[1].isdigit() or parts[2:] not in ([], ["ok"], ["no"]):
+    if len(parts) not in (2, 3) or parts[2:] not in ([], ["ok"], ["no"]):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
-    role_id, action = int(parts[1]), (parts[2] if len(parts) == 3 else "pick")
+    role_id, action = button_id(parts[1]), (parts[2] if len(parts) == 3 else "pick")
     runtime, lang = context.runtime, context.lang
     if action == "no":
         await query.answer()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session, col, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
@@ -11,7 +9,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.catalogue import t
 from bot.context import BotContext
 from bot.formatting import callback_data
-from db.errors import Forbidden, InvalidInput, NotFound
+from db.errors import AppError, Forbidden, InvalidInput, NotFound
+from db.ids import button_id, button_number, parse_id
 from db.models import Agency, Council, Directive
 from db.permissions import Access
 from db.reports import agency_tasks, council_overview, directive_tasks, task_details
@@ -19,8 +18,6 @@ from db.tasks import visible_task
 from handlers import task_views
 from handlers.replying import answer, edit_or_answer
 from handlers.timezones import zone_of
-
-TASK_ID = re.compile(r"^#?(\d{1,9})$")
 
 
 def member_councils(session: Session, context: BotContext) -> list[Council]:
@@ -34,11 +31,11 @@ def member_councils(session: Session, context: BotContext) -> list[Council]:
 async def show_status(update: Update, context: BotContext) -> None:
     """/status [agency code | task number | directive number]."""
     query = " ".join(context.args or []).strip()
-    task_number = TASK_ID.match(query)
+    task_id = parse_id(query) if query else None
     if not query:
         await _overview_or_choice(update, context)
-    elif task_number:
-        await _task(update, context, int(task_number.group(1)))
+    elif task_id is not None:
+        await _task(update, context, task_id)
     else:
         await _agency_or_directive(update, context, query)
 
@@ -190,8 +187,8 @@ async def page_status(update: Update, context: BotContext) -> None:
     try:
         _, kind, key, page = (query.data or "").split(":")
         send = senders[kind]
-        target, page_number = int(key), int(page)
-    except (KeyError, ValueError):
+        target, page_number = button_id(key), button_number(page)
+    except (KeyError, ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     await query.answer()

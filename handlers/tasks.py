@@ -15,7 +15,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
-from db.errors import Forbidden, InvalidInput
+from db.errors import AppError, Forbidden, InvalidInput
+from db.ids import button_id, button_number, parse_id
 from db.messages import message_subject, remember_messages
 from db.models import ProgressUpdate, Task, UpdateKind
 from db.pending import clear_pending, get_pending, set_pending
@@ -79,8 +80,8 @@ async def more_tasks(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     try:
-        page = int((query.data or "").split(":")[1])
-    except (IndexError, ValueError):
+        page = button_number((query.data or "").split(":")[1])
+    except (IndexError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     await query.answer()
@@ -178,8 +179,8 @@ async def press_task_button(update: Update, context: BotContext) -> None:
     assert query is not None
     try:
         _, task_key, action = (query.data or "").split(":")
-        task_id, kind = int(task_key), BUTTON_KINDS[action]
-    except (KeyError, ValueError):
+        task_id, kind = button_id(task_key), BUTTON_KINDS[action]
+    except (KeyError, ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     actor, runtime = context.actor, context.runtime
@@ -228,14 +229,13 @@ async def cancel_input(update: Update, context: BotContext) -> None:
 async def update_command(update: Update, context: BotContext) -> None:
     """/update <task> [<percent>%] <text>."""
     args = context.args or []
-    if len(args) < 2 or not args[0].lstrip("#").isdigit():
+    task_id = parse_id(args[0]) if len(args) >= 2 else None
+    if task_id is None:
         await answer(update, context, t(context.lang, "update_usage"))
         return
     percent, text = split_percent(" ".join(args[1:]))
     await record_report(
-        update,
-        context,
-        Report(int(args[0].lstrip("#")), UpdateKind.PROGRESS, text, percent=percent),
+        update, context, Report(task_id, UpdateKind.PROGRESS, text, percent=percent)
     )
 
 
