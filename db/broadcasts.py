@@ -27,6 +27,7 @@ from db.models import (
     Role,
 )
 from db.permissions import Access, Actor
+from db.text_input import check_length, normalize_text
 
 TEXT_LIMIT = 3500  # leaves room for the footer under Telegram's 4096
 
@@ -85,6 +86,15 @@ def recipients(*, session: Session, council_id: int, audience: Audience) -> list
     return list({member.id: member for member in members}.values())
 
 
+def clean_broadcast_text(text: str, *, required: bool = True) -> str:
+    """A broadcast's text as sent (checked before the preview too)."""
+    text = normalize_text(text)
+    if not text and required:
+        raise InvalidInput("broadcast_text_missing")
+    check_length(text, TEXT_LIMIT)
+    return text
+
+
 def create_broadcast(
     *,
     session: Session,
@@ -103,11 +113,7 @@ def create_broadcast(
     """
     if not actor.allows(Access.SECRETARIAT, council_id):
         raise Forbidden()
-    text = text.strip()
-    if not text and not (meeting_id and notice):
-        raise InvalidInput("broadcast_text_missing")
-    if len(text) > TEXT_LIMIT:
-        raise InvalidInput("text_too_long", limit=TEXT_LIMIT)
+    text = clean_broadcast_text(text, required=not (meeting_id and notice))
     for role in audience.roles:
         if role not in {r.value for r in Role}:
             raise InvalidInput("broadcast_role_unknown", role=role)

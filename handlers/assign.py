@@ -17,7 +17,7 @@ from db.ids import button_id, id_in_range
 from db.models import Agency, Council, PendingInput
 from db.pending import get_pending_by_id, set_pending
 from db.permissions import Access
-from db.tasks import DueReading, agency_by_code, create_task
+from db.tasks import DueReading, agency_by_code, clean_title, create_task
 from handlers.deadlines import as_reading, is_no_deadline, parse_window
 from handlers.notify import notify_assigned
 from handlers.replying import answer, edit_or_answer
@@ -86,9 +86,7 @@ async def continue_assignment(
             with context.runtime.session() as session:
                 data.update(_agencies(session, text))
         elif pending.action == STEP_TITLE:
-            if not text.strip():
-                raise InvalidInput("task_title_missing")
-            data["title"] = text.strip()
+            data["title"] = clean_title(text)
         elif pending.action == STEP_DUE:
             data.update(_due(context, text))
         else:  # the council choice and the confirmation wait for a button, not for text
@@ -150,7 +148,9 @@ def parse_assignment(context: BotContext, session: Session, line: str) -> dict[s
     parts = [part.strip() for part in line.split("|")]
     if len(parts) != 3 or not all(parts[:2]):
         return None
-    return {**_agencies(session, parts[0]), "title": parts[1], **_due(context, parts[2])}
+    # The title is checked (normalized, within its limit) before the preview, not on Confirm.
+    title = clean_title(parts[1])
+    return {**_agencies(session, parts[0]), "title": title, **_due(context, parts[2])}
 
 
 async def _next_step(update: Update, context: BotContext, data: dict[str, Any]) -> None:

@@ -28,6 +28,7 @@ from db.ids import button_id
 from db.models import Council
 from db.permissions import Access
 from db.roles import parse_role
+from db.text_input import clean_code
 from handlers.replying import answer, edit_or_answer
 from handlers.task_views import minute, short
 
@@ -53,9 +54,9 @@ def parse_broadcast(text: str, councils: list[Council]) -> tuple[Council | None,
                     raise InvalidInput("broadcast_role_unknown", role=name)
                 roles.append(role.value)
         elif lowered.startswith(AGENCY_KEYS):
-            agencies += [code.upper() for code in word.split("=", 1)[1].split(",") if code]
+            agencies += [clean_code(c) for c in word.split("=", 1)[1].split(",") if clean_code(c)]
         else:
-            council = next((c for c in councils if c.code.lower() == lowered), None)
+            council = next((c for c in councils if c.code == clean_code(word)), None)
             if council is None:
                 raise InvalidInput("council_unknown", code=word)
     return council, Audience(roles=tuple(roles), agency_codes=tuple(agencies)), body.strip()

@@ -27,6 +27,7 @@ from db.errors import Forbidden as NotAllowed
 from db.errors import InvalidInput
 from db.models import Council
 from db.permissions import Access
+from db.text_input import clean_code
 from handlers.replying import answer
 
 SCHEDULER_JOB = "dispatcher-tick"
@@ -152,7 +153,7 @@ async def set_group(update: Update, context: BotContext) -> None:
         raise InvalidInput("setgroup_usage")
     runtime = context.runtime
     with runtime.session() as session:
-        council = session.exec(select(Council).where(Council.code == args[0].upper())).first()
+        council = session.exec(select(Council).where(Council.code == clean_code(args[0]))).first()
         if council is None:
             raise InvalidInput("council_unknown", code=args[0])
         if not context.actor.allows(Access.SECRETARIAT, council.id):

@@ -18,11 +18,14 @@ from db.broadcasts import Audience, confirm_broadcast, create_broadcast
 from db.errors import AppError, InvalidInput, NotFound
 from db.ids import button_id, parse_id
 from db.meetings import (
+    LINK_LIMIT,
+    PLACE_LIMIT,
     Rsvp,
     agenda_of,
     answer_rsvp,
     attendees,
     cancel_meeting,
+    clean_meeting_title,
     conclude_meeting,
     conclusion,
     create_meeting,
@@ -37,6 +40,7 @@ from db.permissions import Access, Actor
 from db.reports import upcoming_meetings
 from db.status import categorize
 from db.tasks import DueReading
+from db.text_input import check_length, clean_code, normalize_text
 from handlers.assign import parse_assignment, propose_task, secretariat_councils
 from handlers.deadlines import as_reading, parse_window
 from handlers.replying import answer, edit_or_answer
@@ -192,19 +196,22 @@ async def _propose(update: Update, context: BotContext, text: str) -> None:
     with runtime.session() as session:
         councils = secretariat_councils(session, context)
         if head:
-            council = next((c for c in councils if c.code.lower() == head[0].lower()), None)
+            council = next((c for c in councils if c.code == clean_code(head[0])), None)
             if council is None:
                 raise InvalidInput("council_unknown", code=head[0])
         elif len(councils) == 1:
             council = councils[0]
         else:
             raise InvalidInput("meeting_choose_council")
+    # Everything that can be refused is checked before the preview, not on its button.
+    title = clean_meeting_title(parts[1])
+    where = normalize_text(parts[3], multiline=False) if len(parts) > 3 else ""
+    check_length(where, LINK_LIMIT if where.startswith("http") else PLACE_LIMIT)
     window = parse_window(context, parts[2])
     reading = as_reading(window)
-    where = parts[3] if len(parts) > 3 else ""
     data: dict[str, Any] = {
         "council_id": council.id,
-        "title": parts[1],
+        "title": title,
         "when_text": reading.text,
         "start": reading.start.isoformat(),
         "end": reading.end.isoformat(),

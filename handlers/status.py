@@ -15,6 +15,7 @@ from db.models import Agency, Council, Directive
 from db.permissions import Access
 from db.reports import agency_tasks, council_overview, directive_tasks, task_details
 from db.tasks import visible_task
+from db.text_input import clean_code
 from handlers import task_views
 from handlers.replying import answer, edit_or_answer
 from handlers.timezones import zone_of
@@ -124,7 +125,7 @@ async def _task(update: Update, context: BotContext, task_id: int) -> None:
 
 async def _agency_or_directive(update: Update, context: BotContext, query: str) -> None:
     with context.runtime.session() as session:
-        agency = session.exec(select(Agency).where(Agency.code == query.upper())).first()
+        agency = session.exec(select(Agency).where(Agency.code == clean_code(query))).first()
         directive = session.exec(
             select(Directive).where(col(Directive.number).ilike(query))
         ).first()

@@ -5,7 +5,6 @@ All three ways of reporting (command, button then text, reply) end in db.tasks.a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -15,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
-from db.errors import AppError, Forbidden, InvalidInput
+from db.errors import AppError, Forbidden
 from db.ids import button_id, button_number, parse_id
 from db.messages import message_subject, remember_messages
 from db.models import ProgressUpdate, Task, UpdateKind
@@ -23,7 +22,14 @@ from db.pending import clear_pending, get_pending, set_pending
 from db.permissions import may_report_for_lead, may_update_task
 from db.reports import tasks_details
 from db.status import categorize
-from db.tasks import Attachment, DueReading, add_update, open_tasks_page, visible_task
+from db.tasks import (
+    Attachment,
+    DueReading,
+    add_update,
+    open_tasks_page,
+    split_percent,
+    visible_task,
+)
 from handlers import task_views
 from handlers.assign import continue_assignment
 from handlers.deadlines import read_due
@@ -35,7 +41,6 @@ from schedules.reminders import replan_task
 CARDS_PER_PAGE = 5
 # Pending inputs that a typed message must leave alone: they wait for a button press.
 WAITS_FOR_A_BUTTON = frozenset({"meeting:confirm"})
-PERCENT_FIRST = re.compile(r"^\s*(\d{1,3})\s*%[\s,.:;-]*(.*)$", re.DOTALL)
 BUTTON_KINDS = {
     "p": UpdateKind.PROGRESS,
     "d": UpdateKind.COMPLETION,
@@ -356,17 +361,6 @@ async def record_report(
         ),
     )
     context.runtime.wake()
-
-
-def split_percent(text: str) -> tuple[int | None, str]:
-    """ "60% đã trình dự thảo" → (60, "đã trình dự thảo"); a text without one → (None, text)."""
-    match = PERCENT_FIRST.match(text)
-    if match is None:
-        return None, text.strip()
-    percent = int(match.group(1))
-    if percent > 100:
-        raise InvalidInput("percent_invalid")
-    return percent, match.group(2).strip()
 
 
 def attachment_of(message: Message) -> Attachment | None:

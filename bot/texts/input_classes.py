@@ -5,4 +5,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Không tìm thấy mục số {ref}: số này không hợp lệ.",
         "en": "Nothing has the number {ref}: it is not a valid number.",
     },
+    "text_empty": {
+        "vi": "Nội dung trống (sau khi bỏ các ký tự vô hình). Vui lòng nhập nội dung.",
+        "en": "The text is empty (once invisible characters are removed). Please write something.",
+    },
+    "text_over_limit": {
+        "vi": "Nội dung quá dài: {length} ký tự, tối đa {limit} ký tự. Vui lòng rút gọn rồi gửi lại.",
+        "en": "The text is too long: {length} characters, at most {limit}. Please shorten it and send it again.",
+    },
 }
