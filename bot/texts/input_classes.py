@@ -5,6 +5,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Không tìm thấy mục số {ref}: số này không hợp lệ.",
         "en": "Nothing has the number {ref}: it is not a valid number.",
     },
+    "file_err_nested": {
+        "vi": "tệp lồng quá sâu (mảng hoặc bảng lồng nhau quá {limit} cấp); tệp không được đọc",
+        "en": "the file nests too deeply (arrays or tables more than {limit} levels deep); it was not read",
+    },
     "text_empty": {
         "vi": "Nội dung trống (sau khi bỏ các ký tự vô hình). Vui lòng nhập nội dung.",
         "en": "The text is empty (once invisible characters are removed). Please write something.",
