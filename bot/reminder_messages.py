@@ -186,18 +186,17 @@ def _render_meeting(view: ReminderView) -> Outgoing:
 
 
 def _time_left(view: ReminderView) -> str:
-    """How long until the meeting: the planned offset ("-2h"), or the real time if late."""
+    """How long until the meeting, from the moment of sending (``view.now``); the planned
+    offset ("-2h") only when the meeting has no time yet."""
     assert view.meeting is not None
-    match = re.match(r"-(\d+)([dhm])", view.offset)
-    if match and not view.late:
-        units = {"d": "day", "h": "hour", "m": "minute"}
-        return amount(int(match.group(1)), units[match.group(2)], view.lang)
     if view.meeting.starts_at is None:
-        return ""
+        match = re.match(r"-(\d+)([dhm])", view.offset)
+        units = {"d": "day", "h": "hour", "m": "minute"}
+        return amount(int(match.group(1)), units[match.group(2)], view.lang) if match else ""
     left = max(view.meeting.starts_at - view.now, timedelta(0))
-    if left >= timedelta(days=1):
+    if left >= timedelta(hours=23, minutes=30):
         return amount(round(left / timedelta(days=1)), "day", view.lang)
-    if left >= timedelta(hours=1):
+    if left >= timedelta(minutes=59, seconds=30):
         return amount(round(left / timedelta(hours=1)), "hour", view.lang)
     return amount(max(1, round(left / timedelta(minutes=1))), "minute", view.lang)
 

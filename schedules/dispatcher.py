@@ -40,7 +40,7 @@ import asyncio
 import itertools
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -420,9 +420,11 @@ class Dispatcher:
                 await asyncio.to_thread(self._release, batch.token, rest, None)
                 return sent, True
             try:
-                outgoing = self.renderer(job.view)
                 if self.pacer is not None:
                     await self.pacer.wait_turn(job.chat_id)
+                # Phrases such as "in 12 minutes" are written for the moment of sending, not for
+                # the moment the batch was claimed or the row planned.
+                outgoing = self.renderer(replace(job.view, now=self.clock.now()))
                 result = await self.sender.send(job.chat_id, outgoing.text, outgoing.buttons)
             except RetryLater as exc:
                 until = now + timedelta(seconds=max(exc.seconds, 1))
