@@ -85,18 +85,23 @@ def reminder_findings(*, session: Session, now: datetime, stale_after: timedelta
     return findings
 
 
-def private_chat_finding(*, session: Session) -> Finding:
-    """Registered members the bot cannot write to privately (never opened a chat, or blocked)."""
+def private_chat_findings(*, session: Session) -> list[Finding]:
+    """Registered members the bot cannot write to privately, in two groups with their own
+    words: those who never opened a chat, and those who blocked the bot (Telegram refused a
+    message; cleared as soon as a message reaches them again)."""
     registered = select(CouncilRole.member_id).distinct()
-    names = session.exec(
-        select(Member.full_name)
+    rows = session.exec(
+        select(Member.full_name, Member.private_chat_ok)
         .where(col(Member.id).in_(registered), col(Member.private_chat_ok).is_not(True))
         .order_by(col(Member.full_name))
     ).all()
-    if not names:
-        return Finding(True, "doctor_private_ok")
-    shown = ", ".join(names[:NAMES_SHOWN]) + (" …" if len(names) > NAMES_SHOWN else "")
-    return Finding(False, "doctor_private_missing", {"count": len(names), "names": shown})
+    findings: list[Finding] = []
+    for blocked, key in ((None, "doctor_private_missing"), (False, "doctor_private_blocked")):
+        names = [name for name, state in rows if state is blocked]
+        if names:
+            shown = ", ".join(names[:NAMES_SHOWN]) + (" …" if len(names) > NAMES_SHOWN else "")
+            findings.append(Finding(False, key, {"count": len(names), "names": shown}))
+    return findings or [Finding(True, "doctor_private_ok")]
 
 
 HEARTBEAT_JOB = "heartbeat"

@@ -20,7 +20,7 @@ from db.doctor import (
     Finding,
     heartbeat_finding,
     migrations_finding,
-    private_chat_finding,
+    private_chat_findings,
     reminder_findings,
 )
 from db.errors import Forbidden as NotAllowed
@@ -114,7 +114,7 @@ def database_findings(runtime: Runtime) -> list[Finding]:
     findings = [migrations_finding(runtime.engine)]
     with runtime.session() as session:
         findings += reminder_findings(session=session, now=now, stale_after=stale)
-        findings.append(private_chat_finding(session=session))
+        findings += private_chat_findings(session=session)
     return findings
 
 

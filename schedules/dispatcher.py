@@ -206,6 +206,8 @@ class _Job:
     target_kind: str
     target_id: int | None
     view: ReminderView
+    # The member was marked unreachable (blocked the bot): a delivery proves it is reachable.
+    was_unreachable: bool = False
 
 
 @dataclass
@@ -405,6 +407,7 @@ class Dispatcher:
             target_kind=row.target_kind,
             target_id=row.target_id,
             view=context.view(row, now, self.config),
+            was_unreachable=context.unreachable(row.recipient_id),
         )
 
     # -- sending ----------------------------------------------------------------------------
@@ -473,6 +476,12 @@ class Dispatcher:
                 )
             if job.target_kind in (TARGET_TASK, TARGET_MEETING) and job.target_id is not None:
                 _remember(connection, job, message_id, now)
+            if job.was_unreachable and job.recipient_id is not None and job.chat_id > 0:
+                connection.execute(
+                    update(_MEMBERS)
+                    .where(_MEMBERS.c.id == job.recipient_id)
+                    .values(private_chat_ok=True)
+                )
 
     def _fail(self, token: str, job: _Job, reason: str, unreachable: bool) -> None:
         with self.engine.begin() as connection:
@@ -681,6 +690,10 @@ class _Context:
             if row.kind == "meeting_notice" and row.target_id in self.announced:
                 return OutboxState.CANCELLED, "announced by the meeting's own notice"
         return None
+
+    def unreachable(self, member_id: int | None) -> bool:
+        member = self.members.get(member_id or 0)
+        return member is not None and member.private_chat_ok is False
 
     def view(self, row: Reminder, now: datetime, config: ReminderConfig) -> ReminderView:
         assert row.id is not None

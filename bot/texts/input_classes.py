@@ -9,6 +9,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "tệp lồng quá sâu (mảng hoặc bảng lồng nhau quá {limit} cấp); tệp không được đọc",
         "en": "the file nests too deeply (arrays or tables more than {limit} levels deep); it was not read",
     },
+    "doctor_private_blocked": {
+        "vi": "{count} thành viên đã chặn bot (Telegram từ chối tin nhắn) nên không nhận được nhắc việc: {names}",
+        "en": "{count} members blocked the bot (Telegram refused its messages) and get no reminders: {names}",
+    },
     "text_empty": {
         "vi": "Nội dung trống (sau khi bỏ các ký tự vô hình). Vui lòng nhập nội dung.",
         "en": "The text is empty (once invisible characters are removed). Please write something.",
