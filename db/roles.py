@@ -130,6 +130,7 @@ class RoleLine:
     council: str
     role: Role
     agency: str | None
+    member_id: int | None = None  # whose role it is (their command menu changes with it)
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,8 @@ def revoke_role(
 ) -> tuple[str, RoleLine]:
     """Remove one role; the member keeps their other roles. Audited."""
     role, council, member, agency = _revocable(session, actor, role_id)
-    line = RoleLine(role_id, council.code, Role(role.role), agency.code if agency else None)
+    code = agency.code if agency else None
+    line = RoleLine(role_id, council.code, Role(role.role), code, member_id=member.id)
     record(
         session=session,
         at=now,

@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.catalogue import Html, t
+from bot.command_menu import refresh_member_menu
 from bot.context import BotContext
 from bot.formatting import callback_data, local_time
 from db.ids import button_id
@@ -117,6 +118,7 @@ async def accept_invitation(update: Update, context: BotContext) -> None:
             config=runtime.reminders,
         )
     runtime.wake()
+    await refresh_member_menu(context.bot, runtime, telegram_user_id=user.id)
     lang = context.lang
     await answer_key(
         update,
@@ -248,6 +250,7 @@ async def press_revoke(update: Update, context: BotContext) -> None:
         await edit_or_answer(update, context, text, keyboard=keyboard)
         return
     await close_buttons(update)
+    await refresh_member_menu(context.bot, runtime, member_id=line.member_id)
     await answer_key(
         update, context, "rvk_done", role=_role_of(line, lang), name=name, council=line.council
     )
