@@ -21,7 +21,7 @@ from db.tasks import DueReading, agency_by_code, clean_title, create_task
 from handlers.deadlines import as_reading, is_no_deadline, parse_window
 from handlers.notify import notify_assigned
 from handlers.replying import answer, edit_or_answer
-from handlers.task_views import echo_due
+from handlers.task_views import co_text, echo_due
 from schedules.reminders import replan_task
 
 STEP_COUNCIL = "assign:council"
@@ -185,7 +185,7 @@ async def _next_step(update: Update, context: BotContext, data: dict[str, Any]) 
         council=council.code,
         title=data["title"],
         lead=f"{lead.code} — {lead.name_vi if lang == 'vi' else lead.name_en}",
-        co=", ".join(agency.code for agency in co) or t(lang, "task_no_co"),
+        co=co_text(co, lang),
         due=Html(_due_echo(data, lang)),
     )
     await answer(update, context, text, keyboard=keyboard)

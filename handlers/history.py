@@ -93,6 +93,8 @@ def _value(field: str, value: str | None, lang: str, zone: str) -> str:
         return t(lang, "hist_none")
     if field == "attachment":
         return _label(lang, "hist_attachment_" + value, value)
+    if f"hist_value_{field}_{value}" in CATALOGUE:  # a stored enumeration: the catalogue's word
+        return t(lang, f"hist_value_{field}_{value}")
     if field.endswith(MOMENT_SUFFIXES):
         try:
             return local_time(datetime.fromisoformat(value), zone)

@@ -26,7 +26,18 @@ from handlers.notify import notify_decision
 from handlers.replying import answer, edit_or_answer
 from schedules.reminders import replan_task
 
-EDIT_FIELDS = ("title", "deadline", "lead")
+# Sub-commands in English and in Vietnamese (without or with diacritics), as /broadcast has.
+EDIT_FIELDS = {
+    "title": "title",
+    "ten": "title",
+    "tên": "title",
+    "deadline": "deadline",
+    "han": "deadline",
+    "hạn": "deadline",
+    "lead": "lead",
+    "chu-tri": "lead",
+    "chủ-trì": "lead",
+}
 
 
 async def edit(update: Update, context: BotContext) -> None:
@@ -36,7 +47,7 @@ async def edit(update: Update, context: BotContext) -> None:
     if task_id is None or args[1].lower() not in EDIT_FIELDS:
         await answer(update, context, t(context.lang, "edit_usage"))
         return
-    field, value = args[1].lower(), " ".join(args[2:])
+    field, value = EDIT_FIELDS[args[1].lower()], " ".join(args[2:])
     runtime = context.runtime
     now = runtime.clock.now()
     due = read_due(context, value) if field == "deadline" else None

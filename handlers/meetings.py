@@ -52,11 +52,22 @@ PENDING_CONFIRM = "meeting:confirm"
 PENDING_DELEGATE = "rsvp:delegate"
 
 
+# Sub-commands in English and in Vietnamese (without or with diacritics), as /broadcast has.
+MEETING_ACTIONS = {
+    "doi-lich": "reschedule",
+    "đổi-lịch": "reschedule",
+    "huy": "cancel",
+    "hủy": "cancel",
+    "ket-luan": "conclude",
+    "kết-luận": "conclude",
+}
+
+
 async def meeting(update: Update, context: BotContext) -> None:
     """/meeting new … | /meeting <id> [reschedule <when> | cancel | conclude <…>]."""
     raw = update.effective_message.text if update.effective_message else ""
     words = (raw or "").split(maxsplit=3)
-    if len(words) >= 2 and words[1].lower() == "new":
+    if len(words) >= 2 and words[1].lower() in ("new", "moi", "mới"):
         await _propose(update, context, (raw or "").split(maxsplit=2)[2] if len(words) > 2 else "")
         return
     meeting_id = parse_id(words[1]) if len(words) >= 2 else None
@@ -64,6 +75,7 @@ async def meeting(update: Update, context: BotContext) -> None:
         await answer(update, context, t(context.lang, "meeting_usage"))
         return
     action = words[2].lower() if len(words) > 2 else ""
+    action = MEETING_ACTIONS.get(action, action)
     rest = words[3] if len(words) > 3 else ""
     if action == "":
         await _show(update, context, meeting_id)

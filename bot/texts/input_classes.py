@@ -13,6 +13,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "{count} thành viên đã chặn bot (Telegram từ chối tin nhắn) nên không nhận được nhắc việc: {names}",
         "en": "{count} members blocked the bot (Telegram refused its messages) and get no reminders: {names}",
     },
+    # /history: stored enumerations in words ("hist_value_<field>_<value>").
+    "hist_value_state_open": {"vi": "đang thực hiện", "en": "in progress"},
+    "hist_value_state_reported_done": {
+        "vi": "đã báo hoàn thành, chờ xác nhận",
+        "en": "reported done, awaiting confirmation",
+    },
+    "hist_value_state_done": {"vi": "hoàn thành", "en": "done"},
+    "hist_value_state_cancelled": {"vi": "đã hủy", "en": "cancelled"},
+    "hist_value_resolution_resolved": {"vi": "đã xử lý", "en": "resolved"},
+    "hist_value_resolution_approved": {"vi": "đã duyệt", "en": "approved"},
+    "hist_value_resolution_rejected": {"vi": "không duyệt", "en": "rejected"},
     "text_empty": {
         "vi": "Nội dung trống (sau khi bỏ các ký tự vô hình). Vui lòng nhập nội dung.",
         "en": "The text is empty (once invisible characters are removed). Please write something.",
