@@ -22,6 +22,7 @@ from db.models import (
     BroadcastState,
     CouncilRole,
     Delivery,
+    Meeting,
     Member,
     OutboxState,
     Role,
@@ -340,6 +341,16 @@ def recent_broadcasts(
             .limit(limit)
         )
     )
+
+
+def meeting_titles(*, session: Session, broadcasts: Iterable[Broadcast]) -> dict[int, str]:
+    """The title of the meeting each meeting notice among ``broadcasts`` is about."""
+    ids = {b.meeting_id for b in broadcasts if b.meeting_id is not None}
+    if not ids:
+        return {}
+    rows = session.exec(select(Meeting.id, Meeting.title).where(col(Meeting.id).in_(ids))).all()
+    titles = {meeting_id: title for meeting_id, title in rows if meeting_id is not None}
+    return {b.id: titles[b.meeting_id] for b in broadcasts if b.id and b.meeting_id in titles}
 
 
 def _own_broadcast(session: Session, actor: Actor, broadcast_id: int) -> Broadcast:

@@ -18,6 +18,7 @@ from db.broadcasts import (
     cancel_draft,
     confirm_broadcast,
     create_broadcast,
+    meeting_titles,
     recent_broadcasts,
     remind_unacknowledged,
     resend_failed,
@@ -190,6 +191,7 @@ async def list_broadcasts(update: Update, context: BotContext) -> None:
     with runtime.session() as session:
         councils = [c.id for c in _secretariat_councils(session, context) if c.id is not None]
         rows = recent_broadcasts(session=session, council_ids=councils)
+        titles = meeting_titles(session=session, broadcasts=rows)
     if not rows:
         await answer(update, context, t(lang, "broadcasts_none"))
         return
@@ -200,7 +202,9 @@ async def list_broadcasts(update: Update, context: BotContext) -> None:
             "broadcasts_line",
             id=row.id,
             when=minute(row.confirmed_at or row.created_at, tz),
-            text=short(row.text, 60),
+            text=short(row.text, 60)
+            if row.id not in titles
+            else t(lang, "broadcasts_meeting_notice", title=short(titles[row.id], 60)),
         )
         for row in rows
     ]

@@ -159,6 +159,9 @@ class MeetingFacts:
     online_link: str | None
     # (item, linked task id or None, the task's status category or "") in agenda order.
     agenda: tuple[tuple[str, int | None, str], ...] = ()
+    # While no date is fixed: the period the phrase (when_text) was read as.
+    window_start: datetime | None = None
+    window_end: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -714,6 +717,8 @@ class _Context:
                 when_text=meeting.when_text,
                 place=meeting.place,
                 online_link=meeting.online_link,
+                window_start=meeting.window_start,
+                window_end=meeting.window_end,
                 agenda=tuple(
                     (item.text, task.id if task else None, categorize(task, now) if task else "")
                     for item, task in self.agendas.get(row.target_id, [])

@@ -24,6 +24,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "hist_value_resolution_resolved": {"vi": "đã xử lý", "en": "resolved"},
     "hist_value_resolution_approved": {"vi": "đã duyệt", "en": "approved"},
     "hist_value_resolution_rejected": {"vi": "không duyệt", "en": "rejected"},
+    "broadcasts_meeting_notice": {
+        "vi": "📅 thông báo cuộc họp “{title}”",
+        "en": "📅 notice of the meeting “{title}”",
+    },
     "text_empty": {
         "vi": "Nội dung trống (sau khi bỏ các ký tự vô hình). Vui lòng nhập nội dung.",
         "en": "The text is empty (once invisible characters are removed). Please write something.",
