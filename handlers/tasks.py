@@ -89,8 +89,8 @@ async def more_tasks(update: Update, context: BotContext) -> None:
     except (IndexError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
-    await query.answer()
     await send_task_cards(update, context, page=page)
+    await query.answer()
 
 
 async def send_task_cards(update: Update, context: BotContext, page: int) -> None:
@@ -121,6 +121,8 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
     if not total:
         await answer(update, context, t(lang, "tasks_none"))
         return
+    if not shown:  # a page beyond the last: an old or forged "More" button
+        raise AppError("stale_button")
     if page == 0:
         await answer(update, context, t(lang, "tasks_header", agency=codes, count=total))
     tz = runtime.settings.app.timezone
