@@ -11,11 +11,11 @@ CALLBACK_DATA_LIMIT = 64
 
 
 # Telegram HTML, read as tokens that are never cut: a tag, an entity, a line break, a run of
-# spaces, a run of at most 64 other characters (so an overlong word can still be cut), or one
+# spaces, a run of at most 32 other characters (so an overlong word can still be cut), or one
 # stray character.
 _TOKEN = re.compile(
     r"<[^<>]*>|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});|\n|[^\S\n]+"
-    r"|[^<&\s]{1,64}|[\s\S]"
+    r"|[^<&\s]{1,32}|[\s\S]"
 )
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 

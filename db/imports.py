@@ -43,6 +43,7 @@ from db.models import (
     TaskCouncil,
 )
 from db.permissions import Access, Actor
+from db.text_input import clean_code
 from db.toml_input import Issue, TomlInput, Where
 from schedules.dates import DueWindow, parse_due
 from schedules.reminders import ReminderConfig, replan_directive
@@ -242,7 +243,7 @@ def _councils(session: Session, toml: TomlInput, actor: Actor | None) -> list[st
     known = _councils_by_code(session)
     result: list[str] = []
     for raw in codes:
-        code = raw.upper()
+        code = clean_code(raw)
         council = known.get(code)
         if council is None:
             toml.error(top, "councils", "file_err_unknown_council", code=raw)
@@ -278,7 +279,7 @@ def _tasks(session: Session, toml: TomlInput, reference: datetime, tz: str) -> l
         clause = _clause(toml, entry, where, seen)
         lead = toml.string(entry, where, "lead", required=True, limit=32)
         if lead is not None:
-            lead = lead.upper()
+            lead = clean_code(lead)
             if lead not in agencies:
                 toml.error(where, "lead", "file_err_unknown_agency", code=lead)
                 lead = None
@@ -336,7 +337,7 @@ def _co_agencies(
     result: list[str] = []
     valid = True
     for raw in codes:
-        code = raw.upper()
+        code = clean_code(raw)
         if code not in agencies:
             toml.error(where, "co", "file_err_unknown_agency", code=raw)
             valid = False

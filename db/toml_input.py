@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from db.text_input import normalize_text
+
 _ARRAY_HEADER = re.compile(r"\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]")
 _TABLE_HEADER = re.compile(r"\[\s*([A-Za-z0-9_.-]+)\s*\]")
 _KEY = re.compile(r"""([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*=""")
@@ -288,7 +290,7 @@ class TomlInput:
         if not isinstance(value, str):
             self.error(where, key, "file_err_type_string")
             return None
-        text = " ".join(value.split()) if single_line else value.strip()
+        text = normalize_text(value, multiline=not single_line)  # as typed text is
         if not text:
             self.error(where, key, "file_err_empty")
             return None
@@ -305,7 +307,7 @@ class TomlInput:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             self.error(where, key, "file_err_type_strings")
             return None
-        items = [" ".join(item.split()) for item in value]
+        items = [normalize_text(item, multiline=False) for item in value]
         if any(not item for item in items):
             self.error(where, key, "file_err_empty")
             return None

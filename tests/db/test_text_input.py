@@ -7,9 +7,14 @@ import unicodedata
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 
 from db.errors import InvalidInput
+from db.models import Agency, Task
 from db.text_input import clean_code, clean_text, normalize_text
+from schedules.clock import ManualClock
+from tests.directives import import_source, load_example_registry, small_directive
 
 INVISIBLE = [
     "\u200b",
@@ -66,3 +71,20 @@ def test_normalizing_is_idempotent_and_leaves_nothing_invisible(text: str) -> No
     once = normalize_text(text)
     assert normalize_text(once) == once
     assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in once if c not in "\n\t")
+
+
+def test_a_directive_file_is_normalized_as_typed_text_is(
+    engine: Engine, clock: ManualClock
+) -> None:
+    load_example_registry(engine, clock)
+    source = small_directive("ĐBSH".replace("Đ", "D"), lead="ВКНDТ")  # Cyrillic В, К, Н, Т
+    source = source.replace("Báo cáo tình hình", "Báo\u200b cáo  tình\u00adhình")
+    outcome = import_source(engine, clock, source)
+    assert not outcome.issues
+    with Session(engine) as session:
+        task = session.exec(select(Task)).one()
+        lead = session.get(Agency, task.lead_agency_id)
+    assert task.title == "Báo cáo tìnhhình thực hiện"
+    assert lead is not None and lead.code == "BKHDT"
+    invisible_only = small_directive().replace("Báo cáo tình hình thực hiện", "\u200b\u200b")
+    assert import_source(engine, clock, invisible_only).issues
