@@ -3,10 +3,15 @@ member who blocked the bot as soon as a message reaches them again."""
 
 from __future__ import annotations
 
+from sqlalchemy import Engine, update
+from sqlmodel import Session, select
+
 from bot.fake_telegram import FakeTelegram
 from bot.offline import FakeUser, OfflineBot, texts
-from db.models import Role
+from db.models import Member, Role
+from schedules.clock import ManualClock
 from tests.factories import Factory
+from tests.reminder_helpers import DUE, World, dispatcher_of
 
 
 async def broadcast(bot: OfflineBot, secretariat: FakeUser, text: str) -> None:
@@ -38,3 +43,24 @@ async def test_blocked_and_never_opened_are_told_apart_and_unblocking_clears(
     (report,) = texts(await bot.send(secretariat, "/doctor"))
     assert "Đã Chặn Bot" not in report
     assert "Chưa Mở Chat" in report
+
+
+async def test_a_reminder_that_reaches_a_blocked_member_clears_the_mark(
+    bot: OfflineBot, factory: Factory, engine: Engine, clock: ManualClock
+) -> None:
+    world = World(bot, factory, engine, clock)
+    with Session(engine) as session:
+        session.execute(update(Member).values(private_chat_ok=False))
+        session.commit()
+    world.task()
+    clock.set(DUE)
+    assert await dispatcher_of(bot).run_once() == 1
+    with Session(engine) as session:
+        reached = session.exec(
+            select(Member.private_chat_ok).where(Member.telegram_user_id == world.focal.id)
+        ).one()
+        others = session.exec(
+            select(Member.private_chat_ok).where(Member.telegram_user_id != world.focal.id)
+        ).all()
+    assert reached is True
+    assert set(others) == {False}  # not reached by this run: still marked
