@@ -16,7 +16,7 @@ from bot.formatting import callback_data
 from bot.meeting_text import meeting_text, meeting_when
 from db.broadcasts import Audience, confirm_broadcast, create_broadcast
 from db.errors import AppError, InvalidInput, NotFound
-from db.ids import button_id, parse_id
+from db.ids import button_id, button_number, parse_id
 from db.meetings import (
     LINK_LIMIT,
     PLACE_LIMIT,
@@ -181,6 +181,7 @@ async def press_meeting_button(update: Update, context: BotContext) -> None:
     try:
         prefix, key, choice = (query.data or "").split(":")
         target = button_id(key)
+        conclusion = button_number(choice, limit=999) if prefix == "mk" else 0
     except (ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
@@ -189,8 +190,8 @@ async def press_meeting_button(update: Update, context: BotContext) -> None:
         await _confirm_new(update, context, target, choice == "y")
     elif prefix == "mx":
         await _confirm_cancel(update, context, target, choice == "y")
-    elif prefix == "mk" and choice.isascii() and choice.isdigit() and len(choice) < 4:
-        await _conclusion_to_task(update, context, target, int(choice))
+    elif prefix == "mk":
+        await _conclusion_to_task(update, context, target, conclusion)
     else:
         await answer(update, context, t(context.lang, "stale_button"))
 

@@ -27,10 +27,11 @@ PAGE_PREFIX = "rems"
 async def show_reminders(update: Update, context: BotContext) -> None:
     """/reminders [days]: what goes out in the next days, then what failed or was skipped."""
     args = context.args or []
-    if len(args) > 1 or (args and not (id_in_range(args[0], limit=MAX_DAYS) and args[0][0] != "#")):
+    days = id_in_range(args[0], limit=MAX_DAYS) if len(args) == 1 else None
+    if len(args) > 1 or (args and (days is None or args[0].startswith("#"))):
         await answer(update, context, t(context.lang, "reminders_usage", max=MAX_DAYS))
         return
-    await _show(update, context, int(args[0]) if args else DEFAULT_DAYS, 0)
+    await _show(update, context, days or DEFAULT_DAYS, 0)
 
 
 async def reminders_page(update: Update, context: BotContext) -> None:

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -91,3 +93,16 @@ async def test_a_forged_button_with_a_20_digit_id_is_stale(
         said = answers(await bot.press(secretariat, message, data))
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR], data
         assert said and t("vi", "error_apology") not in said, data
+
+
+def test_handlers_read_no_number_on_their_own() -> None:
+    """Ids and numbers from users or buttons go through db/ids.py: no handler converts text
+    with int() or tests it with isdigit() (which accepts '²' and '٣')."""
+    handlers_dir = Path(__file__).resolve().parents[2] / "handlers"
+    offenders = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted(handlers_dir.glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\.isdigit\(\)|\bint\((?!now\.timestamp|pending\.data)", line)
+    ]
+    assert offenders == []
