@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -44,3 +45,17 @@ async def test_status_of_a_task_with_a_long_title_and_updates(
     assert_well_formed(parts)
     parts = texts(await bot.send(focal, "/tasks"))
     assert_well_formed(parts)
+
+
+def test_every_message_goes_through_the_one_splitter() -> None:
+    """Only the modules that call split_message send text to Telegram themselves."""
+    root = Path(__file__).resolve().parents[2]
+    senders = {
+        str(path.relative_to(root))
+        for folder in ("bot", "handlers", "schedules")
+        for path in (root / folder).rglob("*.py")
+        if re.search(r"\.send_message\(", path.read_text(encoding="utf-8"))
+    }
+    assert senders == {"handlers/replying.py", "bot/telegram_sender.py", "bot/broadcast_jobs.py"}
+    for sender in senders:
+        assert "split_message(" in (root / sender).read_text(encoding="utf-8")
