@@ -119,3 +119,19 @@ def test_split_at_telegrams_boundary(unit: str, count: int, expected_parts: int)
 def test_3500_emoji_are_two_messages() -> None:
     parts = split_message("😀" * 3500)
     assert [utf16_length(part) for part in parts] == [4096, 7000 - 4096]
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(st.sampled_from(["😀", "&lt;", "&amp;", "đ", "a", " ", "\n"]), min_size=1, max_size=8),
+    st.integers(min_value=MESSAGE_LIMIT - 40, max_value=MESSAGE_LIMIT + 40),
+)
+def test_one_message_exactly_up_to_4096_utf16_units(pieces: list[str], target: int) -> None:
+    text = ""
+    while utf16_length(text) < target:
+        text += pieces[len(text) % len(pieces)]
+    text = text.strip() or "a"
+    parts = split_message(text)
+    assert (len(parts) == 1) == (utf16_length(text) <= MESSAGE_LIMIT)
+    assert all(utf16_length(part) <= MESSAGE_LIMIT for part in parts)
+    assert html.unescape("".join(parts)).replace("\n", "") == html.unescape(text).replace("\n", "")
