@@ -14,7 +14,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
 from bot.catalogue import LANGUAGES, t
-from bot.commands import COMMANDS
+from bot.commands import COMMANDS, CommandSpec
 from bot.runtime import Runtime
 from db.members import get_member_by_telegram_id, member_actor
 from db.permissions import Access, Actor
@@ -22,12 +22,16 @@ from db.permissions import Access, Actor
 logger = logging.getLogger(__name__)
 
 
+def commands_for(actor: Actor) -> list[CommandSpec]:
+    """The commands this actor may use, in menu order (the menu and /help list the same)."""
+    return [spec for spec in COMMANDS if actor.allows(spec.access)]
+
+
 def menu_for(actor: Actor) -> list[BotCommand]:
     """The commands this actor's roles allow, described in their language."""
     return [
         BotCommand(spec.name, t(actor.language, spec.description_key))
-        for spec in COMMANDS
-        if actor.allows(spec.access)
+        for spec in commands_for(actor)
     ]
 
 

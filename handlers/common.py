@@ -100,8 +100,8 @@ async def _set_language(update: Update, context: BotContext, language: str) -> N
     assert member_id is not None  # the gate lets only members through
     with context.runtime.session() as session:
         set_language(session=session, member_id=member_id, language=language)
-    await set_member_menu(context.bot, replace(context.actor, language=language))
     await answer(update, context, t(language, "lang_set"))
+    await set_member_menu(context.bot, replace(context.actor, language=language))
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
