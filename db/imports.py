@@ -43,7 +43,7 @@ from db.models import (
     TaskCouncil,
 )
 from db.permissions import Access, Actor
-from db.text_input import clean_code
+from db.text_input import clean_code, clean_key
 from db.toml_input import Issue, TomlInput, Where
 from schedules.dates import DueWindow, parse_due
 from schedules.reminders import ReminderConfig, replan_directive
@@ -906,7 +906,9 @@ def cancel_import(*, session: Session, actor: Actor, token: str, now: datetime) 
 
 
 def _pending(session: Session, actor: Actor, token: str, now: datetime) -> PendingImport:
-    pending = session.exec(select(PendingImport).where(PendingImport.token == token)).first()
+    pending = session.exec(
+        select(PendingImport).where(PendingImport.token == clean_key(token))
+    ).first()
     if pending is None or pending.expires_at < now:
         raise NotFound("imp_pending_gone")
     if pending.member_id != actor.member_id:

@@ -18,6 +18,7 @@ from db.ids import MAX_ROW_ID, MAX_TELEGRAM_ID, id_in_range
 from db.models import Agency, Council, CouncilRole, Member, Role
 from db.permissions import Access, Actor
 from db.registry import find_council, list_councils
+from db.text_input import clean_key
 
 # The words /invite accepts for each role, in English and in Vietnamese (without diacritics;
 # "chủ-tịch", "Thư ký" and "dau_moi" are read the same way).
@@ -142,7 +143,7 @@ class Revocable:
 
 def find_member(*, session: Session, reference: str) -> Member | None:
     """A member by number (``12`` or ``#12``, as /members shows), Telegram id or @username."""
-    text = reference.strip()
+    text = clean_key(reference)
     if text.startswith("@") and len(text) > 1:
         wanted = text[1:].lower()
         return session.exec(select(Member).where(func.lower(Member.username) == wanted)).first()

@@ -75,6 +75,13 @@ def check_length(text: str, limit: int) -> None:
         raise InvalidInput("text_over_limit", limit=limit, length=len(text))
 
 
+def clean_key(text: str) -> str:
+    """A token looked up as typed (an invitation code, a @username, a button's token):
+    invisible and control characters removed (PostgreSQL refuses NUL), the ends trimmed,
+    the case kept."""
+    return "".join(char for char in text if _visible(char) and char != "\n").strip()
+
+
 def clean_code(text: str) -> str:
     """A council or agency code as typed: compatibility forms (full-width letters), look-alike
     letters and invisible characters removed, upper case. May be empty."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -127,7 +127,8 @@ async def _agency_or_directive(update: Update, context: BotContext, query: str) 
     with context.runtime.session() as session:
         agency = session.exec(select(Agency).where(Agency.code == clean_code(query))).first()
         directive = session.exec(
-            select(Directive).where(col(Directive.number).ilike(query))
+            # Equality on the normalized number: a LIKE pattern would let "%" match any.
+            select(Directive).where(func.upper(col(Directive.number)) == clean_code(query))
         ).first()
     if agency is not None:
         await send_agency(update, context, agency.id or 0, page=0)

@@ -106,3 +106,19 @@ def test_handlers_read_no_number_on_their_own() -> None:
         if re.search(r"\.isdigit\(\)|\bint\((?!now\.timestamp|pending\.data)", line)
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["/start ab\x00cd", "/revoke @a\x00b", "/status 6411\x00", "/status %", "/update 1 50% \x00"],
+)
+async def test_nul_and_like_patterns_never_reach_a_query(
+    bot: OfflineBot, factory: Factory, caplog: pytest.LogCaptureFixture, command: str
+) -> None:
+    """PostgreSQL refuses NUL in text; a LIKE pattern would match any directive."""
+    secretariat = factory.user(Role.SECRETARIAT)
+    factory.user(Role.FOCAL_POINT)
+    caplog.set_level(logging.INFO)
+    said = answers(await bot.send(secretariat, command))
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert said and t("vi", "error_apology") not in said
