@@ -1,4 +1,5 @@
-"""Arbitrary text to every command and arbitrary data to every button family, on a seeded
+"""Arbitrary text to every command, as a plain message and as the answer to a prompt, and
+arbitrary data to every button family, on a seeded
 database: no unhandled error, always an answer, and nothing changed when the answer is a no.
 
 One Application serves every example of a test (built once in its own event loop), so the
@@ -264,5 +265,22 @@ def test_any_data_to_any_button(world: World, caplog: pytest.LogCaptureFixture, 
     def run(prefix: str, parts: list[str]) -> None:
         data = ":".join([prefix, *parts]).encode()[:64].decode(errors="ignore")
         check(world, caplog, world.bot.press(user, world.card, data), english=who == "english")
+
+    run()
+
+
+@pytest.mark.parametrize("prompt", [None, "tk:1:p", "tk:1:o", "tk:1:x"])
+def test_any_text_as_a_plain_message_or_an_answer_to_a_prompt(
+    world: World, caplog: pytest.LogCaptureFixture, prompt: str | None
+) -> None:
+    caplog.set_level(logging.INFO)
+    focal = world.focal
+
+    @PROFILE
+    @given(text=st.one_of(ARGUMENTS, st.text(max_size=200)).filter(lambda s: s.strip()))
+    def run(text: str) -> None:
+        if prompt is not None:  # the bot waits for what the button asked
+            world.run(world.bot.press(focal, world.card, prompt))
+        check(world, caplog, world.bot.send(focal, text.lstrip("/") or "x"))
 
     run()
