@@ -1,6 +1,7 @@
 """Arbitrary text to every command, as a plain message and as the answer to a prompt, and
-arbitrary data to every button family, on a seeded
-database: no unhandled error, always an answer, and nothing changed when the answer is a no.
+arbitrary data to every button family, on a seeded database: no unhandled error, always an
+answer (never the apology; for an English speaker never a Vietnamese-only text), and nothing
+changed when the answer is a no.
 
 One Application serves every example of a test (built once in its own event loop), so the
 examples run in a few seconds; ``-m fuzz`` with ``HYPOTHESIS_PROFILE=fuzz-long`` runs more.
