@@ -75,11 +75,11 @@ from db.models import (  # noqa: E402
     CouncilRole,
     Directive,
     DirectiveCouncil,
+    InboxUpdate,
     JobRun,
     Meeting,
     Member,
     OutboxState,
-    ProcessedUpdate,
     ProgressUpdate,
     Reminder,
     Role,
@@ -984,10 +984,17 @@ def _bookkeeping(data: _Data) -> None:
                 },
             }
         )
-    data.rows["processed_update"] = [
+    data.rows["inbox_update"] = [
         {
             "update_id": FIRST_SEEN_UPDATE_ID + n,
-            "processed_at": NOW - timedelta(days=7) + timedelta(seconds=n * 30),
+            "chat_id": None,
+            "user_id": None,
+            "payload": "{}",
+            "received_at": (at := NOW - timedelta(days=7) + timedelta(seconds=n * 30)),
+            "claimed_by": None,
+            "claimed_at": None,
+            "processed_at": at,
+            "answered_at": at,
         }
         for n in range(PROCESSED_UPDATES)
     ]
@@ -1022,7 +1029,7 @@ _TABLES: tuple[Any, ...] = (
     Reminder,
     SentMessage,
     AuditLog,
-    ProcessedUpdate,
+    InboxUpdate,
     JobRun,
 )
 _CHUNK = 10_000

@@ -7,16 +7,19 @@ import logging
 
 from sqlalchemy import Engine
 from telegram.ext import ApplicationBuilder, ContextTypes
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.broadcast_jobs import start_broadcasts
 from bot.command_menu import set_default_menu
 from bot.context import RUNTIME_KEY, BotApplication, BotContext
 from bot.eventlog import LoggedApplication
+from bot.inbox import InboxQueue
+from bot.inbox_jobs import start_inbox
 from bot.notice_messages import register_notice_renderers
 from bot.reminder_jobs import start_reminders
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.update_scope import InboxRequest
 from db.engine import make_engine
 from handlers import (
     access,
@@ -53,6 +56,7 @@ def build_application(
         engine=engine or make_engine(settings.database.url),
         clock=clock or SystemClock(),
     )
+    queue = InboxQueue()
     builder = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -60,12 +64,17 @@ def build_application(
         .base_file_url(settings.telegram.base_file_url)
         .context_types(ContextTypes(context=BotContext))
         .application_class(LoggedApplication)
+        .update_queue(queue)
         .post_init(on_startup)
+        # Every call the bot makes passes the inbox: an update's answer is recorded with its
+        # change before it goes out (bot/update_scope.py).
+        .request(InboxRequest(request or HTTPXRequest(connection_pool_size=256)))
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.get_updates_request(request)
     application: BotApplication = builder.build()  # type: ignore[assignment]
     application.bot_data[RUNTIME_KEY] = runtime
+    queue.runtime = runtime
 
     register_notice_renderers()
     application.add_handler(access.gate_handler(), group=-1)
@@ -88,12 +97,14 @@ def build_application(
 
 
 async def on_startup(application: BotApplication) -> None:
-    """Set the command menu in both languages; start the reminder dispatcher and its jobs, and
-    the broadcasts; pay the deadline parser's start-up cost now, not on a user's message."""
+    """Set the command menu in both languages; start the reminder dispatcher and its jobs, the
+    broadcasts, and the inbox's recovery; pay the deadline parser's start-up cost now, not on a
+    user's message."""
     await asyncio.to_thread(warm_up)
     await set_command_menu(application)
     await start_reminders(application)
     await start_broadcasts(application)
+    await start_inbox(application)
 
 
 async def set_command_menu(application: BotApplication) -> None:

@@ -1,20 +1,26 @@
-"""Running broadcasts in the background: started by Send, resumed at start-up.
+"""Running broadcasts in the background: started by Send, resumed at start-up and every minute.
 
 The broadcaster (schedules/broadcaster.py) works from the delivery rows; this module gives it a
 Telegram sender and the shared pacer, keeps one progress message per broadcast up to date
-("Đã gửi 120/480"), and posts the final report to the secretariat.
+("Đã gửi 120/480"), and posts the final report to the secretariat (once: the process that marks
+the broadcast done posts it, when no delivery is outstanding). The ``broadcasts-resume`` job
+hands back deliveries whose claim went stale (a stopped process's) and resumes, in this process,
+every broadcast still sending that it is not already sending: so a surviving instance serves the
+recipients a stopped one left.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot import update_scope
 from bot.catalogue import t
-from bot.context import RUNTIME_KEY, AnyApplication, BotApplication
+from bot.context import RUNTIME_KEY, AnyApplication, BotApplication, BotContext
 from bot.formatting import split_message
 from bot.notices import render_notice
 from bot.reminder_jobs import instance_id
@@ -27,11 +33,13 @@ from schedules.broadcaster import BroadcastConfig, Broadcaster, Progress
 
 logger = logging.getLogger(__name__)
 
+JOB_RESUME = "broadcasts-resume"
+RESUME_EVERY = timedelta(minutes=1)
+
 
 async def start_broadcasts(application: BotApplication) -> None:
     """Create the broadcaster and resume the broadcasts a stop interrupted."""
     runtime: Runtime = application.bot_data[RUNTIME_KEY]
-    reminders = runtime.settings.reminders
     runtime.broadcaster = Broadcaster(
         engine=runtime.engine,
         clock=runtime.clock,
@@ -40,24 +48,55 @@ async def start_broadcasts(application: BotApplication) -> None:
         sleep=runtime.sleep,
         renderer=lambda view: render_notice(view, runtime),
         instance_id=instance_id(),
-        config=BroadcastConfig(max_attempts=reminders.max_attempts),
+        config=BroadcastConfig.of(runtime.reminders),
     )
+    await resume_broadcasts(application)
+    jobs = application.job_queue
+    assert jobs is not None, "python-telegram-bot[job-queue] is required"
+    for job in jobs.get_jobs_by_name(JOB_RESUME):
+        job.schedule_removal()
+    jobs.run_repeating(
+        _resume_job,
+        interval=RESUME_EVERY,
+        first=RESUME_EVERY,
+        name=JOB_RESUME,
+        job_kwargs={"misfire_grace_time": 3600, "coalesce": True},
+    )
+
+
+async def resume_broadcasts(application: AnyApplication) -> list[int]:
+    """Hand back stale deliveries; send every broadcast still sending that this process is not
+    sending yet. Returns the broadcasts started here."""
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    assert runtime.broadcaster is not None
     await asyncio.to_thread(runtime.broadcaster.recover_stale_claims)
     with session_scope(runtime.engine) as session:
         interrupted = sending_broadcasts(session=session)
-    for broadcast_id in interrupted:
+    started = [b for b in interrupted if b not in runtime.broadcasts_running]
+    for broadcast_id in started:
         logger.info("resuming broadcast %s", broadcast_id)
         launch(application, broadcast_id)
+    return started
+
+
+async def _resume_job(context: BotContext) -> None:
+    try:
+        await resume_broadcasts(context.application)
+    except Exception:  # the database may be down; the next run tries again
+        logger.exception("resuming broadcasts failed")
 
 
 def launch(application: AnyApplication, broadcast_id: int) -> asyncio.Task[None]:
     """Send the broadcast in the background; the task is kept until it ends."""
     runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    update_scope.commit_pending()  # the sender reads the deliveries from another task
     task = asyncio.get_running_loop().create_task(
         _run_and_report(application, runtime, broadcast_id), name=f"broadcast-{broadcast_id}"
     )
     runtime.background.add(task)
+    runtime.broadcasts_running.add(broadcast_id)
     task.add_done_callback(runtime.background.discard)
+    task.add_done_callback(lambda _: runtime.broadcasts_running.discard(broadcast_id))
     return task
 
 
@@ -86,11 +125,11 @@ async def _run_and_report(application: AnyApplication, runtime: Runtime, broadca
             logger.warning("could not update the progress of broadcast %s", broadcast_id)
 
     try:
-        await runtime.broadcaster.run(broadcast_id, show_progress)
+        final = await runtime.broadcaster.run(broadcast_id, show_progress)
     except Exception:
-        logger.exception("broadcast %s stopped; it resumes at the next start", broadcast_id)
+        logger.exception("broadcast %s stopped; it resumes within a minute", broadcast_id)
         return
-    if chat_id is None or author is None:
+    if chat_id is None or author is None or not final.closed_here:
         return
     from handlers.broadcasts import render_report, report_keyboard
 

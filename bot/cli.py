@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from bot.settings import ConfigError, Settings, load_settings
@@ -73,10 +75,27 @@ def _parser() -> argparse.ArgumentParser:
     directive = commands.add_parser(
         "import", help="import a directive file (docs/directive-format.md)"
     )
-    directive.add_argument("file", type=Path)
+    directive.add_argument("file", type=Path, help=".toml, .xlsx, .docx, .pdf, .txt or .md")
     directive.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
     directive.add_argument("--lang", choices=("vi", "en"), help="language of the report")
+    directive.add_argument(
+        "--councils", help="council codes, comma-separated (a letter: default, those it names)"
+    )
+    directive.add_argument(
+        "--date", type=_iso_date, help="the letter's date (YYYY-MM-DD) when the text lacks one"
+    )
     directive.set_defaults(func=cmd_import)
+
+    extract = commands.add_parser(
+        "extract", help="read a letter (.docx, .pdf, .txt) and print the tasks it assigns"
+    )
+    extract.add_argument("file", type=Path)
+    extract.add_argument("--json", action="store_true", help="JSON (docs/directive-format.md)")
+    extract.add_argument(
+        "--date", type=_iso_date, help="the letter's date (YYYY-MM-DD) when the text lacks one"
+    )
+    extract.add_argument("--lang", choices=("vi", "en"), help="language of the text output")
+    extract.set_defaults(func=cmd_extract)
 
     doctor = commands.add_parser("doctor", help="report what would stop the bot from working")
     doctor.set_defaults(func=cmd_doctor)
@@ -198,34 +217,110 @@ def cmd_registry_load(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    """Exit 0 with the report, or 1 with one ``FILE:LINE: field: message`` line per problem."""
-    from bot.import_report import issue_lines_for_terminal, plain, render_report
-    from bot.reminder_config import reminder_config
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from error
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        print(f"councilbot: {path}: file not found", file=sys.stderr)
+    return None
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Print what a letter assigns (text, or the documented JSON); writes nothing."""
+    from bot.catalogue import t
+    from bot.import_report import issue_lines_for_terminal, plain
+    from bot.intake_view import render_proposal
     from db.engine import make_engine, session_scope
-    from db.imports import import_directive
+    from db.errors import InvalidInput
+    from db.intake.files import read_proposal
     from db.migrate import upgrade
     from schedules.clock import SystemClock
 
     settings = settings_from_args(args)
     lang = args.lang or settings.app.default_language
-    source = _read_file(args.file)
-    if source is None:
+    data = _read_bytes(args.file)
+    if data is None:
         return 1
     engine = make_engine(settings.database.url)
     upgrade(engine)
-    with session_scope(engine) as session:
-        outcome = import_directive(
-            session=session,
-            source=source,
-            tz=settings.app.timezone,
-            now=SystemClock().now(),
-            actor_label="cli",
-            dry_run=args.dry_run,
-            file_name=args.file.name,
-            reminders=reminder_config(settings),
+    try:
+        with session_scope(engine) as session:
+            proposal, _, issues = read_proposal(
+                session=session,
+                data=data,
+                file_name=args.file.name,
+                tz=settings.app.timezone,
+                now=SystemClock().now(),
+                letter_date=args.date,
+            )
+    except InvalidInput as error:
+        print(
+            f"councilbot: {args.file}: {plain(t(lang, error.key, **error.params))}", file=sys.stderr
         )
-    engine.dispose()
+        return 1
+    finally:
+        engine.dispose()
+    if proposal is None:
+        for line in issue_lines_for_terminal(issues, lang, str(args.file)):
+            print(line, file=sys.stderr)
+        return 1
+    if args.json:
+        document = proposal.to_json(settings.app.timezone)
+        for warning, item in zip(proposal.warnings, document["warnings"], strict=True):
+            item["message"] = plain(t(lang, warning.key, **warning.params))
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        print(plain(render_proposal(proposal, lang)))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Exit 0 with the report, or 1 with one ``FILE:LINE: field: message`` line per problem."""
+    from bot.catalogue import t
+    from bot.import_report import issue_lines_for_terminal, plain, render_report
+    from bot.reminder_config import reminder_config
+    from db.engine import make_engine, session_scope
+    from db.errors import InvalidInput
+    from db.intake.files import import_file
+    from db.migrate import upgrade
+    from schedules.clock import SystemClock
+
+    settings = settings_from_args(args)
+    lang = args.lang or settings.app.default_language
+    data = _read_bytes(args.file)
+    if data is None:
+        return 1
+    engine = make_engine(settings.database.url)
+    upgrade(engine)
+    councils = [code.strip() for code in (args.councils or "").split(",") if code.strip()]
+    try:
+        with session_scope(engine) as session:
+            outcome = import_file(
+                session=session,
+                data=data,
+                file_name=args.file.name,
+                tz=settings.app.timezone,
+                now=SystemClock().now(),
+                actor_label="cli",
+                dry_run=args.dry_run,
+                reminders=reminder_config(settings),
+                councils=councils or None,
+                letter_date=args.date,
+            )
+    except InvalidInput as error:
+        print(
+            f"councilbot: {args.file}: {plain(t(lang, error.key, **error.params))}", file=sys.stderr
+        )
+        return 1
+    finally:
+        engine.dispose()
     if outcome.report is None:
         for line in issue_lines_for_terminal(outcome.issues, lang, str(args.file)):
             print(line, file=sys.stderr)

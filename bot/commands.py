@@ -61,6 +61,7 @@ CALLBACK_ACCESS: dict[str, Access] = {
     "hist": Access.MEMBER,  # /history pages (the task is checked again)
     "rvk": Access.SECRETARIAT,  # /revoke: choose a role, confirm (the council is checked again)
     "imp": Access.SECRETARIAT,  # /import: confirm or cancel (only the sender's own file)
+    "ix": Access.SECRETARIAT,  # a letter's proposal: fix, councils, Excel, import (its author only)
     "rem": Access.MEMBER,  # "Remind me later" on a reminder (only its recipient: in the service)
     "rems": Access.SECRETARIAT,  # /reminders pages
     "bc": Access.SECRETARIAT,  # /broadcast: send, cancel, report, remind, resend (council checked)

@@ -9,6 +9,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
+from bot import update_scope
+from bot.context import RUNTIME_KEY
+from bot.inbox import begin, end
+
 logger = logging.getLogger("councilbot.updates")
 
 
@@ -30,25 +34,55 @@ def describe(update: Update) -> str:
 
 
 class LoggedApplication(Application[Any, Any, Any, Any, Any, Any]):
-    """The python-telegram-bot Application, logging each processed update on one line."""
+    """The python-telegram-bot Application: each update is claimed in the inbox, handled in its
+    unit of work (bot/update_scope.py), and logged on one line with how it really ended."""
 
     async def process_update(self, update: object) -> None:
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            return
         started = time.perf_counter()
-        outcome = "ok"
+        runtime = self.bot_data[RUNTIME_KEY]
+        scope = begin(runtime, update)
+        if scope is None:
+            _log(update, started, "duplicate")
+            return
+        token = update_scope.bind(scope)
         try:
             await super().process_update(update)
-        except BaseException:
-            outcome = "error"
+        except update_scope.ClaimLost:
+            scope.abandon()
+            scope.note("claim_lost")
+        except Exception as error:
+            scope.note(f"error:{type(error).__name__}")
+            scope.finish()
             raise
+        except BaseException:
+            # A crash or a cancellation: nothing more is written; the claim goes stale and the
+            # update is taken over (bot/inbox.py).
+            scope.abandon()
+            scope.note("stopped")
+            raise
+        else:
+            try:
+                scope.finish()
+            except update_scope.ClaimLost:
+                scope.abandon()
+                scope.note("claim_lost")
         finally:
-            if isinstance(update, Update):
-                user = update.effective_user
-                logger.info(
-                    "update=%s user=%s chat=%s action=%s duration_ms=%.1f outcome=%s",
-                    update.update_id,
-                    user.id if user else "-",
-                    update.effective_chat.id if update.effective_chat else "-",
-                    describe(update),
-                    (time.perf_counter() - started) * 1000,
-                    outcome,
-                )
+            update_scope.unbind(token)
+            end(runtime, scope)
+            _log(update, started, scope.outcome)
+
+
+def _log(update: Update, started: float, outcome: str) -> None:
+    user = update.effective_user
+    logger.info(
+        "update=%s user=%s chat=%s action=%s duration_ms=%.1f outcome=%s",
+        update.update_id,
+        user.id if user else "-",
+        update.effective_chat.id if update.effective_chat else "-",
+        describe(update),
+        (time.perf_counter() - started) * 1000,
+        outcome,
+    )

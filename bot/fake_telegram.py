@@ -103,6 +103,8 @@ class FakeTelegram(BaseRequest):
     chats_without_bot: set[int] = field(default_factory=set)
     token_valid: bool = True
     webhook_url: str = ""
+    # Updates waiting on Telegram's side for getUpdates: kept until a later offset confirms them.
+    unconfirmed: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._faults: deque[_PlannedFault] = deque()
@@ -315,7 +317,10 @@ class FakeTelegram(BaseRequest):
         return True
 
     def _api_getUpdates(self, params: dict[str, Any]) -> list[Any]:
-        return []
+        offset = int(params.get("offset") or 0)
+        # Telegram forgets an update once a getUpdates asks for a later offset.
+        self.unconfirmed = [u for u in self.unconfirmed if u["update_id"] >= offset]
+        return list(self.unconfirmed[: int(params.get("limit") or 100)])
 
     def _api_getMyCommands(self, params: dict[str, Any]) -> list[Any]:
         return []

@@ -52,8 +52,10 @@ def issue_lines_for_terminal(issues: Sequence[Issue], lang: str, file_name: str)
     ]
 
 
-def render_report(report: ImportReport, lang: str) -> Html:
-    """What an import did (or, for a dry run, would do)."""
+def render_report(report: ImportReport, lang: str, *, limit: int | None = None) -> Html:
+    """What an import did (or, for a dry run, would do); with ``limit``, at most that many
+    tasks and meeting clauses are listed and the rest counted (the bot attaches the full list
+    as a file: a 2,400-task directive made 18 messages)."""
     date = report.issued_on.strftime("%d/%m/%Y")
     if not report.changes_anything:
         return t(lang, "imp_nothing_changed", number=report.number)
@@ -62,15 +64,31 @@ def render_report(report: ImportReport, lang: str) -> Html:
     lines.append(t(lang, f"imp_directive_{report.directive}"))
     lines += [_change(change, lang) for change in report.directive_changes]
     lines.append(_summary(lang, "imp_tasks_summary", report, report.tasks))
-    for item in report.tasks:
-        lines += _task_lines(item, lang)
+    task_lines = [found for item in report.tasks if (found := _task_lines(item, lang))]
+    for item_lines in task_lines[:limit]:
+        lines += item_lines
+    if limit is not None and len(task_lines) > limit:
+        lines.append(t(lang, "imp_more_in_file", count=len(task_lines) - limit))
     lines.append(_summary(lang, "imp_meetings_summary", report, report.meetings))
-    for _, group in groupby(report.meetings, key=lambda item: item.clause):
-        lines += _meeting_lines(list(group), lang)
+    meeting_lines = [
+        found
+        for _, group in groupby(report.meetings, key=lambda item: item.clause)
+        if (found := _meeting_lines(list(group), lang))
+    ]
+    for item_lines in meeting_lines[:limit]:
+        lines += item_lines
+    if limit is not None and len(meeting_lines) > limit:
+        lines.append(t(lang, "imp_more_in_file", count=len(meeting_lines) - limit))
     missing = [*report.tasks_not_in_file, *report.meetings_not_in_file]
     if missing:
         lines.append(t(lang, "imp_not_in_file", items=", ".join(missing)))
     return Html("\n".join(lines))
+
+
+def report_is_long(report: ImportReport, limit: int) -> bool:
+    """More lines than a screenful: the preview summarises and the full list goes as a file."""
+    changed = sum(1 for item in report.tasks if item.status != Status.UNCHANGED)
+    return changed > limit or len({item.clause for item in report.meetings}) > limit
 
 
 def _summary(

@@ -12,6 +12,7 @@ from telegram import Update
 
 from bot.context import RUNTIME_KEY, BotApplication
 from bot.fake_telegram import FakeTelegram, RecordedCall
+from bot.inbox import receive, recover
 from bot.runtime import Runtime
 from schedules.clock import Clock, ManualClock
 
@@ -165,7 +166,14 @@ class OfflineBot:
         self.last_update = payload
         before = len(self.transport.calls)
         update = Update.de_json(payload, self.application.bot)
+        receive(self.runtime, update)  # stored first, as the webhook and the poller do
         await self.application.process_update(update)
+        return self.transport.calls[before:]
+
+    async def recover(self) -> list[RecordedCall]:
+        """Run the inbox's recovery once, as its job would; returns the calls it made."""
+        before = len(self.transport.calls)
+        await recover(self.application)
         return self.transport.calls[before:]
 
 

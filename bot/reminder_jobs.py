@@ -10,8 +10,8 @@ nothing and a job that did not fire (the process was down) is made up at the nex
 - ``weekly-digest``: the digest, on the configured day and time (claimed once per week in the
   ``job_run`` table, so two instances do not both queue it);
 - ``reminders-replan``: nightly, re-plan every open task and meeting (role changes, calendar
-  changes, the next nudge of tasks without a deadline), and forget the ids of updates handled
-  more than a week ago (``processed_update``; Telegram stops redelivering long before).
+  changes, the next nudge of tasks without a deadline), and prune the inbox of updates answered
+  more than a week ago (``inbox_update``; Telegram stops redelivering long before).
 
 Jobs are named with these business keys: replacing one is "remove by name, add".
 """
@@ -20,21 +20,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 import time as time_module
-import uuid
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram.ext import JobQueue
 
 from bot.context import RUNTIME_KEY, BotApplication, BotContext
+from bot.inbox import forget_old_updates
 from bot.reminder_messages import render_reminder
-from bot.runtime import Runtime
+from bot.runtime import Runtime, new_instance_id
 from bot.telegram_sender import TelegramSender
 from db.doctor import record_heartbeat
-from db.updates import forget_old_updates
 from schedules.digest import schedule_weekly_digest
 from schedules.dispatcher import Dispatcher
 from schedules.reminders import replan_all
@@ -54,7 +51,7 @@ _LENIENT = {"misfire_grace_time": 3600, "coalesce": True}
 
 def instance_id() -> str:
     """Who claimed a row: host, process and a random part (a restarted process is new)."""
-    return f"{socket.gethostname()[:24]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return new_instance_id()
 
 
 def ptb_weekday(python_weekday: int) -> int:
@@ -188,8 +185,7 @@ def _replan_everything(runtime: Runtime) -> None:
 
 
 def _forget_old_updates(runtime: Runtime) -> None:
-    with runtime.session() as session:
-        forget_old_updates(session=session, now=runtime.clock.now())
+    forget_old_updates(runtime)
 
 
 def _runtime(application: BotApplication) -> Runtime:

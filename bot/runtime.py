@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,6 +14,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot import update_scope
 from bot.reminder_config import reminder_config
 from bot.settings import Settings
 from db.engine import session_scope
@@ -23,6 +27,11 @@ from schedules.reminders import ReminderConfig
 
 def _nothing() -> None:
     return None
+
+
+def new_instance_id() -> str:
+    """Who claimed a row: host, process and a random part (a restarted process is new)."""
+    return f"{socket.gethostname()[:24]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass
@@ -41,9 +50,16 @@ class Runtime:
     broadcaster: Broadcaster | None = None
     # Broadcasts being sent in the background by this process.
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    broadcasts_running: set[int] = field(default_factory=set)
     # The start-up re-planning of every task and meeting (seconds at national scale): members
     # are answered meanwhile, and the dispatcher starts sending once it is done.
     catching_up: asyncio.Task[None] | None = None
+    # Inbox rows this process stored and claimed, about to be handled (bot/inbox.py).
+    inbox_claimed: set[int] = field(default_factory=set)
+    # Updates being handled by this process now (a redelivery meanwhile is ignored).
+    inbox_handling: set[int] = field(default_factory=set)
+    # Updates taken over late: the note their first answer starts with.
+    inbox_late_notes: dict[int, str] = field(default_factory=dict)
 
     @property
     def caught_up(self) -> bool:
@@ -66,8 +82,28 @@ class Runtime:
         """Reminder policy, working calendar and delivery settings; pass it to replan_task."""
         return reminder_config(self.settings)
 
+    @cached_property
+    def instance_id(self) -> str:
+        """Who claims inbox rows in this process (a restarted process is a new one)."""
+        return new_instance_id()
+
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work, committed before the caller tells the user anything."""
-        with session_scope(self.engine) as session:
+        """A unit of work, committed before the caller tells the user anything.
+
+        While an update is handled, a block that wrote is committed with the update's first
+        answer instead (bot/update_scope.py), so that the change, the update marked processed
+        and the answer it will send are one transaction.
+        """
+        scope = update_scope.current()
+        if scope is None:
+            with session_scope(self.engine) as session:
+                yield session
+            return
+        session, writes_before = scope.open_session()
+        try:
             yield session
+        except BaseException:
+            scope.block_failed(writes_before)
+            raise
+        scope.block_done(writes_before)

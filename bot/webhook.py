@@ -2,10 +2,10 @@
 
 python-telegram-bot's own webhook server cannot serve /healthz, so this one stands in for it.
 A request without the right ``X-Telegram-Bot-Api-Secret-Token`` is answered 403 before its body
-is parsed. An update is processed before Telegram is answered 200, so Telegram delivers it again
-if the process dies first. The access gate records each update id (committed before the handler
-runs), so a second delivery changes nothing; the price is that an update whose handler was cut
-short after that record is not handled again (at most once, never twice).
+is parsed. An update is stored in the inbox (bot/inbox.py) and committed before anything else;
+if it cannot be stored, Telegram gets 500 and delivers it again. It is then handled, and
+Telegram gets its 200. If the process dies after the row was stored, another process (or this
+one restarted) handles it from the inbox; a second delivery of it changes nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from tornado.httpserver import HTTPServer
 from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler
 
-from bot.context import BotApplication
+from bot.context import RUNTIME_KEY, BotApplication
+from bot.inbox import receive
 from bot.runtime import Runtime
 from bot.settings import ConfigError, Settings
 
@@ -57,16 +58,26 @@ class UpdateHandler(RequestHandler):
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
             self.set_status(403)
             return
-        try:
-            data = json.loads(self.request.body)
-            if not isinstance(data, dict) or "update_id" not in data:
-                raise ValueError("not an update")
-            update = Update.de_json(data, self.bot_application.bot)
-        except ValueError:
-            self.set_status(400)
-            return
-        await self.bot_application.process_update(update)
-        self.set_status(200)
+        self.set_status(await deliver(self.bot_application, self.request.body))
+
+
+async def deliver(application: BotApplication, body: bytes) -> int:
+    """One POSTed update: the HTTP status Telegram gets. 400 for a malformed body; 500 when the
+    update could not be stored (Telegram delivers it again); 200 once it was stored and handled."""
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict) or "update_id" not in data:
+            raise ValueError("not an update")
+        update = Update.de_json(data, application.bot)
+    except ValueError:
+        return 400
+    try:
+        receive(application.bot_data[RUNTIME_KEY], update, data)
+    except Exception:
+        logger.exception("could not store update %s; Telegram will send it again", update.update_id)
+        return 500
+    await application.process_update(update)
+    return 200
 
 
 class HealthHandler(RequestHandler):

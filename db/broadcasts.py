@@ -27,6 +27,7 @@ from db.models import (
     OutboxState,
     Role,
 )
+from db.once import claim
 from db.permissions import Access, Actor
 from db.text_input import check_length, normalize_text
 
@@ -152,8 +153,16 @@ def confirm_broadcast(
 ) -> int:
     """Send was pressed: write one delivery row per recipient; returns how many."""
     broadcast = _own_broadcast(session, actor, broadcast_id)
-    if broadcast.state != BroadcastState.DRAFT:
-        raise InvalidInput("broadcast_already_sent")
+    # Confirm-once (db.once): of two presses of Send, here or on another instance, one writes
+    # the delivery rows and the other is told it was sent.
+    claim(
+        session,
+        Broadcast,
+        col(Broadcast.id) == broadcast_id,
+        col(Broadcast.state) == BroadcastState.DRAFT,
+        values={"state": BroadcastState.SENDING, "confirmed_at": now},
+        key="broadcast_already_sent",
+    )
     members = recipients(
         session=session,
         council_id=broadcast.council_id,
@@ -187,11 +196,15 @@ def confirm_broadcast(
 
 
 def cancel_draft(*, session: Session, actor: Actor, broadcast_id: int) -> None:
-    broadcast = _own_broadcast(session, actor, broadcast_id)
-    if broadcast.state != BroadcastState.DRAFT:
-        raise InvalidInput("broadcast_already_sent")
-    broadcast.state = BroadcastState.CANCELLED
-    session.add(broadcast)
+    _own_broadcast(session, actor, broadcast_id)
+    claim(
+        session,
+        Broadcast,
+        col(Broadcast.id) == broadcast_id,
+        col(Broadcast.state) == BroadcastState.DRAFT,
+        values={"state": BroadcastState.CANCELLED},
+        key="broadcast_already_sent",
+    )
 
 
 def set_progress_message(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
+from db.inbox import overdue
 from db.migrate import current_revision, head_revision
 from db.models import CouncilRole, JobRun, Member, OutboxState, Reminder
 
@@ -85,11 +87,24 @@ def reminder_findings(*, session: Session, now: datetime, stale_after: timedelta
     return findings
 
 
-def private_chat_findings(*, session: Session) -> list[Finding]:
+def inbox_finding(*, session: Session, now: datetime) -> Finding:
+    """Updates received more than a minute ago and still not handled or answered."""
+    waiting = overdue(session.connection(), now=now)
+    if waiting:
+        return Finding(False, "doctor_inbox_overdue", {"count": waiting})
+    return Finding(True, "doctor_inbox_ok")
+
+
+def private_chat_findings(
+    *, session: Session, council_ids: Iterable[int] | None = None
+) -> list[Finding]:
     """Registered members the bot cannot write to privately, in two groups with their own
     words: those who never opened a chat, and those who blocked the bot (Telegram refused a
-    message; cleared as soon as a message reaches them again)."""
+    message; cleared as soon as a message reaches them again). With ``council_ids`` (a
+    council's secretariat asking), only the members of those councils."""
     registered = select(CouncilRole.member_id).distinct()
+    if council_ids is not None:
+        registered = registered.where(col(CouncilRole.council_id).in_(list(council_ids)))
     rows = session.exec(
         select(Member.full_name, Member.private_chat_ok)
         .where(col(Member.id).in_(registered), col(Member.private_chat_ok).is_not(True))

@@ -57,6 +57,6 @@ def button_id(text: str) -> int:
 
 def button_number(text: str, *, limit: int = 10_000) -> int:
     """A small number inside callback data (a page); anything else is a stale or forged button."""
-    if not re.fullmatch(r"[0-9]{1,6}", text) or int(text) > limit:
+    if not re.fullmatch(r"[0-9]{1,10}", text) or int(text) > limit:
         raise AppError("stale_button")
     return int(text)

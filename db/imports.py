@@ -42,6 +42,7 @@ from db.models import (
     TaskCoAgency,
     TaskCouncil,
 )
+from db.once import take
 from db.permissions import Access, Actor
 from db.text_input import clean_code, clean_key
 from db.toml_input import Issue, TomlInput, Where
@@ -888,8 +889,7 @@ def confirm_import(
     reminders: ReminderConfig | None = None,
 ) -> ImportOutcome:
     """Apply a staged file, checking it (and the actor's rights) again as of now."""
-    pending = _pending(session, actor, token, now)
-    session.delete(pending)
+    pending = _take(session, actor, token, now)
     return import_directive(
         session=session,
         source=pending.content,
@@ -902,7 +902,20 @@ def confirm_import(
 
 
 def cancel_import(*, session: Session, actor: Actor, token: str, now: datetime) -> None:
-    session.delete(_pending(session, actor, token, now))
+    _take(session, actor, token, now)
+
+
+def _take(session: Session, actor: Actor, token: str, now: datetime) -> PendingImport:
+    """Consume the staged file once (db.once): a second press, anywhere, finds it gone."""
+    _pending(session, actor, token, now)
+    row = take(
+        session,
+        PendingImport,
+        col(PendingImport.token) == token,
+        col(PendingImport.member_id) == actor.member_id,
+        key="imp_pending_gone",
+    )
+    return PendingImport(**row._asdict())
 
 
 def _pending(session: Session, actor: Actor, token: str, now: datetime) -> PendingImport:

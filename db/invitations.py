@@ -9,6 +9,7 @@ characters Telegram allows in a ``start`` parameter.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -106,6 +107,7 @@ def redeem_invitation(
     language: str,
     private_chat: bool,
     now: datetime,
+    admins: Collection[int] = frozenset(),
 ) -> Joined:
     """Bind the Telegram user to the invitation's role (a new member, or one more role).
 
@@ -119,6 +121,8 @@ def redeem_invitation(
         raise InvalidInput("inv_used")
     if invitation.expires_at <= now:
         raise InvalidInput("inv_expired")
+    if not _inviter_may_still_grant(session, invitation, admins):
+        raise InvalidInput("inv_inviter_revoked")
     council = session.get(Council, invitation.council_id)
     assert council is not None
     agency = session.get(Agency, invitation.agency_id) if invitation.agency_id else None
@@ -193,3 +197,26 @@ def redeem_invitation(
         },
     )
     return Joined(member.full_name, council, Role(invitation.role), agency)
+
+
+def _inviter_may_still_grant(
+    session: Session, invitation: Invitation, admins: Collection[int]
+) -> bool:
+    """An invitation grants only what its creator may still grant: a secretariat revoked since
+    (or an admin no longer configured) leaves their open codes without effect. Codes made by
+    the operator's CLI (no creator) stand."""
+    if invitation.created_by is None:
+        return True
+    inviter = session.get(Member, invitation.created_by)
+    if inviter is None:
+        return False
+    if inviter.telegram_user_id in admins:
+        return True
+    still = session.exec(
+        select(CouncilRole.id).where(
+            CouncilRole.member_id == inviter.id,
+            CouncilRole.council_id == invitation.council_id,
+            CouncilRole.role == Role.SECRETARIAT,
+        )
+    ).first()
+    return still is not None

@@ -24,8 +24,9 @@ from db.models import (
     Meeting,
     MeetingState,
     Member,
-    Task,
+    TaskCouncil,
 )
+from db.once import claim
 from db.permissions import Access, Actor
 from db.tasks import DueReading
 from db.text_input import check_length, clean_text, normalize_text
@@ -81,6 +82,26 @@ def clean_meeting_title(title: str) -> str:
     return clean_text(title, limit=TITLE_LIMIT, multiline=False, empty_key="meeting_title_missing")
 
 
+def check_agenda(
+    *, session: Session, council_id: int, agenda: Sequence[tuple[str, int | None]]
+) -> None:
+    """An agenda links only tasks the meeting's council follows (its members will read their
+    status in /meetings); any other number is answered as not found, revealing nothing."""
+    linked = {task_id for _, task_id in agenda if task_id is not None}
+    if not linked:
+        return
+    followed = set(
+        session.exec(
+            select(TaskCouncil.task_id).where(
+                col(TaskCouncil.task_id).in_(linked), TaskCouncil.council_id == council_id
+            )
+        )
+    )
+    missing = sorted(linked - followed)
+    if missing:
+        raise NotFound("task_not_found", task_id=missing[0])
+
+
 def create_meeting(
     *,
     session: Session,
@@ -108,9 +129,8 @@ def create_meeting(
     _apply_when(meeting, when)
     session.add(meeting)
     session.flush()
+    check_agenda(session=session, council_id=council.id, agenda=agenda)
     for position, (text, task_id) in enumerate(agenda):
-        if task_id is not None and session.get(Task, task_id) is None:
-            raise InvalidInput("task_not_found", task_id=task_id)
         session.add(
             AgendaItem(meeting_id=meeting.id or 0, position=position, text=text, task_id=task_id)
         )
@@ -131,6 +151,8 @@ def reschedule_meeting(
 ) -> Meeting:
     meeting = manageable_meeting(session=session, actor=actor, meeting_id=meeting_id)
     before = snapshot(meeting, AUDITED)
+    # Still planned, and locked until this commits: a cancellation at the same moment waits.
+    _claim_planned(session, meeting_id, updated_at=now)
     _apply_when(meeting, when)
     return _save(session, actor, meeting, before, now, "meeting.reschedule")
 
@@ -138,7 +160,7 @@ def reschedule_meeting(
 def cancel_meeting(*, session: Session, actor: Actor, meeting_id: int, now: datetime) -> Meeting:
     meeting = manageable_meeting(session=session, actor=actor, meeting_id=meeting_id)
     before = snapshot(meeting, AUDITED)
-    meeting.state = MeetingState.CANCELLED
+    _claim_planned(session, meeting_id, state=MeetingState.CANCELLED)
     return _save(session, actor, meeting, before, now, "meeting.cancel")
 
 
@@ -153,8 +175,7 @@ def conclude_meeting(
     if not lines:
         raise InvalidInput("conclusions_missing")
     before = snapshot(meeting, AUDITED)
-    meeting.conclusions = "\n".join(lines)
-    meeting.state = MeetingState.CONCLUDED
+    _claim_planned(session, meeting_id, state=MeetingState.CONCLUDED, conclusions="\n".join(lines))
     return _save(session, actor, meeting, before, now, "meeting.conclude")
 
 
@@ -242,6 +263,20 @@ def _apply_when(meeting: Meeting, when: DueReading | None) -> None:
     )
     # Only a time to the minute fixes the meeting; a day or a period is still to be set.
     meeting.starts_at = when.start if when.precision == "minute" else None
+
+
+def _claim_planned(session: Session, meeting_id: int, **values: object) -> None:
+    """Change a meeting that is still planned, once (db.once): the loser of two changes made
+    at the same moment (cancel, conclude) is told the meeting is closed."""
+    claim(
+        session,
+        Meeting,
+        col(Meeting.id) == meeting_id,
+        col(Meeting.state) == MeetingState.PLANNED,
+        values=values,
+        key="meeting_closed",
+        meeting_id=meeting_id,
+    )
 
 
 def manageable_meeting(*, session: Session, actor: Actor, meeting_id: int) -> Meeting:

@@ -89,6 +89,8 @@ class Agency(SQLModel, table=True):
     name_vi: str = Field(max_length=300)
     name_en: str = Field(max_length=300)
     kind: str = Field(default=AgencyKind.OTHER, max_length=16)
+    # Other ways letters write the name ("Bộ KH&ĐT", "các Bộ, ngành liên quan"): db/intake.
+    aliases: list[str] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class Member(SQLModel, table=True):
@@ -405,13 +407,43 @@ class AuditLog(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 
-class ProcessedUpdate(SQLModel, table=True):
-    """Telegram update ids already handled, so a redelivered update changes nothing."""
+class InboxUpdate(SQLModel, table=True):
+    """Every update Telegram delivered, stored before it is confirmed (db/inbox.py).
 
-    __tablename__ = "processed_update"
+    ``processed_at`` is set in the transaction of the change the update made; ``answered_at``
+    once every answer recorded for it was sent (or given up). A row with ``answered_at`` NULL is
+    still owed something: handling, or an answer.
+    """
+
+    __tablename__ = "inbox_update"
+    __table_args__ = (Index("ix_inbox_update_open", "answered_at", "update_id"),)
 
     update_id: int = Field(sa_type=BigInteger, primary_key=True)
-    processed_at: datetime = _utc()
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    user_id: int | None = Field(default=None, sa_type=BigInteger)
+    payload: str = Field(sa_type=Text)  # the update as Telegram sent it (JSON)
+    received_at: datetime = _utc()
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = _utc(default=None)
+    processed_at: datetime | None = _utc(default=None)
+    answered_at: datetime | None = _utc(default=None)
+
+
+class InboxAnswer(SQLModel, table=True):
+    """A Telegram call an update's handling made, recorded before it was made."""
+
+    __tablename__ = "inbox_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    update_id: int = Field(
+        sa_type=BigInteger, foreign_key="inbox_update.update_id", index=True, ondelete="CASCADE"
+    )
+    method: str = Field(max_length=32)  # sendMessage, editMessageText, answerCallbackQuery...
+    params: str = Field(sa_type=Text)  # the call's parameters (JSON)
+    created_at: datetime = _utc()
+    sent_at: datetime | None = _utc(default=None)
+    late: bool = False
+    last_error: str | None = Field(default=None, max_length=500)
 
 
 class JobRun(SQLModel, table=True):

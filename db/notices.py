@@ -24,6 +24,7 @@ DECISION_CODES = {
     "extension_approved": "ea",
     "extension_rejected": "er",
     "obstacle_resolved": "or",
+    "task_cancelled": "tc",
 }
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from db.errors import InvalidInput
 from db.models import PendingInput
+from db.once import AlreadyHandled, take
 
 PENDING_TTL = timedelta(minutes=30)
 
@@ -56,14 +58,53 @@ def get_pending(
     return pending
 
 
-def get_pending_by_id(
-    *, session: Session, pending_id: int, member_id: int, now: datetime
-) -> PendingInput | None:
-    """A pending input named by a button, only for the member who started it."""
-    pending = session.get(PendingInput, pending_id)
-    if pending is None or pending.member_id != member_id or pending.expires_at <= now:
-        return None
-    return pending
+def take_pending(
+    *, session: Session, pending_id: int, member_id: int, now: datetime, action: str | None = None
+) -> PendingInput:
+    """Consume the pending input a button names (confirm-once, see db.once): the first press
+    takes it; a second press, here or on another instance, is told it was already handled."""
+    conditions = [col(PendingInput.id) == pending_id, col(PendingInput.member_id) == member_id]
+    if action is not None:
+        conditions.append(col(PendingInput.action) == action)
+    try:
+        row = take(session, PendingInput, *conditions, col(PendingInput.expires_at) > now)
+    except AlreadyHandled:
+        if session.exec(select(PendingInput.id).where(*conditions)).first() is not None:
+            clear_expired(session=session, member_id=member_id, now=now)
+            raise InvalidInput("input_expired") from None
+        raise
+    return PendingInput(**row._asdict())
+
+
+def clear_expired(*, session: Session, member_id: int, now: datetime) -> None:
+    for pending in session.exec(
+        select(PendingInput).where(
+            PendingInput.member_id == member_id, col(PendingInput.expires_at) <= now
+        )
+    ):
+        session.delete(pending)
+
+
+def mark_prompt(*, session: Session, member_id: int, chat_id: int, message_id: int) -> None:
+    """Remember which message of the bot asked for the member's pending input (in a group,
+    where others may reply to it)."""
+    pending = _find(session, member_id, chat_id)
+    if pending is not None:
+        pending.data = {**pending.data, "prompt_message_id": message_id}
+        session.add(pending)
+
+
+def prompt_owner(*, session: Session, chat_id: int, message_id: int, now: datetime) -> int | None:
+    """The member whose pending input the bot's message ``message_id`` asked for, if any."""
+    rows = session.exec(
+        select(PendingInput).where(
+            PendingInput.chat_id == chat_id, col(PendingInput.expires_at) > now
+        )
+    ).all()
+    for pending in rows:
+        if pending.data.get("prompt_message_id") == message_id:
+            return pending.member_id
+    return None
 
 
 def clear_pending(*, session: Session, member_id: int, chat_id: int) -> bool:

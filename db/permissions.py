@@ -84,6 +84,16 @@ class Actor:
     def is_secretariat_of_any(self, council_ids: Iterable[int]) -> bool:
         return any(self.allows(Access.SECRETARIAT, council_id) for council_id in council_ids)
 
+    def may_change_task(self, council_ids: Iterable[int]) -> bool:
+        """Whether the actor may change a task followed by ``council_ids`` (edit, cancel,
+        decide its completion or extension): a secretariat of EVERY following council, or an
+        admin. A shared task (letter 6411 is followed by six councils) is thus never changed by
+        one council behind the others' backs — the rule import already applies to a directive."""
+        councils = set(council_ids)
+        if self.is_admin:
+            return True
+        return bool(councils) and all(self.allows(Access.SECRETARIAT, c) for c in councils)
+
     def speaks_for_any(self, agency_ids: Iterable[int], council_ids: Iterable[int]) -> bool:
         """Whether the actor is focal point of one of ``agency_ids`` in one of the councils."""
         councils = set(council_ids)
@@ -129,5 +139,12 @@ def may_report_for_lead(actor: Actor, scope: TaskScope) -> bool:
 
 
 def may_manage_task(actor: Actor, scope: TaskScope) -> bool:
-    """Edit, cancel, confirm, decide: the secretariat of a council that follows the task."""
+    """Edit, cancel, confirm, decide: the secretariat of every council that follows the task
+    (see :meth:`Actor.may_change_task`)."""
+    return actor.may_change_task(scope.council_ids)
+
+
+def may_close_obstacle(actor: Actor, scope: TaskScope) -> bool:
+    """Marking an obstacle resolved changes nothing of the task: any following council's
+    secretariat."""
     return actor.is_secretariat_of_any(scope.council_ids)

@@ -24,7 +24,7 @@ from db.toml_input import Issue, TomlInput, Where
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 COUNCIL_KEYS = ("code", "name_vi", "name_en", "timezone")
-AGENCY_KEYS = ("code", "name_vi", "name_en", "kind")
+AGENCY_KEYS = ("code", "name_vi", "name_en", "kind", "aliases")
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,8 @@ def _entries(toml: TomlInput, table: str, keys: tuple[str, ...]) -> list[dict[st
             values["timezone"] = _timezone(toml, entry, where)
         else:
             values["kind"] = _kind(toml, entry, where)
+            # Other ways letters write the name (db/intake matches them); absent: none.
+            values["aliases"] = toml.strings(entry, where, "aliases", limit=limit) or None
         if all(values[key] is not None for key in ("code", "name_vi", "name_en")):
             result.append(values)
     return result

@@ -16,6 +16,7 @@ from db.audit import record
 from db.errors import Forbidden, InvalidInput, NotFound
 from db.ids import MAX_ROW_ID, MAX_TELEGRAM_ID, id_in_range
 from db.models import Agency, Council, CouncilRole, Member, Role
+from db.once import take
 from db.permissions import Access, Actor
 from db.registry import find_council, list_councils
 from db.text_input import clean_key
@@ -172,7 +173,8 @@ def revocable_roles(*, session: Session, actor: Actor, reference: str) -> Revoca
         .order_by(col(Council.code), col(CouncilRole.role))
     ).all()
     if not rows:
-        raise NotFound("rvk_no_roles", name=member.full_name)
+        # Not a member of a council the actor runs: answered as unknown, naming no one.
+        raise NotFound("rvk_member_unknown", member=reference)
     return Revocable(
         member_id=member.id,
         name=member.full_name,
@@ -212,7 +214,8 @@ def revoke_role(
             "agency": line.agency,
         },
     )
-    session.delete(role)
+    # Confirm-once (db.once): of two presses, one revokes and the other is told it is gone.
+    take(session, CouncilRole, col(CouncilRole.id) == role_id, key="rvk_role_gone")
     return member.full_name, line
 
 

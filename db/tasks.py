@@ -26,10 +26,12 @@ from db.models import (
     TaskState,
     UpdateKind,
 )
+from db.once import claim
 from db.permissions import (
     Access,
     Actor,
     TaskScope,
+    may_close_obstacle,
     may_manage_task,
     may_report_for_lead,
     may_see_task,
@@ -94,6 +96,12 @@ def get_task(*, session: Session, task_id: int) -> Task:
     return task
 
 
+def lock_task(*, session: Session, task_id: int) -> Task | None:
+    """``SELECT … FOR UPDATE`` the task (PostgreSQL; SQLite has one writer at a time): whoever
+    changes its summary fields next waits for this transaction."""
+    return session.get(Task, task_id, with_for_update=True, populate_existing=True)
+
+
 def visible_task(*, session: Session, actor: Actor, task_id: int) -> tuple[Task, TaskScope]:
     """The task and its scope, if the actor may see it (else NotFound/Forbidden)."""
     task = get_task(session=session, task_id=task_id)
@@ -101,6 +109,39 @@ def visible_task(*, session: Session, actor: Actor, task_id: int) -> tuple[Task,
     if not may_see_task(actor, scope):
         raise Forbidden()
     return task, scope
+
+
+def changeable_task(*, session: Session, actor: Actor, task_id: int) -> tuple[Task, TaskScope]:
+    """The task, if the actor may change it (db.permissions: a shared task only by a
+    secretariat of every council that follows it); the refusal names the other councils."""
+    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
+    if may_manage_task(actor, scope):
+        return task, scope
+    if actor.is_secretariat_of_any(scope.council_ids):
+        others = session.exec(
+            select(Council.code)
+            .where(col(Council.id).in_(scope.council_ids))
+            .order_by(col(Council.code))
+        ).all()
+        raise Forbidden("task_shared_forbidden", task_id=task_id, councils=", ".join(others))
+    raise Forbidden()
+
+
+LEAD_ONLY = frozenset({UpdateKind.COMPLETION, UpdateKind.EXTENSION_REQUEST})
+
+
+def reportable_task(*, session: Session, actor: Actor, task_id: int, kind: UpdateKind) -> Task:
+    """The task, if the actor may post an update of ``kind`` on it now: asked when a card's
+    button is pressed (before prompting) and again when the update is stored."""
+    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
+    if kind in LEAD_ONLY and not may_report_for_lead(actor, scope):
+        if may_update_task(actor, scope):  # a co-operating agency: say who reports instead
+            raise Forbidden("update_lead_only", task_id=task_id)
+        raise Forbidden("update_not_your_agency")
+    if not may_update_task(actor, scope):
+        raise Forbidden("update_not_your_agency")
+    require_not_closed(task)
+    return task
 
 
 def latest_updates(*, session: Session, task_id: int, limit: int = 5) -> list[ProgressUpdate]:
@@ -211,10 +252,9 @@ def edit_task(
     lead: Agency | None = None,
 ) -> Task:
     """Change a task's title, deadline (the original one) or lead agency."""
-    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
-    if not may_manage_task(actor, scope):
-        raise Forbidden()
-    _require_not_closed(task)
+    lock_task(session=session, task_id=task_id)
+    task, scope = changeable_task(session=session, actor=actor, task_id=task_id)
+    require_not_closed(task)
     before = snapshot(task, AUDITED_TASK_FIELDS)
     if title is not None:
         task.title = clean_title(title)
@@ -222,6 +262,9 @@ def edit_task(
         _apply_due(task, due)
     if lead is not None:
         assert lead.id is not None
+        if lead.id in scope.co_agency_ids:
+            # One agency is never both: the secretariat decides who co-operates instead.
+            raise InvalidInput("edit_lead_is_co", task_id=task_id, code=lead.code)
         task.lead_agency_id = lead.id
     task.updated_at = now
     session.add(task)
@@ -239,11 +282,11 @@ def edit_task(
 
 
 def cancel_task(*, session: Session, actor: Actor, task_id: int, now: datetime) -> Task:
-    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
-    if not may_manage_task(actor, scope):
-        raise Forbidden()
-    _require_not_closed(task)
-    return _set_state(session, actor, task, TaskState.CANCELLED, now, "task.cancel")
+    """Cancel an open task: confirm-once (db.once), a second press is already handled."""
+    task, _scope = changeable_task(session=session, actor=actor, task_id=task_id)
+    if task.state == TaskState.DONE:
+        raise InvalidInput("task_closed", task_id=task.id)
+    return _claim_state(session, actor, task, OPEN_STATES, TaskState.CANCELLED, now, "task.cancel")
 
 
 # --- updates from agencies -------------------------------------------------------------------
@@ -261,13 +304,12 @@ def add_update(
     attachment: Attachment | None = None,
     requested: DueReading | None = None,
 ) -> ProgressUpdate:
-    """Record an agency's update: progress, completion, obstacle or extension request."""
-    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
-    lead_only = kind in (UpdateKind.COMPLETION, UpdateKind.EXTENSION_REQUEST)
-    allowed = may_report_for_lead(actor, scope) if lead_only else may_update_task(actor, scope)
-    if not allowed:
-        raise Forbidden("update_not_your_agency")
-    _require_not_closed(task)
+    """Record an agency's update: progress, completion, obstacle or extension request.
+
+    The task row is locked first, so two updates at the same moment are recorded one after
+    the other and the task's summary (percentage, state) always follows the newest one."""
+    lock_task(session=session, task_id=task_id)
+    task = reportable_task(session=session, actor=actor, task_id=task_id, kind=kind)
     text = normalize_text(text)
     if not text and attachment is None and kind != UpdateKind.COMPLETION:
         raise InvalidInput("update_text_missing")
@@ -329,16 +371,22 @@ def decide_completion(
     *, session: Session, actor: Actor, task_id: int, accept: bool, now: datetime
 ) -> Task:
     """Confirm a reported completion (done) or send the task back (open again)."""
-    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
-    if not may_manage_task(actor, scope):
-        raise Forbidden()
-    if task.state != TaskState.REPORTED_DONE:
-        raise InvalidInput("completion_not_pending", task_id=task_id)
+    task, _scope = changeable_task(session=session, actor=actor, task_id=task_id)
+    reported = (TaskState.REPORTED_DONE,)
     if accept:
-        task.completed_at = now
-        return _set_state(session, actor, task, TaskState.DONE, now, "task.confirm")
-    task.completion_reported_at = None
-    return _set_state(session, actor, task, TaskState.OPEN, now, "task.reject_completion")
+        return _claim_state(
+            session, actor, task, reported, TaskState.DONE, now, "task.confirm", completed_at=now
+        )
+    return _claim_state(
+        session,
+        actor,
+        task,
+        reported,
+        TaskState.OPEN,
+        now,
+        "task.reject_completion",
+        completion_reported_at=None,
+    )
 
 
 def decide_request(
@@ -348,24 +396,31 @@ def decide_request(
     update = session.get(ProgressUpdate, update_id)
     if update is None or update.kind not in (UpdateKind.EXTENSION_REQUEST, UpdateKind.OBSTACLE):
         raise NotFound("request_not_found")
-    task, scope = visible_task(session=session, actor=actor, task_id=update.task_id)
-    if not may_manage_task(actor, scope):
-        raise Forbidden()
-    if update.resolved_at is not None:
-        raise InvalidInput("request_already_decided")
-    before = snapshot(task, AUDITED_TASK_FIELDS)
-    update.resolved_at = now
-    update.resolved_by = actor.member_id
     if update.kind == UpdateKind.OBSTACLE:
-        update.resolution = "resolved"
+        task, scope = visible_task(session=session, actor=actor, task_id=update.task_id)
+        if not may_close_obstacle(actor, scope):
+            raise Forbidden()
     else:
-        update.resolution = "approved" if approve else "rejected"
-        if approve:
-            # The original deadline is kept; the approved one is what status is judged against.
-            task.approved_deadline = update.requested_deadline
-            task.updated_at = now
-            session.add(task)
-    session.add(update)
+        task, scope = changeable_task(session=session, actor=actor, task_id=update.task_id)
+    before = snapshot(task, AUDITED_TASK_FIELDS)
+    if update.kind == UpdateKind.OBSTACLE:
+        resolution = "resolved"
+    else:
+        resolution = "approved" if approve else "rejected"
+    # Confirm-once (db.once): the first decision wins, a second one is already handled.
+    claim(
+        session,
+        ProgressUpdate,
+        col(ProgressUpdate.id) == update_id,
+        col(ProgressUpdate.resolved_at).is_(None),
+        values={"resolved_at": now, "resolved_by": actor.member_id, "resolution": resolution},
+        key="request_already_decided",
+    )
+    if update.kind != UpdateKind.OBSTACLE and approve:
+        # The original deadline is kept; the approved one is what status is judged against.
+        task.approved_deadline = update.requested_deadline
+        task.updated_at = now
+        session.add(task)
     record(
         session=session,
         at=now,
@@ -449,18 +504,33 @@ def _apply_due(task: Task, due: DueReading | None) -> None:
         task.approved_deadline = due.end
 
 
-def _require_not_closed(task: Task) -> None:
+def require_not_closed(task: Task) -> None:
     if task.state in (TaskState.DONE, TaskState.CANCELLED):
         raise InvalidInput("task_closed", task_id=task.id)
 
 
-def _set_state(
-    session: Session, actor: Actor, task: Task, state: TaskState, now: datetime, action: str
+OPEN_STATES = (TaskState.OPEN, TaskState.REPORTED_DONE)
+
+
+def _claim_state(
+    session: Session,
+    actor: Actor,
+    task: Task,
+    expected: Sequence[TaskState],
+    state: TaskState,
+    now: datetime,
+    action: str,
+    **values: object,
 ) -> Task:
+    """Move the task from one of ``expected`` to ``state`` once (db.once), and audit it."""
     before = snapshot(task, AUDITED_TASK_FIELDS)
-    task.state = state
-    task.updated_at = now
-    session.add(task)
+    claim(
+        session,
+        Task,
+        col(Task.id) == task.id,
+        col(Task.state).in_(expected),
+        values={"state": state, "updated_at": now, **values},
+    )
     record(
         session=session,
         at=now,

@@ -16,9 +16,9 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from bot.catalogue import normalize_language, t
 from bot.commands import CALLBACK_ACCESS, COMMANDS_BY_NAME
 from bot.context import BotContext
+from bot.update_scope import note_outcome
 from db.members import load_actor
 from db.permissions import Access
-from db.updates import claim_update
 from handlers.replying import refuse
 
 logger = logging.getLogger(__name__)
@@ -81,9 +81,6 @@ async def gate(update: Update, context: BotContext) -> None:
     fallback = normalize_language(user.language_code, runtime.settings.app.default_language)
     chat = update.effective_chat
     with runtime.session() as session:
-        if not claim_update(session=session, update_id=update.update_id, now=runtime.clock.now()):
-            logger.info("update %s was already handled; ignored", update.update_id)
-            raise ApplicationHandlerStop
         context.actor = load_actor(
             session=session,
             telegram_user_id=user.id,
@@ -97,6 +94,7 @@ async def gate(update: Update, context: BotContext) -> None:
     actor = context.actor
     if isinstance(needed, Access) and actor.allows(needed):
         return
+    note_outcome("refused")
     if not actor.registered:
         await refuse(update, context, t(actor.language, "not_registered"))
     elif isinstance(needed, Unknown) and needed.command is None:

@@ -15,7 +15,7 @@ from bot.formatting import callback_data
 from db.errors import AppError, InvalidInput
 from db.ids import button_id, id_in_range
 from db.models import Agency, Council, PendingInput
-from db.pending import get_pending_by_id, set_pending
+from db.pending import set_pending, take_pending
 from db.permissions import Access
 from db.tasks import DueReading, agency_by_code, clean_title, create_task
 from handlers.deadlines import as_reading, is_no_deadline, parse_window
@@ -110,18 +110,18 @@ async def press_assign_button(update: Update, context: BotContext) -> None:
     except (ValueError, AppError):
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
+    if choice == "y":
+        # The pending row is consumed in the transaction that creates the task: confirm-once.
+        await _create(update, context, pending_id)
+        return
     with runtime.session() as session:
-        pending = get_pending_by_id(
+        pending = take_pending(
             session=session,
             pending_id=pending_id,
             member_id=context.actor.member_id,
             now=runtime.clock.now(),
         )
-        if pending is None:
-            await query.answer(t(lang, "input_expired"), show_alert=True)
-            return
         data, action = dict(pending.data), pending.action
-        session.delete(pending)
     await query.answer()
     if choice == "n":
         await edit_or_answer(update, context, t(lang, "input_cancelled"))
@@ -132,8 +132,6 @@ async def press_assign_button(update: Update, context: BotContext) -> None:
             return
         data["council_id"] = council_id
         await _next_step(update, context, data)
-    elif action == STEP_CONFIRM and choice == "y":
-        await _create(update, context, data)
     else:
         await answer(update, context, t(lang, "stale_button"))
 
@@ -191,10 +189,19 @@ async def _next_step(update: Update, context: BotContext, data: dict[str, Any]) 
     await answer(update, context, text, keyboard=keyboard)
 
 
-async def _create(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+async def _create(update: Update, context: BotContext, pending_id: int) -> None:
     runtime = context.runtime
     now = runtime.clock.now()
+    assert context.actor.member_id is not None
     with runtime.session() as session:
+        pending = take_pending(
+            session=session,
+            pending_id=pending_id,
+            member_id=context.actor.member_id,
+            now=now,
+            action=STEP_CONFIRM,
+        )
+        data = dict(pending.data)
         council, lead, co = _load(session, data)
         task = create_task(
             session=session,
@@ -210,6 +217,8 @@ async def _create(update: Update, context: BotContext, data: dict[str, Any]) -> 
         assert task.id is not None
         replan_task(session=session, task_id=task.id, now=now, config=runtime.reminders)
     runtime.wake()
+    assert update.callback_query is not None
+    await update.callback_query.answer()
     await edit_or_answer(
         update, context, t(context.lang, "assign_done", id=task.id, lead=lead.code)
     )

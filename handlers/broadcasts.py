@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlmodel import Session, col, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
@@ -28,7 +30,7 @@ from db.errors import AppError, InvalidInput
 from db.ids import button_id
 from db.models import Council
 from db.permissions import Access
-from db.roles import parse_role
+from db.roles import council_for_secretariat, parse_role
 from db.text_input import clean_code
 from handlers.replying import answer, edit_or_answer
 from handlers.task_views import minute, short
@@ -38,8 +40,11 @@ AGENCY_KEYS = ("co-quan=", "agencies=", "agency=")
 NAMES_SHOWN = 40
 
 
-def parse_broadcast(text: str, councils: list[Council]) -> tuple[Council | None, Audience, str]:
-    """ "[<council>] [roles=…] [agencies=…] | <text>", or just "<text>"."""
+def parse_broadcast(
+    text: str, council_named: Callable[[str], Council]
+) -> tuple[Council | None, Audience, str]:
+    """ "[<council>] [roles=…] [agencies=…] | <text>", or just "<text>"; ``council_named``
+    finds a council the actor runs by its code (or refuses: unknown, or not theirs)."""
     head, separator, body = text.partition("|")
     if not separator:
         head, body = "", text
@@ -57,9 +62,7 @@ def parse_broadcast(text: str, councils: list[Council]) -> tuple[Council | None,
         elif lowered.startswith(AGENCY_KEYS):
             agencies += [clean_code(c) for c in word.split("=", 1)[1].split(",") if clean_code(c)]
         else:
-            council = next((c for c in councils if c.code == clean_code(word)), None)
-            if council is None:
-                raise InvalidInput("council_unknown", code=word)
+            council = council_named(word)
     return council, Audience(roles=tuple(roles), agency_codes=tuple(agencies)), body.strip()
 
 
@@ -73,7 +76,10 @@ async def broadcast(update: Update, context: BotContext) -> None:
         return
     with runtime.session() as session:
         councils = _secretariat_councils(session, context)
-        council, audience, body = parse_broadcast(text, councils)
+        council, audience, body = parse_broadcast(
+            text,
+            lambda code: council_for_secretariat(session=session, actor=context.actor, code=code),
+        )
         if council is None:
             if len(councils) != 1:
                 raise InvalidInput("broadcast_choose_council")

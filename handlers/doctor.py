@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from db.audit import record
 from db.doctor import (
     Finding,
     heartbeat_finding,
+    inbox_finding,
     migrations_finding,
     private_chat_findings,
     reminder_findings,
@@ -108,13 +110,15 @@ def scheduler_finding(application: Application[Any, Any, Any, Any, Any, Any]) ->
     return Finding(running, "doctor_scheduler_ok" if running else "doctor_scheduler_stopped")
 
 
-def database_findings(runtime: Runtime) -> list[Finding]:
+def database_findings(runtime: Runtime, council_ids: Iterable[int] | None = None) -> list[Finding]:
+    """The database's findings; names only of members of ``council_ids`` when given."""
     now = runtime.clock.now()
     stale = timedelta(minutes=runtime.settings.reminders.stale_claim_minutes)
     findings = [migrations_finding(runtime.engine)]
     with runtime.session() as session:
         findings += reminder_findings(session=session, now=now, stale_after=stale)
-        findings += private_chat_findings(session=session)
+        findings.append(inbox_finding(session=session, now=now))
+        findings += private_chat_findings(session=session, council_ids=council_ids)
     return findings
 
 
@@ -141,7 +145,10 @@ async def doctor(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     findings = await telegram_findings(context.bot, runtime)
     findings.append(scheduler_finding(context.application))
-    findings += database_findings(runtime)
+    actor = context.actor
+    # A council's secretariat sees only their councils' members (an admin sees everyone).
+    scope = None if actor.is_admin else actor.council_ids()
+    findings += database_findings(runtime, scope)
     await answer(update, context, render(findings, context.lang))
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import NetworkError, RetryAfter
 
 from bot.catalogue import normalize_language, t
 from bot.context import BotContext
+from bot.update_scope import answer_owed, note_outcome
 from db.errors import AppError
 from db.members import get_member_by_telegram_id
 from handlers.replying import refuse
@@ -22,6 +24,13 @@ async def on_error(update: object, context: BotContext) -> None:
         logger.error("error outside an update", exc_info=error)
         return
     lang = _language_of(update, context)
+    note_outcome(
+        f"refused:{error.key}" if isinstance(error, AppError) else f"error:{type(error).__name__}"
+    )
+    if isinstance(error, NetworkError | RetryAfter) and answer_owed():
+        # The change was made and its answer is kept: it is sent again shortly, marked late.
+        logger.warning("update %s: its answer will be sent again (%s)", update.update_id, error)
+        return
     if isinstance(error, AppError):
         logger.info("update %s refused: %s", update.update_id, error.key)
         text = t(lang, error.key, **error.params)

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.catalogue import t
 from bot.context import BotContext
 from bot.formatting import callback_data
-from bot.import_report import render_issues, render_report
-from db.imports import MAX_FILE_BYTES, ImportOutcome, cancel_import, confirm_import, stage_import
+from bot.import_report import plain, render_issues, render_report, report_is_long
+from bot.intake_view import SCREEN_TASKS
+from db.imports import (
+    MAX_FILE_BYTES,
+    ImportOutcome,
+    ImportReport,
+    cancel_import,
+    confirm_import,
+    stage_import,
+)
+from db.intake.files import kind_of
+from handlers.intake import download, press, read_document, read_pasted, wait_for_paste
 from handlers.registry import close_buttons
 from handlers.replying import answer, answer_key
 
@@ -21,11 +33,20 @@ async def import_document(update: Update, context: BotContext) -> None:
     message = update.message
     assert message is not None and message.document is not None
     document = message.document
+    if kind_of(document.file_name or "") != "toml":
+        data = await download(update, context)
+        if data is not None:
+            await read_document(update, context, data, document.file_name or "")
+        return
     limit_kb = MAX_FILE_BYTES // 1024
     if document.file_size is not None and document.file_size > MAX_FILE_BYTES:
         await answer_key(update, context, "imp_too_big", limit=limit_kb)
         return
-    content = await (await document.get_file()).download_as_bytearray()
+    file = await document.get_file()
+    if file.file_size is not None and file.file_size > MAX_FILE_BYTES:
+        await answer_key(update, context, "imp_too_big", limit=limit_kb)
+        return
+    content = await file.download_as_bytearray()
     if len(content) > MAX_FILE_BYTES:
         await answer_key(update, context, "imp_too_big", limit=limit_kb)
         return
@@ -63,13 +84,28 @@ async def import_document(update: Update, context: BotContext) -> None:
             ]
         ]
     )
-    text = render_report(staged.outcome.report, lang) + "\n\n" + t(lang, "imp_confirm_question")
-    await answer(update, context, text, keyboard=keyboard)
+    report = staged.outcome.report
+    text = render_report(report, lang, limit=SCREEN_TASKS)
+    await answer(
+        update, context, text + "\n\n" + t(lang, "imp_confirm_question"), keyboard=keyboard
+    )
+    await _full_list(update, context, report)
 
 
 async def import_usage(update: Update, context: BotContext) -> None:
-    """/import without a file: how to send one."""
-    await answer_key(update, context, "imp_usage")
+    """/import with a pasted letter reads it; alone, waits for the letter's text."""
+    message = update.message
+    text = (message.text or "") if message is not None else ""
+    pasted = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+    if pasted.strip():
+        await read_pasted(update, context, pasted)
+    else:
+        await wait_for_paste(update, context)
+
+
+async def import_photo(update: Update, context: BotContext) -> None:
+    """A photo captioned /import: the bot cannot read text in images; say what to send."""
+    await answer_key(update, context, "intake_image")
 
 
 async def press_import(update: Update, context: BotContext) -> None:
@@ -111,7 +147,24 @@ async def _report(
     if outcome.report is None:
         await answer(update, context, render_issues(outcome.issues, context.lang, file_name))
     else:
-        await answer(update, context, render_report(outcome.report, context.lang))
+        await answer(
+            update, context, render_report(outcome.report, context.lang, limit=SCREEN_TASKS)
+        )
+        await _full_list(update, context, outcome.report)
+
+
+async def _full_list(update: Update, context: BotContext, report: ImportReport) -> None:
+    """Beyond a screenful, every line of the report as a text file."""
+    chat = update.effective_chat
+    if chat is None or not report_is_long(report, SCREEN_TASKS):
+        return
+    content = plain(render_report(report, context.lang)).encode("utf-8")
+    name = re.sub(r"[^\w.-]+", "-", report.number)[:60] or "directive"
+    await context.bot.send_document(
+        chat_id=chat.id,
+        document=InputFile(content, filename=f"{name}.txt"),
+        caption=t(context.lang, "imp_full_list_caption"),
+    )
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
@@ -120,6 +173,8 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         MessageHandler(
             filters.Document.ALL & filters.CaptionRegex(IMPORT_CAPTION), import_document
         ),
+        MessageHandler(filters.PHOTO & filters.CaptionRegex(IMPORT_CAPTION), import_photo),
         CommandHandler("import", import_usage),
+        CallbackQueryHandler(press, pattern=r"^ix:"),
         CallbackQueryHandler(press_import, pattern=r"^imp(:|$)"),
     ]

@@ -15,14 +15,15 @@ from db.reports import task_details
 from db.tasks import (
     agency_by_code,
     cancel_task,
+    changeable_task,
     decide_completion,
     decide_request,
     edit_task,
-    visible_task,
+    require_not_closed,
 )
 from handlers import task_views
 from handlers.deadlines import read_due
-from handlers.notify import notify_decision
+from handlers.notify import notify_cancelled, notify_decision
 from handlers.replying import answer, edit_or_answer
 from schedules.reminders import replan_task
 
@@ -76,7 +77,8 @@ async def cancel(update: Update, context: BotContext) -> None:
         await answer(update, context, t(context.lang, "cancel_usage"))
         return
     with context.runtime.session() as session:
-        task, _scope = visible_task(session=session, actor=context.actor, task_id=task_id)
+        task, _scope = changeable_task(session=session, actor=context.actor, task_id=task_id)
+        require_not_closed(task)
     lang = context.lang
     keyboard = task_views.yes_no("cx", task_id, "button_cancel_task", "button_keep_task", lang)
     text = t(lang, "cancel_confirm", id=task_id, title=task_views.short(task.title))
@@ -88,15 +90,17 @@ async def confirm_cancel(update: Update, context: BotContext) -> None:
     task_id, yes = _decision(update)
     query = update.callback_query
     assert query is not None
-    await query.answer()
     if not yes:
+        await query.answer()
         await edit_or_answer(update, context, t(context.lang, "input_cancelled"))
         return
     with context.runtime.session() as session:
         now = context.runtime.clock.now()
-        cancel_task(session=session, actor=context.actor, task_id=task_id, now=now)
+        task = cancel_task(session=session, actor=context.actor, task_id=task_id, now=now)
+        notify_cancelled(session=session, context=context, task=task, now=now)
         replan_task(session=session, task_id=task_id, now=now, config=context.runtime.reminders)
     context.runtime.wake()
+    await query.answer()  # after the change: a refusal (already handled) is the pop-up
     await edit_or_answer(update, context, t(context.lang, "cancel_done", id=task_id))
 
 

@@ -25,6 +25,7 @@ from db.meetings import (
     answer_rsvp,
     attendees,
     cancel_meeting,
+    check_agenda,
     clean_meeting_title,
     conclude_meeting,
     conclusion,
@@ -35,12 +36,13 @@ from db.meetings import (
     reschedule_meeting,
 )
 from db.models import Council, Meeting, Task
-from db.pending import get_pending_by_id, set_pending
+from db.pending import set_pending, take_pending
 from db.permissions import Access, Actor
 from db.reports import upcoming_meetings
+from db.roles import council_for_secretariat
 from db.status import categorize
 from db.tasks import DueReading
-from db.text_input import check_length, clean_code, normalize_text
+from db.text_input import check_length, normalize_text
 from handlers.assign import parse_assignment, propose_task, secretariat_councils
 from handlers.deadlines import as_reading, parse_window
 from handlers.replying import answer, edit_or_answer
@@ -185,7 +187,7 @@ async def press_meeting_button(update: Update, context: BotContext) -> None:
     except (ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
-    await query.answer()
+    # The query is answered after the action: a refusal (e.g. already handled) is its pop-up.
     if prefix == "mt":
         await _confirm_new(update, context, target, choice == "y")
     elif prefix == "mx":
@@ -194,6 +196,7 @@ async def press_meeting_button(update: Update, context: BotContext) -> None:
         await _conclusion_to_task(update, context, target, conclusion)
     else:
         await answer(update, context, t(context.lang, "stale_button"))
+    await query.answer()
 
 
 # --- create ---------------------------------------------------------------------------------
@@ -208,10 +211,8 @@ async def _propose(update: Update, context: BotContext, text: str) -> None:
         return
     with runtime.session() as session:
         councils = secretariat_councils(session, context)
-        if head:
-            council = next((c for c in councils if c.code == clean_code(head[0])), None)
-            if council is None:
-                raise InvalidInput("council_unknown", code=head[0])
+        if head:  # another council's code is "not allowed", as for /invite (not "unknown")
+            council = council_for_secretariat(session=session, actor=context.actor, code=head[0])
         elif len(councils) == 1:
             council = councils[0]
         else:
@@ -233,6 +234,8 @@ async def _propose(update: Update, context: BotContext, text: str) -> None:
         "link": where if where.startswith("http") else "",
         "agenda": parse_agenda(parts[4]) if len(parts) > 4 else [],
     }
+    with runtime.session() as session:
+        check_agenda(session=session, council_id=council.id or 0, agenda=data["agenda"])
     chat = update.effective_chat
     assert chat is not None and context.actor.member_id is not None
     with runtime.session() as session:
@@ -286,13 +289,14 @@ async def _confirm_new(update: Update, context: BotContext, pending_id: int, yes
     assert actor.member_id is not None
     now = runtime.clock.now()
     with runtime.session() as session:
-        pending = get_pending_by_id(
-            session=session, pending_id=pending_id, member_id=actor.member_id, now=now
+        pending = take_pending(  # confirm-once: the first press consumes it (db.once)
+            session=session,
+            pending_id=pending_id,
+            member_id=actor.member_id,
+            now=now,
+            action=PENDING_CONFIRM,
         )
-        if pending is None or pending.action != PENDING_CONFIRM:
-            raise InvalidInput("input_expired")
         data = dict(pending.data)
-        session.delete(pending)
         if not yes:
             created = None
         else:

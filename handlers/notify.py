@@ -2,7 +2,8 @@
 
 - a new task: the focal points of its lead and co-operating agencies;
 - a completion report, an obstacle, an extension request: the secretariat (with buttons);
-- the secretariat's decision: the lead agency's focal points.
+- the secretariat's decision: the lead agency's focal points;
+- a cancellation: the focal points of its lead and co-operating agencies.
 """
 
 from __future__ import annotations
@@ -81,6 +82,21 @@ def notify_decision(
         session=session,
         kind=NOTICE_DECISION,
         ref=f"{task.id}:{DECISION_CODES[decision]}:{int(now.timestamp())}",
+        task_id=task.id,
+        recipients=recipients,
+        now=now,
+    )
+
+
+def notify_cancelled(*, session: Session, context: BotContext, task: Task, now: datetime) -> None:
+    """Tell every agency of the task (lead and co-operating) that it was cancelled."""
+    scope = task_scope(session=session, task=task)
+    agencies = {scope.lead_agency_id, *scope.co_agency_ids}
+    recipients = focal_points(session=session, agency_ids=agencies, council_ids=scope.council_ids)
+    enqueue_notice(
+        session=session,
+        kind=NOTICE_DECISION,
+        ref=f"{task.id}:{DECISION_CODES['task_cancelled']}:{int(now.timestamp())}",
         task_id=task.id,
         recipients=recipients,
         now=now,

@@ -108,6 +108,7 @@ async def accept_invitation(update: Update, context: BotContext) -> None:
             language=context.lang,
             private_chat=chat is not None and chat.type == ChatType.PRIVATE,
             now=runtime.clock.now(),
+            admins=runtime.settings.access.admins,
         )
         # The new focal point or member gets the reminders already planned for their role.
         assert joined.council.id is not None

@@ -267,14 +267,19 @@ def task_card(
     return "\n".join(lines)
 
 
-def task_buttons(task_id: int, lang: str) -> InlineKeyboardMarkup:
-    """The four actions an agency takes on its task."""
+def task_buttons(task_id: int, lang: str, *, lead: bool = True) -> InlineKeyboardMarkup:
+    """The four actions an agency takes on its task; a co-operating agency (``lead`` False)
+    gets only progress and obstacle: completion and extension are the lead agency's."""
 
     def button(key: str, action: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(
             t(lang, key), callback_data=callback_data("tk", task_id, action)
         )
 
+    if not lead:
+        return InlineKeyboardMarkup(
+            [[button("button_progress", "p"), button("button_obstacle", "o")]]
+        )
     return InlineKeyboardMarkup(
         [
             [button("button_progress", "p"), button("button_done", "d")],

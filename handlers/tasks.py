@@ -14,12 +14,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
-from db.errors import AppError, Forbidden
+from db.errors import AppError, InvalidInput
 from db.ids import button_id, button_number, parse_id
 from db.messages import message_subject, remember_messages
 from db.models import ProgressUpdate, Task, UpdateKind
-from db.pending import clear_pending, get_pending, set_pending
-from db.permissions import may_report_for_lead, may_update_task
+from db.pending import clear_pending, get_pending, mark_prompt, prompt_owner, set_pending
+from db.permissions import Access
 from db.reports import tasks_details
 from db.status import categorize
 from db.tasks import (
@@ -27,12 +27,14 @@ from db.tasks import (
     DueReading,
     add_update,
     open_tasks_page,
+    reportable_task,
     split_percent,
-    visible_task,
 )
 from handlers import task_views
 from handlers.assign import continue_assignment
 from handlers.deadlines import read_due
+from handlers.imports import import_document
+from handlers.intake import continue_intake
 from handlers.meetings import PENDING_DELEGATE, record_delegate
 from handlers.notify import notify_update
 from handlers.replying import answer
@@ -141,7 +143,12 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
         text += "\n" + t(lang, "task_reply_hint")
         assert details.task.id is not None
         sent = await answer(
-            update, context, text, keyboard=task_views.task_buttons(details.task.id, lang)
+            update,
+            context,
+            text,
+            keyboard=task_views.task_buttons(
+                details.task.id, lang, lead=details.task.lead_agency_id in agencies
+            ),
         )
         if sent is not None:
             shown_cards.append((sent, details.task.id))
@@ -194,11 +201,7 @@ async def press_task_button(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None and actor.member_id is not None
     with runtime.session() as session:
-        _task, scope = visible_task(session=session, actor=actor, task_id=task_id)
-        lead_only = kind in (UpdateKind.COMPLETION, UpdateKind.EXTENSION_REQUEST)
-        allowed = may_report_for_lead(actor, scope) if lead_only else may_update_task(actor, scope)
-        if not allowed:
-            raise Forbidden("update_not_your_agency")
+        reportable_task(session=session, actor=actor, task_id=task_id, kind=kind)
         set_pending(
             session=session,
             member_id=actor.member_id,
@@ -215,8 +218,20 @@ async def press_task_button(update: Update, context: BotContext) -> None:
     if chat.type != ChatType.PRIVATE:
         text = Html(f"{text}\n{t(context.lang, 'ask_reply_in_group')}")
     prompt = await answer(update, context, text, keyboard=cancel)
-    if prompt is not None:
+    if prompt is None:
+        return
+    if chat.type == ChatType.PRIVATE:
         _remember(context, [(prompt, task_id)])
+        return
+    # In a group the prompt is this member's: another member's reply to it is refused, not
+    # taken as a plain update (it would lose the prompt's kind, e.g. an obstacle).
+    with runtime.session() as session:
+        mark_prompt(
+            session=session,
+            member_id=actor.member_id,
+            chat_id=chat.id,
+            message_id=prompt.message_id,
+        )
 
 
 async def cancel_input(update: Update, context: BotContext) -> None:
@@ -271,8 +286,20 @@ async def on_message(update: Update, context: BotContext) -> None:
             pending = None
         if pending is not None:
             session.delete(pending)
+        elif replied is not None and chat.type != ChatType.PRIVATE:
+            owner = prompt_owner(
+                session=session,
+                chat_id=chat.id,
+                message_id=replied.message_id,
+                now=runtime.clock.now(),
+            )
+            if owner is not None and owner != actor.member_id:
+                raise InvalidInput("prompt_not_yours")
     if pending is not None and pending.action.startswith("assign"):
         await continue_assignment(update, context, pending, text)
+        return
+    if pending is not None and pending.action.startswith("intake"):
+        await continue_intake(update, context, pending, text)
         return
     if pending is not None and pending.action == PENDING_DELEGATE:
         await record_delegate(update, context, int(pending.data["meeting_id"]), text)
@@ -292,6 +319,9 @@ async def on_message(update: Update, context: BotContext) -> None:
         return
     if replied is not None:
         await answer(update, context, t(context.lang, "reply_not_about_task"))
+    elif chat.type == ChatType.PRIVATE and message.document and actor.allows(Access.SECRETARIAT):
+        # A secretariat's letter (or directive file) sent without /import: import it the same.
+        await import_document(update, context)
     elif chat.type == ChatType.PRIVATE:
         await answer(update, context, t(context.lang, "private_hint"))
 

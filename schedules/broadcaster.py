@@ -11,14 +11,22 @@ stale claim is then handed back and sent again rather than lost.
 Failures: 429 pauses every send for ``retry_after`` (the row goes back without counting an
 attempt); 5xx, network errors and timeouts retry with doubling backoff up to ``max_attempts``;
 403 and 400 fail the row at once with the reason (and mark the member unreachable).
+
+Claims and retries follow the reminders' settings (``[reminders] max_attempts``,
+``backoff_seconds``, ``backoff_max_seconds``, ``stale_claim_minutes``: one mechanism for
+reminders, notices and broadcasts). A run does not end while rows of its broadcast are claimed
+by another process: it waits until they are sent, or until their claim is stale, then takes
+them back and sends them; and it gives back what it has not sent once half the stale-claim time
+has passed, so that a live sender's claims never look stale. Every process resumes, every
+minute, the broadcasts whose rows a stopped process left (bot/broadcast_jobs.py).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Protocol
 
 from sqlalchemy import Engine, or_, update
@@ -38,6 +46,7 @@ from db.models import (
 from schedules.clock import Clock
 from schedules.dispatcher import Button, PermanentFailure, RetryLater, SendResult, TransientFailure
 from schedules.pacing import Pacer, Sleep
+from schedules.reminders import ReminderConfig
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +94,9 @@ class Progress:
     failed: int
     pending: int
 
+    # This run marked the broadcast done (so it, and no other process, posts the report).
+    closed_here: bool = False
+
     @property
     def finished(self) -> bool:
         return self.pending == 0
@@ -97,6 +109,22 @@ class BroadcastConfig:
     backoff_max: timedelta = timedelta(hours=1)
     stale_claim_after: timedelta = timedelta(minutes=5)
     progress_every: timedelta = timedelta(seconds=5)
+    # How long a run waiting for another process's claims sleeps before looking again.
+    poll_every: timedelta = timedelta(seconds=5)
+
+    @classmethod
+    def of(cls, retry: ReminderConfig) -> BroadcastConfig:
+        """The reminders' claim-and-retry settings, shared."""
+        return cls(
+            max_attempts=retry.max_attempts,
+            backoff=retry.backoff,
+            backoff_max=retry.backoff_max,
+            stale_claim_after=retry.stale_claim_after,
+        )
+
+    def backoff_after(self, attempts: int) -> timedelta:
+        """As ReminderConfig.backoff_after: doubling from ``backoff``, capped."""
+        return min(self.backoff * 2 ** max(0, attempts - 1), self.backoff_max)
 
 
 Renderer = Callable[[DeliveryView], Notice]
@@ -129,9 +157,13 @@ class Broadcaster:
         """Send every pending delivery of the broadcast; returns the final progress."""
         last_report = self.clock.now()
         while True:
+            claimed_at = self.clock.now()
             batch = self._claim(broadcast_id)
             if batch:
-                for delivery_id in batch:
+                for index, delivery_id in enumerate(batch):
+                    if self.clock.now() - claimed_at > self.config.stale_claim_after / 2:
+                        self._give_back(batch[index:])
+                        break
                     await self._deliver(delivery_id)
                     if on_progress and self.clock.now() - last_report >= self.config.progress_every:
                         last_report = self.clock.now()
@@ -140,24 +172,31 @@ class Broadcaster:
             wait = self._next_retry_in(broadcast_id)
             if wait is None:
                 break
+            if wait <= timedelta(0) and self.recover_stale_claims(broadcast_id):
+                continue
+            wait = min(wait, self.config.poll_every)
             await self.sleep(max(wait.total_seconds(), 0.001))
         final = self._finish(broadcast_id)
         if on_progress:
             await on_progress(final)
         return final
 
-    def recover_stale_claims(self) -> int:
+    def recover_stale_claims(self, broadcast_id: int | None = None) -> int:
         """Hand back deliveries claimed by a process that died before Telegram answered."""
         cutoff = self.clock.now() - self.config.stale_claim_after
+        stale = [col(Delivery.state) == OutboxState.SENDING, col(Delivery.claimed_at) < cutoff]
+        if broadcast_id is not None:
+            stale.append(col(Delivery.broadcast_id) == broadcast_id)
         with session_scope(self.engine) as session:
             result = session.execute(
                 update(Delivery)
-                .where(
-                    col(Delivery.state) == OutboxState.SENDING, col(Delivery.claimed_at) < cutoff
-                )
+                .where(*stale)
                 .values(state=OutboxState.PENDING, claimed_by=None, claimed_at=None)
             )
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            count = int(result.rowcount)  # type: ignore[attr-defined]
+        if count:
+            logger.warning("%d broadcast deliveries were claimed but never finished; queued", count)
+        return count
 
     def progress(self, broadcast_id: int) -> Progress:
         with Session(self.engine) as session:
@@ -251,7 +290,7 @@ class Broadcaster:
             if attempts + 1 >= self.config.max_attempts:
                 self._fail(delivery_id, reason, None)
             else:
-                backoff = min(self.config.backoff * 2**attempts, self.config.backoff_max)
+                backoff = self.config.backoff_after(attempts + 1)
                 self._release(delivery_id, after=backoff, attempts=attempts + 1, reason=reason)
             return
         self._mark_sent(delivery_id, sent.message_id)
@@ -331,38 +370,55 @@ class Broadcaster:
             )
 
     def _next_retry_in(self, broadcast_id: int) -> timedelta | None:
-        """How long until the next delivery waiting for a retry; None when none is pending."""
+        """How long until there may be work: a delivery waiting for its retry, or one claimed by
+        another process that finishes it or lets its claim go stale. None when nothing is left."""
+        open_rows = (
+            select(Delivery.state, Delivery.next_attempt_at, Delivery.claimed_at)
+            .where(
+                Delivery.broadcast_id == broadcast_id,
+                col(Delivery.state).in_([OutboxState.PENDING, OutboxState.SENDING]),
+            )
+            .order_by(col(Delivery.id))
+        )
         with Session(self.engine) as session:
-            earliest: datetime | None = session.exec(
-                select(func.min(Delivery.next_attempt_at)).where(
-                    Delivery.broadcast_id == broadcast_id,
-                    Delivery.state == OutboxState.PENDING,
-                )
-            ).one()
-            pending = session.exec(
-                select(func.count())
-                .select_from(Delivery)
-                .where(
-                    Delivery.broadcast_id == broadcast_id,
-                    Delivery.state == OutboxState.PENDING,
-                )
-            ).one()
-        if not pending:
+            rows = session.exec(open_rows).all()
+        if not rows:
             return None
-        if earliest is None:
-            return timedelta(0)
-        return earliest - self.clock.now()
+        now = self.clock.now()
+        moments = []
+        for state, next_attempt_at, claimed_at in rows:
+            if state == OutboxState.PENDING:
+                moments.append(next_attempt_at or now)
+            else:  # another process has it: done soon, or stale then
+                moments.append((claimed_at or now) + self.config.stale_claim_after)
+        return min(moments) - now
+
+    def _give_back(self, delivery_ids: list[int]) -> None:
+        """Rows of a batch that ran long, unsent: back in the queue before they look stale."""
+        with session_scope(self.engine) as session:
+            session.execute(
+                update(Delivery)
+                .where(
+                    col(Delivery.id).in_(delivery_ids),
+                    col(Delivery.claimed_by) == self.instance_id,
+                    col(Delivery.state) == OutboxState.SENDING,
+                )
+                .values(state=OutboxState.PENDING, claimed_by=None, claimed_at=None)
+            )
 
     def _finish(self, broadcast_id: int) -> Progress:
         progress = self.progress(broadcast_id)
         if progress.finished:
             with session_scope(self.engine) as session:
-                session.execute(
+                closed = session.execute(
                     update(Broadcast)
                     .where(
                         col(Broadcast.id) == broadcast_id,
                         col(Broadcast.state) == BroadcastState.SENDING,
                     )
                     .values(state=BroadcastState.DONE, finished_at=self.clock.now())
-                )
+                    .returning(col(Broadcast.id))
+                ).first()
+            if closed is not None:
+                return replace(progress, closed_here=True)
         return progress

@@ -463,10 +463,43 @@ _WITHIN_COUNT_RE = _rx(
 )
 
 
+# "không quá 2 tháng kể từ ngày ban hành văn bản này": counted from the day of issue, which is
+# ``now`` when a letter is read as of its date (db/intake). Counted from the day the letter is
+# *received* ("kể từ ngày nhận được") it is unknowable, and working days need the calendar:
+# both are refused rather than guessed.
+_FROM_ISSUE_RE = _rx(
+    r"(?:(?:khong qua|khong muon hon|trong vong|trong thoi han|trong|cham nhat|muon nhat"
+    r"|sau|han|thoi han) )?(?:la )?(?P<n>\d{1,3}) (?P<unit>ngay|tuan|thang|nam)(?P<work> lam viec)?"
+    r" (?:ke tu|tinh tu|ke tu khi|sau) (?:ngay )?(?:ban hanh|ky|van ban nay duoc ban hanh)"
+    r"(?: ban hanh)?(?: (?:van ban|cong van|thong bao|quyet dinh|ke hoach|chi thi|nghi quyet"
+    r"|thong tu|chuong trinh)(?: nay)?)?"
+)
+
+
 def _parse_phrase(s: str, ctx: _Context) -> _Span | None:
     return (
-        _parse_within_count(s, ctx) or _parse_target(s, ctx) or _parse_with_deadline_words(s, ctx)
+        _parse_within_count(s, ctx)
+        or _parse_from_issue(s, ctx)
+        or _parse_target(s, ctx)
+        or _parse_with_deadline_words(s, ctx)
     )
+
+
+def _parse_from_issue(s: str, ctx: _Context) -> _Span | None:
+    """'không quá 2 tháng kể từ ngày ban hành văn bản này': by the end of that day."""
+    m = _FROM_ISSUE_RE.fullmatch(s)
+    if m is None:
+        return None
+    n, unit = int(m["n"]), m["unit"]
+    if m["work"] or n < 1:
+        raise _Refused
+    if unit in ("thang", "nam"):
+        months = n if unit == "thang" else 12 * n
+        year, month = _shift_month(ctx.today.year, ctx.today.month, months)
+        _check_year(year)
+        day = min(ctx.today.day, _last_day_of_month(year, month).day)
+        return _by_window(_day_span(date(year, month, day)), ctx)
+    return _by_window(_day_span(_add_days(ctx.today, _count_to_days(n, unit))), ctx)
 
 
 def _parse_within_count(s: str, ctx: _Context) -> _Span | None:

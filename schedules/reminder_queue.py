@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_, true
 from sqlmodel import Session, col, select
 
-from db.models import Meeting, Member, OutboxState, Reminder, Role, TaskCouncil
+from db.models import CouncilRole, Meeting, Member, OutboxState, Reminder, Role, TaskCouncil
 from db.permissions import Actor
 from schedules.digest import target_titles
 from schedules.reminders import TARGET_DIGEST, TARGET_MEETING, TARGET_TASK
@@ -109,8 +109,13 @@ def _scope(session: Session, actor: Actor) -> ColumnElement[bool]:
         return false()
     tasks: Any = select(TaskCouncil.task_id).where(col(TaskCouncil.council_id).in_(councils))
     meetings: Any = select(Meeting.id).where(col(Meeting.council_id).in_(councils))
-    return or_(
+    # A task shared with other councils reminds their focal points too: those rows (and
+    # names) are not this secretariat's to see. Only recipients of their own councils.
+    members: Any = select(CouncilRole.member_id).where(col(CouncilRole.council_id).in_(councils))
+    about = or_(
         (col(Reminder.target_kind) == TARGET_TASK) & col(Reminder.target_id).in_(tasks),
         (col(Reminder.target_kind) == TARGET_MEETING) & col(Reminder.target_id).in_(meetings),
         (col(Reminder.target_kind) == TARGET_DIGEST) & col(Reminder.target_id).in_(councils),
     )
+    # Rows for a council's group chat have no recipient; they are about its own targets.
+    return about & (col(Reminder.recipient_id).is_(None) | col(Reminder.recipient_id).in_(members))

@@ -81,5 +81,5 @@ def fingerprint(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
                 key=repr,
             )
             for name, table in sorted(metadata.tables.items())
-            if name not in ("processed_update", "alembic_version")
+            if name not in ("inbox_update", "inbox_answer", "alembic_version")
         }

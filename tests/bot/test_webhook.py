@@ -33,7 +33,7 @@ from bot.webhook import (
     require_webhook_settings,
     serve_webhook,
 )
-from db.models import ProcessedUpdate, Role
+from db.models import InboxUpdate, Role
 from schedules.clock import ManualClock
 from tests.factories import Factory
 
@@ -165,7 +165,7 @@ async def test_handled_update_ids_are_forgotten_after_a_week_by_the_nightly_job(
     await bot.send(member, "/lang vi", update_id=9102)
     await replan_reminders(BotContext(bot.application))
     with Session(engine) as session:
-        assert session.exec(select(ProcessedUpdate.update_id)).all() == [9102]
+        assert session.exec(select(InboxUpdate.update_id)).all() == [9102]
 
 
 async def test_the_webhook_server_registers_itself_serves_and_stops_on_sigterm(

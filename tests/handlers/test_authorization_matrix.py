@@ -75,6 +75,7 @@ CALLBACK_EXPECTATIONS: dict[str, frozenset[str]] = {
     "rq": SECRETARIAT,
     "rvk": SECRETARIAT,
     "imp": SECRETARIAT,
+    "ix": SECRETARIAT,  # a letter's proposal (its author: checked per proposal)
     "rem": REGISTERED,  # "remind me later" on a reminder (its recipient: checked per reminder)
     "rems": SECRETARIAT,
     "bc": SECRETARIAT,

@@ -138,7 +138,7 @@ async def test_audience_by_role_and_agency(
             "/broadcast co-quan=XYZ | x",
             "Không có cơ quan mã XYZ. Dùng mã viết tắt, ví dụ BKHDT, BTC.",
         ),
-        ("/broadcast TN | x", "Không có Hội đồng mã TN."),
+        ("/broadcast TN | x", "Không có Hội đồng mã TN. Gõ /councils để xem các mã."),
     ):
         assert texts(await bot.send(secretariat, bad)) == [error]
     assert texts(await bot.send(secretariat, "/broadcast"))[0].startswith("Cách dùng: /broadcast")

@@ -142,8 +142,9 @@ VIETNAMESE_ONLY = tuple(
     and len(prefix := versions["vi"].split("{", 1)[0].strip()) >= 12
     and not versions.get("en", "").startswith(prefix)
 )
-# Tables that change whatever the answer: the update log and the scheduler's own rows.
-VOLATILE = {"processed_update", "job_run"}
+# Tables that change whatever the answer: the update log, the inbox of updates and of their
+# answers, the scheduler's own rows.
+VOLATILE = {"processed_update", "job_run", "inbox_update", "inbox_answer"}
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

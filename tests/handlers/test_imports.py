@@ -246,9 +246,11 @@ async def test_a_too_large_or_binary_file_is_refused(bot: OfflineBot, engine: En
     assert count(engine, PendingImport) == 0
 
 
-async def test_import_without_a_file_explains_how(bot: OfflineBot, factory: Factory) -> None:
+async def test_import_without_a_file_waits_for_a_pasted_letter(
+    bot: OfflineBot, factory: Factory
+) -> None:
     secretariat = factory.user(Role.SECRETARIAT)
-    assert texts(await bot.send(secretariat, "/import")) == [t("vi", "imp_usage")]
+    assert texts(await bot.send(secretariat, "/import")) == [t("vi", "intake_paste_prompt")]
 
 
 async def test_a_document_with_the_caption_addressed_to_the_bot_works_in_a_group(

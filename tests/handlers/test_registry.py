@@ -358,9 +358,11 @@ async def test_a_role_in_another_council_cannot_be_revoked(
     other = factory.user(Role.MEMBER, council=tn, name="Dũng")
     secretariat = factory.user(Role.SECRETARIAT, council=factory.council("DBSH"))
     before = fingerprint(engine)
-    assert texts(await bot.send(secretariat, f"/revoke {other.id}")) == [
-        t("vi", "rvk_no_roles", name="Dũng")
-    ]
+    # Answered as an unknown member: the name of another council's member is not revealed.
+    for reference in (str(other.id), f"#{member_id_of(engine, other)}"):
+        said = texts(await bot.send(secretariat, f"/revoke {reference}"))
+        assert said == [t("vi", "rvk_member_unknown", member=reference)]
+        assert "Dũng" not in said[0]
     # The button of TN's own secretariat, pressed by DBSH's, is refused the same way.
     with Session(engine) as session:
         role = session.exec(select(CouncilRole).where(CouncilRole.council_id == tn.id)).one()
@@ -405,3 +407,10 @@ async def test_councils_and_agencies_are_listed_with_their_codes(
         "<b>Councils</b>\nDBSH — DBSH Coordination Council"
     ]
     assert texts(await bot.send(member, "/agencies")) == ["<b>Agencies</b>\nBTC — BTC"]
+
+
+def member_id_of(engine: Engine, user: FakeUser) -> int:
+    with Session(engine) as session:
+        member = session.exec(select(Member).where(Member.telegram_user_id == user.id)).one()
+        assert member.id is not None
+        return member.id

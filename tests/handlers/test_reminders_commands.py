@@ -231,4 +231,6 @@ async def test_editing_and_cancelling_a_task_through_the_bot_replans_its_reminde
     assert pending and {r.offset.split("@")[1] for r in pending} == {"20231215"}
     (confirm,) = with_buttons(await bot.send(world.secretary, f"/cancel {task.id}"))
     await bot.press(world.secretary, confirm, f"cx:{task.id}:y")
-    assert reminders(engine, state=OutboxState.PENDING) == []
+    # Only the cancellation notice to the agency is left to send.
+    left = reminders(engine, state=OutboxState.PENDING)
+    assert [r.kind for r in left] == ["notice_decision"]

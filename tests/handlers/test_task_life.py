@@ -154,12 +154,17 @@ async def test_the_whole_life_of_a_task(
     )
     assert len(notices(engine, "notice_report")) == 1
 
-    # A co-operating agency may report progress but not completion or an extension.
+    # A co-operating agency may report progress but not completion or an extension: its card
+    # has no such buttons, and an older card's (or a notice's) says who reports instead.
     co_card = next(call for call in await bot.send(mof, "/tasks") if call.buttons())
-    refused = await bot.press(mof, co_card, button(co_card, "Báo hoàn thành"))
-    assert answers(refused) == [
-        "Nhiệm vụ này không do cơ quan của anh/chị chủ trì hoặc phối hợp thực hiện."
-    ]
+    assert [label for label, _ in co_card.buttons()] == ["Cập nhật tiến độ", "Báo vướng mắc"]
+    for action in ("d", "x"):
+        refused = await bot.press(mof, co_card, f"tk:{task.id}:{action}")
+        assert answers(refused) == [
+            f"Chỉ cơ quan chủ trì nhiệm vụ #{task.id} mới báo hoàn thành hoặc đề xuất gia hạn; "
+            "cơ quan phối hợp có thể cập nhật tiến độ hoặc báo vướng mắc."
+        ]
+    assert the_task(engine).state == "open"
 
     # The deadline passes: overdue.
     clock.advance(timedelta(days=10))

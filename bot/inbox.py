@@ -1,0 +1,239 @@
+"""The inbox on the Telegram side: store every update before it is confirmed, handle it from
+the inbox, and take over what a stopped process left (db/inbox.py keeps the rows).
+
+- Webhook (bot/webhook.py): :func:`receive` commits the row, then the update is handled, then
+  Telegram gets its 200; if the row cannot be stored Telegram gets 500 and delivers it again.
+- Long polling: python-telegram-bot's ``Updater`` puts each fetched update into the
+  application's queue and only *then* moves its ``offset`` past it (the next ``getUpdates``
+  confirms it to Telegram). :class:`InboxQueue` is that queue: its ``put`` stores the update
+  first (retrying while the database is down), so nothing is confirmed before it is stored.
+- Recovery (:func:`recover`, at start and every minute): updates whose claim went stale
+  (``[reminders] stale_claim_minutes``) are handled again, oldest first, from their stored JSON;
+  answers recorded but never sent go out once, marked late after a minute.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
+
+from bot import update_scope
+from bot.catalogue import t
+from bot.context import RUNTIME_KEY, AnyApplication
+from bot.runtime import Runtime
+from db import inbox
+from db.members import get_member_by_telegram_id
+
+logger = logging.getLogger(__name__)
+
+JOB_RECOVER = "inbox-recover"
+RECOVER_EVERY = timedelta(minutes=1)
+STORE_RETRY_SECONDS = 1.0
+MESSAGE_LIMIT = 4096
+
+
+def _ids(update: Update) -> tuple[int | None, int | None]:
+    chat, user = update.effective_chat, update.effective_user
+    return (chat.id if chat else None, user.id if user else None)
+
+
+def receive(runtime: Runtime, update: Update, payload: dict[str, Any] | None = None) -> bool:
+    """Store ``update`` (``payload``: as Telegram sent it) claimed by this process, committed on
+    return; raises if the database fails. False for a redelivery of a stored update."""
+    chat_id, user_id = _ids(update)
+    with runtime.engine.begin() as connection:
+        stored = inbox.store(
+            connection,
+            update_id=update.update_id,
+            payload=payload if payload is not None else update.to_dict(),
+            chat_id=chat_id,
+            user_id=user_id,
+            now=runtime.clock.now(),
+            claimer=runtime.instance_id,
+        )
+    if stored.fresh:
+        runtime.inbox_claimed.add(update.update_id)
+    return stored.fresh
+
+
+def begin(runtime: Runtime, update: Update) -> update_scope.UpdateScope | None:
+    """Claim ``update`` for handling here; None when it was handled or is handled elsewhere."""
+    update_id = update.update_id
+    if update_id in runtime.inbox_handling:
+        return None
+    if update_id in runtime.inbox_claimed:
+        runtime.inbox_claimed.discard(update_id)
+    else:  # not through receive(): store it now (a redelivery finds its row)
+        receive(runtime, update)
+        runtime.inbox_claimed.discard(update_id)
+        with runtime.engine.begin() as connection:
+            owned = inbox.claim(
+                connection,
+                update_id=update_id,
+                claimer=runtime.instance_id,
+                now=runtime.clock.now(),
+                stale_after=runtime.reminders.stale_claim_after,
+            )
+        if not owned:
+            return None
+    runtime.inbox_handling.add(update_id)
+    return update_scope.UpdateScope(
+        engine=runtime.engine,
+        clock=runtime.clock,
+        update_id=update_id,
+        claimer=runtime.instance_id,
+        late_note=runtime.inbox_late_notes.pop(update_id, None),
+    )
+
+
+def end(runtime: Runtime, scope: update_scope.UpdateScope) -> None:
+    runtime.inbox_handling.discard(scope.update_id)
+
+
+class InboxQueue(asyncio.Queue[Any]):
+    """The application's update queue: an update is stored before the poller may confirm it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runtime: Runtime | None = None  # set by build_application
+
+    async def put(self, item: Any) -> None:
+        runtime = self.runtime
+        if isinstance(item, Update) and runtime is not None:
+            while True:
+                try:
+                    receive(runtime, item)
+                    break
+                except Exception:
+                    # Until it is stored the poller does not move on, so Telegram keeps it.
+                    logger.exception("could not store update %s; retrying", item.update_id)
+                    await runtime.sleep(STORE_RETRY_SECONDS)
+        await super().put(item)
+
+
+async def recover(application: AnyApplication, *, at_start: bool = False) -> int:
+    """Take over updates still owed something; returns how many were taken."""
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    taken = 0
+    while True:
+        with runtime.engine.begin() as connection:
+            rows = inbox.claim_open(
+                connection,
+                claimer=runtime.instance_id,
+                now=runtime.clock.now(),
+                stale_after=runtime.reminders.stale_claim_after,
+                unclaimed_after=timedelta(0) if at_start else inbox.LATE_AFTER,
+            )
+        if not rows:
+            return taken
+        for row in rows:
+            taken += 1
+            if row.processed:
+                await _answer_again(application, runtime, row)
+                continue
+            logger.warning("update %s was not handled by the process that took it", row.update_id)
+            runtime.inbox_claimed.add(row.update_id)
+            if runtime.clock.now() - row.received_at > inbox.LATE_AFTER:
+                runtime.inbox_late_notes[row.update_id] = _late_note(runtime, row)
+            try:
+                await application.process_update(Update.de_json(row.payload, application.bot))
+            finally:
+                runtime.inbox_claimed.discard(row.update_id)
+                runtime.inbox_late_notes.pop(row.update_id, None)
+
+
+async def _answer_again(
+    application: AnyApplication, runtime: Runtime, row: inbox.OpenUpdate
+) -> None:
+    """Send the answers of a processed update that were recorded but never sent."""
+    with runtime.engine.begin() as connection:
+        answers = inbox.unsent_answers(connection, update_id=row.update_id)
+    now = runtime.clock.now()
+    late = now - row.received_at > inbox.LATE_AFTER
+    sent: list[int] = []
+    failed: dict[int, str] = {}
+    settled = True
+    for answer in answers:
+        method, params = _as_late(runtime, row, answer, late)
+        if method is None:
+            failed[answer.id] = "pop-up expired"
+            continue
+        try:
+            await application.bot.request.post(
+                f"{application.bot.base_url}/{method}",
+                request_data=RequestData(
+                    [RequestParameter.from_input(key, value) for key, value in params.items()]
+                ),
+            )
+        except (BadRequest, Forbidden) as error:
+            failed[answer.id] = str(error)
+        except TelegramError as error:  # flood control, an outage: try again later
+            logger.warning("answer %s to update %s: %s", answer.id, row.update_id, error)
+            settled = False
+            break
+        else:
+            sent.append(answer.id)
+    with runtime.engine.begin() as connection:
+        inbox.finish(
+            connection,
+            update_id=row.update_id,
+            claimer=runtime.instance_id,
+            now=runtime.clock.now(),
+            sent=sent,
+            late=sent if late else [],
+            failed=failed,
+            settled=settled,
+        )
+    logger.info(
+        "update %s: %d answers sent again%s", row.update_id, len(sent), " (late)" if late else ""
+    )
+
+
+def _as_late(
+    runtime: Runtime, row: inbox.OpenUpdate, answer: inbox.Answer, late: bool
+) -> tuple[str | None, dict[str, Any]]:
+    """The call to make now: a pop-up becomes a message; a late message says it is late."""
+    method, params = answer.method, dict(answer.params)
+    if method == "answerCallbackQuery":
+        chat_id = row.chat_id or row.user_id
+        if chat_id is None or not params.get("text"):
+            return None, {}
+        method, params = "sendMessage", {"chat_id": chat_id, "text": html.escape(params["text"])}
+        params["parse_mode"] = "HTML"
+    if late and method == "sendMessage" and params.get("parse_mode") == "HTML":
+        text = f"{_late_note(runtime, row)}\n\n{params.get('text', '')}"
+        if len(text) <= MESSAGE_LIMIT:  # else the answer alone: it must not be refused as long
+            params["text"] = text
+    return method, params
+
+
+def _late_note(runtime: Runtime, row: inbox.OpenUpdate) -> str:
+    local = row.received_at.astimezone(ZoneInfo(runtime.settings.app.timezone))
+    return t(
+        _language(runtime, row.user_id),
+        "inbox_late_answer",
+        time=local.strftime("%H:%M %d/%m/%Y"),
+    )
+
+
+def _language(runtime: Runtime, user_id: int | None) -> str:
+    if user_id is not None:
+        with runtime.session() as session:
+            member = get_member_by_telegram_id(session=session, telegram_user_id=user_id)
+        if member is not None:
+            return member.language
+    return runtime.settings.app.default_language
+
+
+def forget_old_updates(runtime: Runtime) -> int:
+    with runtime.engine.begin() as connection:
+        return inbox.forget_old_updates(connection, now=runtime.clock.now())

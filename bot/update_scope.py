@@ -1,0 +1,354 @@
+"""One update's unit of work: its change, the inbox row marked processed, and its first answer
+committed together; the answers sent after that commit and marked sent.
+
+While an update is handled (``bot.eventlog.LoggedApplication.process_update``), a
+:class:`UpdateScope` is bound to the handling task. ``Runtime.session()`` then does not commit a
+block that wrote something: it flushes it and keeps the transaction open (later blocks of the
+same update join it). The first Telegram call the handling makes — its answer, caught at the
+HTTP boundary by :class:`InboxRequest` — commits that transaction, with the inbox row marked
+processed and the call itself recorded (``inbox_answer``: method and parameters), and only then
+goes out. When handling ends, the answers Telegram accepted are marked sent and the row answered.
+
+So a crash after the commit leaves a processed update with an unsent answer, which the inbox
+recovery (``bot/inbox.py``) sends; a crash before it leaves nothing applied and the update is
+handled again; a redelivered update that was processed changes nothing and sends nothing. The
+narrow spot: the changes of a handler that writes again *after* it answered are committed on
+their own (the update is already processed), as before.
+
+Nothing is sent while the transaction is open, and everything a handler awaits is a Telegram
+call, so the open transaction never waits on anything but the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlmodel import Session
+from telegram.request import BaseRequest, RequestData
+from telegram.request._requestparameter import RequestParameter
+
+from db import inbox
+from schedules.clock import Clock
+
+logger = logging.getLogger(__name__)
+
+# Calls recorded with the change and sent again after a crash. answerCallbackQuery only with a
+# text (a pop-up); the recovery turns it into a message, the query being long expired by then.
+RECORDED = frozenset(
+    {"sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"}
+)
+
+
+MESSAGE_LIMIT = 4096
+
+
+class ClaimLost(BaseException):
+    """The update's claim went stale and another process took it: this handling must stop and
+    its change is rolled back (the other process applies it)."""
+
+
+class _Unit:
+    """An open session whose writes wait for the update's first answer."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.session = Session(engine, expire_on_commit=False)
+        self.writes = 0
+        event.listen(self.session, "after_flush", self._flushed)
+        event.listen(self.session, "do_orm_execute", self._executed)
+
+    @property
+    def wrote(self) -> bool:
+        return self.writes > 0
+
+    def _flushed(self, *_: Any) -> None:
+        self.writes += 1
+
+    def _executed(self, state: Any) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            self.writes += 1
+
+    def unflushed(self) -> bool:
+        session = self.session
+        return bool(session.new or session.dirty or session.deleted)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+@dataclass
+class UpdateScope:
+    """The state of one update's handling in this process."""
+
+    engine: Engine
+    clock: Clock
+    update_id: int
+    claimer: str
+    task: asyncio.Task[Any] | None = None
+    unit: _Unit | None = None
+    processed: bool = False
+    recorded: list[int] = field(default_factory=list)
+    sent: list[int] = field(default_factory=list)
+    given_up: dict[int, str] = field(default_factory=dict)
+    # What the log line says: "ok", "refused:<key>", "error:<Type>", "answer_failed:<call>".
+    outcome: str = "ok"
+    # Handled late (taken over from a stopped process): the first message says so.
+    late_note: str | None = None
+
+    def note(self, outcome: str) -> None:
+        """Say how handling ended; a second thing that went wrong is added, not replaced."""
+        if self.outcome == "ok":
+            self.outcome = outcome
+        elif outcome not in self.outcome.split("+"):
+            self.outcome = f"{self.outcome}+{outcome}"
+
+    # --- the unit of work (Runtime.session) ----------------------------------------------------
+
+    def open_session(self) -> tuple[Session, int | None]:
+        """The update's open session if a write is waiting, else a new one; and the count of
+        writes before this block (None: a new session)."""
+        if self.unit is not None:
+            return self.unit.session, self.unit.writes
+        unit = _Unit(self.engine)
+        self.unit = unit
+        return unit.session, None
+
+    def block_done(self, writes_before: int | None) -> None:
+        """A ``with runtime.session()`` block ended normally."""
+        unit = self.unit
+        assert unit is not None
+        unit.session.flush()
+        if writes_before is None and not unit.wrote:  # read only: nothing to keep open
+            unit.session.commit()
+            unit.close()
+            self.unit = None
+
+    def block_failed(self, writes_before: int | None) -> None:
+        """A block raised. If it wrote nothing (a refusal, the usual case) what earlier blocks
+        wrote still stands, as when each block committed on its own; if it did, the whole unit
+        is rolled back (none of it was told to anyone)."""
+        unit = self.unit
+        if unit is None:
+            return
+        if writes_before is not None and unit.writes == writes_before and not unit.unflushed():
+            return
+        unit.session.rollback()
+        unit.close()
+        self.unit = None
+
+    # --- Telegram calls (InboxRequest) ---------------------------------------------------------
+
+    def late_request(self, method: str, request_data: RequestData | None) -> RequestData | None:
+        """The first message of an update handled late, with the note that says so."""
+        if self.late_note is None or method != "sendMessage" or request_data is None:
+            return request_data
+        params = dict(request_data.parameters)
+        text = f"{self.late_note}\n\n{params.get('text', '')}"
+        if params.get("parse_mode") != "HTML" or len(text) > MESSAGE_LIMIT:
+            return request_data
+        self.late_note = None
+        params["text"] = text
+        return RequestData(
+            [RequestParameter.from_input(key, value) for key, value in params.items()]
+        )
+
+    def before_call(self, method: str, request_data: RequestData | None) -> int | None:
+        """Commit what waits, with this call recorded if it is an answer; returns its id."""
+        params = dict(request_data.parameters) if request_data is not None else {}
+        record = (
+            method in RECORDED
+            and not (request_data is not None and request_data.contains_files)
+            and (method != "answerCallbackQuery" or bool(params.get("text")))
+        )
+        unit, self.unit = self.unit, None
+        if unit is None:
+            if not (record and self.processed):
+                return None  # nothing applied yet: a crash means the update is handled again
+            with self.engine.begin() as connection:
+                return self._record(connection, method, params)
+        try:
+            connection = unit.session.connection()
+            self._mark(connection)
+            answer_id = self._record(connection, method, params) if record else None
+            unit.session.commit()
+        finally:
+            unit.close()
+        return answer_id
+
+    def after_call(self, answer_id: int | None, method: str, status: int | None) -> None:
+        ok = status is not None and 200 <= status < 300
+        if not ok:
+            self.note(f"answer_failed:{method}:{status or 'no answer'}")
+        if answer_id is None:
+            return
+        if ok:
+            self.sent.append(answer_id)
+        elif status is not None and status in (400, 403):
+            self.given_up[answer_id] = f"{status} from Telegram"  # retrying will not help
+
+    def commit_pending(self) -> None:
+        """Commit a waiting change now (before starting work that reads it in another task)."""
+        unit, self.unit = self.unit, None
+        if unit is None:
+            return
+        try:
+            self._mark(unit.session.connection())
+            unit.session.commit()
+        finally:
+            unit.close()
+
+    # --- the end -------------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Handling ended: commit what waits, mark the answers sent and the row answered."""
+        unit, self.unit = self.unit, None
+        settled = all(i in self.sent or i in self.given_up for i in self.recorded)
+        if unit is None:
+            with self.engine.begin() as connection:
+                self._finish(connection, settled)
+            return
+        try:
+            connection = unit.session.connection()
+            self._mark(connection)
+            self._finish(connection, settled)
+            unit.session.commit()
+        finally:
+            unit.close()
+
+    def abandon(self) -> None:
+        """The process stops mid-way (a crash, a cancellation): nothing more is written; the
+        claim goes stale and another start takes the update over."""
+        if self.unit is not None:
+            self.unit.close()  # rolls back
+            self.unit = None
+
+    # --- internals -----------------------------------------------------------------------------
+
+    def _mark(self, connection: Any) -> None:
+        if self.processed:
+            return
+        if not inbox.mark_processed(
+            connection, update_id=self.update_id, claimer=self.claimer, now=self.clock.now()
+        ):
+            raise ClaimLost(self.update_id)
+        self.processed = True
+
+    def _record(self, connection: Any, method: str, params: dict[str, Any]) -> int:
+        answer_id = inbox.record_answer(
+            connection,
+            update_id=self.update_id,
+            method=method,
+            params=params,
+            now=self.clock.now(),
+        )
+        self.recorded.append(answer_id)
+        return answer_id
+
+    def _finish(self, connection: Any, settled: bool) -> None:
+        inbox.finish(
+            connection,
+            update_id=self.update_id,
+            claimer=self.claimer,
+            now=self.clock.now(),
+            sent=self.sent,
+            failed=self.given_up,
+            settled=settled,
+        )
+
+
+_CURRENT: ContextVar[UpdateScope | None] = ContextVar("councilbot_update_scope", default=None)
+
+
+def current() -> UpdateScope | None:
+    """The scope of the update this task handles; None in jobs, threads and tasks it started."""
+    scope = _CURRENT.get()
+    if scope is None:
+        return None
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # a worker thread (asyncio.to_thread copies the context)
+        return None
+    return scope if task is scope.task else None
+
+
+def bind(scope: UpdateScope) -> Any:
+    scope.task = asyncio.current_task()
+    return _CURRENT.set(scope)
+
+
+def unbind(token: Any) -> None:
+    _CURRENT.reset(token)
+
+
+def commit_pending() -> None:
+    """Commit the current update's waiting change, if any (UpdateScope.commit_pending)."""
+    scope = current()
+    if scope is not None:
+        scope.commit_pending()
+
+
+def answer_owed() -> bool:
+    """The current update was applied and an answer recorded for it is not sent yet (the
+    recovery sends it: an apology on top would be wrong)."""
+    scope = current()
+    return scope is not None and any(
+        i not in scope.sent and i not in scope.given_up for i in scope.recorded
+    )
+
+
+def note_outcome(outcome: str) -> None:
+    scope = current()
+    if scope is not None:
+        scope.note(outcome)
+
+
+class InboxRequest(BaseRequest):
+    """Telegram's HTTP transport, with the current update's answers recorded before they go."""
+
+    def __init__(self, inner: BaseRequest) -> None:
+        self.inner = inner
+
+    async def initialize(self) -> None:
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self.inner.shutdown()
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.inner.read_timeout
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        scope = current()
+        api_method = "" if "/file/bot" in url else url.rsplit("/", 1)[-1]
+        if scope is not None:
+            request_data = scope.late_request(api_method, request_data)
+        answer_id = scope.before_call(api_method, request_data) if scope is not None else None
+        status: int | None = None
+        try:
+            status, body = await self.inner.do_request(
+                url,
+                method,
+                request_data,
+                read_timeout=read_timeout,
+                write_timeout=write_timeout,
+                connect_timeout=connect_timeout,
+                pool_timeout=pool_timeout,
+            )
+        finally:
+            if scope is not None and api_method:
+                scope.after_call(answer_id, api_method, status)
+        return status, body

@@ -1,0 +1,366 @@
+"""The inbox: every update is stored before Telegram is told it arrived, and handled from here.
+
+Life of a row (``inbox_update``):
+
+1. **stored** (:func:`store`) by the receiver — the webhook before it answers 200, the poller
+   before the next ``getUpdates`` offset confirms it — already claimed by the storing process;
+2. **processed** (:func:`mark_processed`) in the transaction of the change its handling made,
+   together with the first answer it will send (``inbox_answer``, :func:`record_answer`);
+3. **answered** (:func:`finish`) once every recorded answer was sent, and the claim let go.
+
+A process that dies leaves its claim; after ``stale_after`` another process (or the same one
+restarted) takes the row (:func:`claim_open`): it handles an unprocessed update again from its
+stored JSON, and sends the answers of a processed one that were recorded but never sent. Every
+write that settles a row is conditional on the claim, so two processes never both handle it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from db.models import InboxAnswer, InboxUpdate
+from db.types import UTCDateTime
+
+KEEP_FOR = timedelta(days=7)  # Telegram stops redelivering long before this
+LATE_AFTER = timedelta(minutes=1)  # an answer sent later than this says it is late
+ERROR_LIMIT = 500
+
+_UPDATES: Table = InboxUpdate.__table__  # type: ignore[attr-defined]
+_ANSWERS: Table = InboxAnswer.__table__  # type: ignore[attr-defined]
+
+# Built once: on the hot path (every update) constructing a statement costs more than running
+# it (see bench/bench_inbox.py).
+_STORE = {
+    name: dialect.insert(_UPDATES)
+    .values(
+        update_id=bindparam("b_update_id"),
+        chat_id=bindparam("b_chat_id"),
+        user_id=bindparam("b_user_id"),
+        payload=bindparam("b_payload"),
+        received_at=bindparam("b_now", type_=UTCDateTime()),
+        claimed_by=bindparam("b_claimer"),
+        claimed_at=bindparam("b_now", type_=UTCDateTime()),
+    )
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(_UPDATES.c.update_id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_MARK_PROCESSED = (
+    update(_UPDATES)
+    .where(
+        _UPDATES.c.update_id == bindparam("b_update_id"),
+        _UPDATES.c.processed_at.is_(None),
+        _UPDATES.c.claimed_by == bindparam("b_claimer"),
+    )
+    .values(processed_at=bindparam("b_now", type_=UTCDateTime()))
+)
+_RECORD_ANSWER = (
+    _ANSWERS.insert()
+    .values(
+        update_id=bindparam("b_update_id"),
+        method=bindparam("b_method"),
+        params=bindparam("b_params"),
+        created_at=bindparam("b_now", type_=UTCDateTime()),
+        late=False,
+    )
+    .returning(_ANSWERS.c.id)
+)
+_ANSWERED = (
+    update(_UPDATES)
+    .where(
+        _UPDATES.c.update_id == bindparam("b_update_id"),
+        _UPDATES.c.claimed_by == bindparam("b_claimer"),
+    )
+    .values(
+        processed_at=func.coalesce(
+            _UPDATES.c.processed_at, bindparam("b_now", type_=UTCDateTime())
+        ),
+        answered_at=bindparam("b_now", type_=UTCDateTime()),
+        claimed_by=None,
+        claimed_at=None,
+    )
+)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the receiver needs to know about an update it stored."""
+
+    update_id: int
+    fresh: bool  # first delivery: stored and claimed by the caller in one statement
+
+
+@dataclass(frozen=True)
+class OpenUpdate:
+    """A row taken over by :func:`claim_open`: handle it (``processed`` False) or answer it."""
+
+    update_id: int
+    chat_id: int | None
+    user_id: int | None
+    payload: dict[str, Any]
+    received_at: datetime
+    processed: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: int
+    method: str
+    params: dict[str, Any]
+    created_at: datetime
+
+
+def _is_open() -> Any:
+    return _UPDATES.c.answered_at.is_(None)
+
+
+def _claimable(claimer: str, now: datetime, stale_after: timedelta) -> Any:
+    return or_(
+        _UPDATES.c.claimed_by.is_(None),
+        _UPDATES.c.claimed_by == claimer,
+        _UPDATES.c.claimed_at < now - stale_after,
+    )
+
+
+def store(
+    connection: Connection,
+    *,
+    update_id: int,
+    payload: dict[str, Any],
+    chat_id: int | None,
+    user_id: int | None,
+    now: datetime,
+    claimer: str,
+) -> Stored:
+    """Store a delivered update, claimed by ``claimer``; a redelivery is stored once."""
+    # RETURNING, not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING.
+    fresh = (
+        connection.execute(
+            _STORE[connection.dialect.name],
+            {
+                "b_update_id": update_id,
+                "b_chat_id": chat_id,
+                "b_user_id": user_id,
+                "b_payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+                "b_now": now,
+                "b_claimer": claimer,
+            },
+        ).first()
+        is not None
+    )
+    return Stored(update_id=update_id, fresh=fresh)
+
+
+def claim(
+    connection: Connection,
+    *,
+    update_id: int,
+    claimer: str,
+    now: datetime,
+    stale_after: timedelta,
+) -> bool:
+    """Take an unprocessed row for handling; False if it was handled or another process has it."""
+    result = connection.execute(
+        update(_UPDATES)
+        .where(
+            _UPDATES.c.update_id == update_id,
+            _UPDATES.c.processed_at.is_(None),
+            _claimable(claimer, now, stale_after),
+        )
+        .values(claimed_by=claimer, claimed_at=now)
+        .returning(_UPDATES.c.update_id)
+    )
+    return result.first() is not None
+
+
+def mark_processed(connection: Connection, *, update_id: int, claimer: str, now: datetime) -> bool:
+    """In the change's transaction: the update is applied. False if the claim was lost (the
+    caller must then roll the change back: another process handles the update)."""
+    result = connection.execute(
+        _MARK_PROCESSED, {"b_update_id": update_id, "b_claimer": claimer, "b_now": now}
+    )
+    return bool(result.rowcount)
+
+
+def record_answer(
+    connection: Connection, *, update_id: int, method: str, params: dict[str, Any], now: datetime
+) -> int:
+    """An answer about to be sent; returns its id for :func:`finish`."""
+    result = connection.execute(
+        _RECORD_ANSWER,
+        {
+            "b_update_id": update_id,
+            "b_method": method,
+            "b_params": json.dumps(params, ensure_ascii=False, separators=(",", ":")),
+            "b_now": now,
+        },
+    )
+    return int(result.scalar_one())
+
+
+def finish(
+    connection: Connection,
+    *,
+    update_id: int,
+    claimer: str,
+    now: datetime,
+    sent: Sequence[int] = (),
+    late: Sequence[int] = (),
+    failed: dict[int, str] | None = None,
+    settled: bool = True,
+) -> None:
+    """After handling: the answers sent (``late`` ones too) or given up on (``failed``), the
+    row processed if its handling changed nothing, answered when nothing is owed, let go.
+
+    The answers of an answered row are all settled, so in the usual case (everything sent) only
+    the row is written; ``sent_at`` of its answers stays empty and means nothing then."""
+    if settled and not late and not failed:
+        connection.execute(
+            _ANSWERED, {"b_update_id": update_id, "b_claimer": claimer, "b_now": now}
+        )
+        return
+    if sent:
+        connection.execute(
+            update(_ANSWERS).where(_ANSWERS.c.id.in_(list(sent))).values(sent_at=now)
+        )
+    if late:
+        connection.execute(update(_ANSWERS).where(_ANSWERS.c.id.in_(list(late))).values(late=True))
+    for answer_id, reason in (failed or {}).items():
+        connection.execute(
+            update(_ANSWERS)
+            .where(_ANSWERS.c.id == answer_id)
+            .values(sent_at=now, last_error=reason[:ERROR_LIMIT])
+        )
+    values: dict[str, Any] = {
+        "processed_at": func.coalesce(_UPDATES.c.processed_at, now),
+        "claimed_by": None,
+        "claimed_at": None,
+    }
+    if settled:
+        values["answered_at"] = now
+    else:
+        # An answer Telegram refused for now (flood control, an outage): the row is handed
+        # back and its answer retried a minute later, marked late.
+        values["claimed_at"] = now
+    connection.execute(
+        update(_UPDATES)
+        .where(_UPDATES.c.update_id == update_id, _UPDATES.c.claimed_by == claimer)
+        .values(values)
+    )
+
+
+def release(connection: Connection, *, update_id: int, claimer: str) -> None:
+    """Give a claimed row back untouched (the process stops before handling it)."""
+    connection.execute(
+        update(_UPDATES)
+        .where(_UPDATES.c.update_id == update_id, _UPDATES.c.claimed_by == claimer)
+        .values(claimed_by=None, claimed_at=None)
+    )
+
+
+def claim_open(
+    connection: Connection,
+    *,
+    claimer: str,
+    now: datetime,
+    stale_after: timedelta,
+    unclaimed_after: timedelta,
+    limit: int = 50,
+) -> list[OpenUpdate]:
+    """Take over rows still owed something, oldest first (so a chat's messages keep their
+    order): claimed by a process that stopped answering for ``stale_after``, or unclaimed for
+    ``unclaimed_after`` (an answer Telegram refused, retried)."""
+    candidates = (
+        select(_UPDATES.c.update_id)
+        .where(
+            _is_open(),
+            or_(
+                and_(
+                    _UPDATES.c.claimed_by.is_(None),
+                    or_(
+                        _UPDATES.c.claimed_at.is_(None),
+                        _UPDATES.c.claimed_at <= now - unclaimed_after,
+                    ),
+                ),
+                _UPDATES.c.claimed_at < now - stale_after,
+            ),
+        )
+        .order_by(_UPDATES.c.update_id)
+        .limit(limit)
+    )
+    if connection.dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list(connection.execute(candidates).scalars())
+    if not ids:
+        return []
+    taken = connection.execute(
+        update(_UPDATES)
+        .where(_UPDATES.c.update_id.in_(ids), _is_open())
+        .values(claimed_by=claimer, claimed_at=now)
+        .returning(
+            _UPDATES.c.update_id,
+            _UPDATES.c.chat_id,
+            _UPDATES.c.user_id,
+            _UPDATES.c.payload,
+            _UPDATES.c.received_at,
+            _UPDATES.c.processed_at,
+        )
+    ).all()
+    return sorted(
+        (
+            OpenUpdate(
+                update_id=row.update_id,
+                chat_id=row.chat_id,
+                user_id=row.user_id,
+                payload=json.loads(row.payload),
+                received_at=row.received_at,
+                processed=row.processed_at is not None,
+            )
+            for row in taken
+        ),
+        key=lambda row: row.update_id,
+    )
+
+
+def unsent_answers(connection: Connection, *, update_id: int) -> list[Answer]:
+    rows = connection.execute(
+        select(_ANSWERS.c.id, _ANSWERS.c.method, _ANSWERS.c.params, _ANSWERS.c.created_at)
+        .where(_ANSWERS.c.update_id == update_id, _ANSWERS.c.sent_at.is_(None))
+        .order_by(_ANSWERS.c.id)
+    ).all()
+    return [
+        Answer(
+            id=row.id, method=row.method, params=json.loads(row.params), created_at=row.created_at
+        )
+        for row in rows
+    ]
+
+
+def forget_old_updates(connection: Connection, *, now: datetime) -> int:
+    """Prune rows answered more than a week ago (their answers go with them)."""
+    old = select(_UPDATES.c.update_id).where(_UPDATES.c.answered_at < now - KEEP_FOR)
+    connection.execute(delete(_ANSWERS).where(_ANSWERS.c.update_id.in_(old)))
+    result = connection.execute(delete(_UPDATES).where(_UPDATES.c.answered_at < now - KEEP_FOR))
+    return int(result.rowcount)
+
+
+def overdue(connection: Connection, *, now: datetime, older_than: timedelta = LATE_AFTER) -> int:
+    """How many updates have waited longer than ``older_than`` for handling or an answer."""
+    return int(
+        connection.execute(
+            select(func.count())
+            .select_from(_UPDATES)
+            .where(_is_open(), _UPDATES.c.received_at < now - older_than)
+        ).scalar_one()
+    )
+
+
+def ids_of(rows: Iterable[OpenUpdate]) -> list[int]:
+    return [row.update_id for row in rows]

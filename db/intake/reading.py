@@ -1,0 +1,712 @@
+"""Tasks and meetings in a letter's clauses, and their deadlines.
+
+A task is a clause (or a sentence, or a part after ";") whose subject is an agency: "Giao X
+chủ trì, phối hợp với Y …", "X chủ trì, phối hợp với Y:" followed by dashes (one task per dash,
+each inheriting X and Y unless it names its own partner), "Đề nghị / Yêu cầu X …", "X có trách
+nhiệm …", "Các Bộ: A, B, C …" (one task per agency). Paragraphs that state principles or
+context have no agency subject and give nothing; the closing "… thông báo để … biết, thực
+hiện" neither. A meeting is a clause with no agency subject that calls one ("tổ chức họp",
+"họp để …"). Deadlines are the longest phrase after a deadline word that
+:func:`schedules.dates.parse_due` reads whole, at the letter's date; a phrase relative to
+something unknown ("kể từ ngày nhận được"), recurring ("hằng năm"), already over at the letter's
+date, or two different deadlines in one task give no deadline and a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from db.intake.agencies import TITLES, AgencyMatcher, Tokens, folded_words, tokenize
+from db.intake.proposal import ProposedMeeting, ProposedTask, Warning_
+from db.intake.structure import Clause
+from db.intake.text import fold
+from schedules.dates import DueWindow, parse_due
+
+# Words that start an agency's name (folded). Single words need a capitalised next word
+# ("Ban Quản lý" is an agency, "Ban hành" is a verb).
+_MULTI_HEADS = tuple(
+    tuple(head.split())
+    for head in (
+        "uy ban",
+        "cong an",
+        "kho bac",
+        "ngan hang",
+        "van phong",
+        "thanh tra",
+        "tong cuc",
+        "chi cuc",
+        "bao hiem xa hoi",
+        "thong tan xa",
+        "mat tran",
+        "lien doan",
+        "tap doan",
+        "tong cong ty",
+        "trung tam",
+        "hoc vien",
+        "dai hoc",
+        "toa an",
+        "vien kiem sat",
+        "kiem toan nha nuoc",
+        "bo chi huy",
+        "bo tu lenh",
+        "tinh doan",
+        "thanh doan",
+        "cac bo",
+        "cac so",
+        "cac co quan",
+        "cac dia phuong",
+        "cac don vi",
+        "cac tinh",
+        "cac huyen",
+        "cac nganh",
+        "cac cuc",
+        "cac ban",
+        "cac hoi",
+        "cac tap doan",
+        "cac tong cong ty",
+        "cac thanh vien",
+        "cac xa",
+        "cac phong",
+        "tinh uy",
+        "thanh uy",
+        "dai truyen hinh",
+        "dai tieng noi",
+        "bao nhan dan",
+        "ban quan ly",
+        "ban chi dao",
+        "phong",
+        "cac truong",
+    )
+)
+_SINGLE_HEADS = frozenset({"bo", "so", "ban", "cuc", "vien", "dai", "bao", "truong", "hoi"})
+
+# Verbs and function words that end an agency's name (lowercase, with tones: "tại" ends a
+# name, "Tài" in "Bộ Tài chính" does not).
+_STOP_TEXT = (
+    "trình lập sớm để đề cho nhằm theo tại trong về với khi sau trước ngay sẽ đã đang vừa "
+    "được là cần phải giao các rà căn gửi mời tiếp có chịu"
+)
+_STOP_WORDS = frozenset(_STOP_TEXT.split())
+_STOP_PAIRS = frozenset(
+    tuple(pair.split())
+    for pair in """chủ trì|phối hợp|có trách|đề xuất|tổ chức|nghiên cứu|xây dựng|báo cáo|hướng dẫn
+    |khẩn trương|tham mưu|triển khai|thực hiện|rà soát|kiểm tra|hoàn thiện|hoàn thành|ban hành
+    |tổng hợp|theo dõi|đôn đốc|chỉ đạo|tiếp tục|chuẩn bị|xử lý|giải quyết|cung cấp|bố trí
+    |tập trung|đẩy mạnh|tăng cường|quản lý|cập nhật|đánh giá|xem xét|làm việc|thẩm định
+    |tuyên truyền|phổ biến|giám sát|sửa đổi|bổ sung|hỗ trợ|đảm bảo|bảo đảm|thống nhất|xác định
+    |lựa chọn|khảo sát|phân công|chịu trách|dự thảo|hoàn chỉnh|chủ động|phát huy|nâng cao
+    |tham gia|thông báo|điều chỉnh|huy động|kết nối|nghiêm túc|kịp thời|xúc tiến|ưu tiên
+    |kiểm soát|tiếp nhận|phân bổ|yêu cầu|đề nghị|cử cán|tiếp thu|rà soát|lập danh|cân đối
+    |thường xuyên|quyết liệt|có văn|có ý|cho ý|theo chức|trong phạm""".replace("\n", "").split("|")
+)
+# After the subject, these make the sentence a report of the past or a statement, not a task.
+_NOT_TASK_AFTER = frozenset(
+    {
+        "đã",
+        "vừa",
+        "đang",
+        "được",
+        "là",
+        "cho",
+        "tại",
+        "theo",
+        "và",
+        "của",
+        "thì",
+        "gồm",
+        "nhận",
+        "xin",
+        "kính",
+        "trân",
+        "nêu",
+        "ghi",
+    }
+)
+_NOT_TASK_PAIRS = frozenset(
+    {
+        ("có", "ý"),
+        ("có", "văn"),
+        ("đồng", "ý"),
+        ("nhất", "trí"),
+        ("thông", "báo"),
+        ("báo", "cáo:"),
+        ("cho", "biết"),
+        ("chưa", "có"),
+    }
+)
+# A province's or the Government Office's letter names itself without saying which one.
+_SELF_NAMES = frozenset(
+    {
+        "uy ban nhan dan tinh",
+        "uy ban nhan dan thanh pho",
+        "uy ban nhan dan huyen",
+        "chu tich uy ban nhan dan tinh",
+        "uy ban nhan dan",
+    }
+)
+_ASSIGN_VERBS = (("giao", "cho"), ("de", "nghi"), ("yeu", "cau"), ("giao",), ("chi", "dao"))
+_LEADERS = (("thu", "tuong"), ("pho", "thu", "tuong"), ("chu", "tich"), ("uy", "ban"))
+# The closing formulas: "… thông báo để … biết, thực hiện", "… chịu trách nhiệm thi hành
+# Quyết định này" (who executes a decision is not a task of its own).
+_CLOSING = re.compile(
+    r"biết,?\s*(?:và\s*)?(?:chỉ đạo\s*)?(?:thực hiện|phối hợp)|để\s+[^.]*\s+biết\b"
+    r"|chịu trách nhiệm thi hành|căn cứ (?:Quyết định|Chỉ thị|Kế hoạch)(?: này)? thi hành"
+    r"|thi hành (?:Quyết định|Chỉ thị) này",
+    re.IGNORECASE,
+)
+_MEETING = re.compile(
+    r"\b(?:tổ chức\s+(?:các\s+)?(?:cuộc\s+|phiên\s+)?(?:họp|hội nghị|hội thảo|giao ban)"
+    r"|họp\s+(?:để|cho ý kiến|kiểm điểm|sơ kết|tổng kết|đánh giá|bàn|thống nhất|với)"
+    r"|(?:triệu tập|tổ chức)\s+(?:cuộc\s+)?họp)",
+    re.IGNORECASE,
+)
+_AGENDA_SPLIT = re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s*", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
+_ACTION_START = re.compile(
+    r"^(?:tổ chức|đề xuất|xây dựng|nghiên cứu|báo cáo|chỉ đạo|triển khai|rà soát"
+    r"|hướng dẫn|kiểm tra|tham mưu|trình|ban hành|đôn đốc|theo dõi|tổng hợp|cung cấp|bố trí"
+    r"|thực hiện|khẩn trương|sửa đổi|bổ sung|đẩy mạnh|tăng cường|chủ trì|phối hợp|lập|cập nhật"
+    r"|đánh giá|xem xét|chuẩn bị|xử lý|giải quyết|hoàn thiện|tiếp tục|phổ biến|tuyên truyền)\b"
+    # "; hoàn thành trước ngày …" closes the same task: it is its deadline, not another task.
+)
+
+# Deadline phrases start with one of these words (lowercase) or open the sentence.
+_DUE_ANCHORS = frozenset(
+    {"trước", "trong", "chậm", "muộn", "không", "hạn", "thời", "vào", "xong", "từ", "đến"}
+)
+_ROMAN_WORDS = frozenset({"I", "II", "III", "IV"})
+_RECURRING = re.compile(r"\b(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)\b|\bđịnh kỳ\b", re.I)
+_UNSURE_AFTER = re.compile(r"^\W*(?:kể từ|tính từ|sau khi|từ khi|làm việc)\b", re.I)
+MAX_DUE_WORDS = 16
+# What a task asked for, opening the paragraph that gives its deadline.
+_DELIVERABLES = ("báo cáo", "văn bản", "ý kiến", "kết quả", "hồ sơ", "dự thảo")
+
+
+@dataclass
+class Party:
+    written: str
+    code: str | None
+
+
+@dataclass
+class Assignment:
+    leads: list[Party]
+    co: list[Party] | None  # None: not named here
+    rest: int  # index of the first token after the subject and "chủ trì, phối hợp với …"
+
+
+@dataclass
+class Reader:
+    matcher: AgencyMatcher
+    at: datetime  # the letter's date: deadlines are read as of it
+    tz: str
+    issuer_code: str | None = None
+    _previous: list[ProposedTask] = field(default_factory=list)  # the last paragraph's tasks
+    tasks: list[ProposedTask] = field(default_factory=list)
+    meetings: list[ProposedMeeting] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+
+    # --- the tree ---------------------------------------------------------------------------
+
+    def read(self, root: Clause) -> None:
+        prose = 0
+        for child in root.children:
+            if child.kind == "prose":
+                prose += 1
+                child.label = f"P{prose}"
+            self._visit(child, None)
+        self._number_duplicates()
+
+    def _visit(self, node: Clause, inherited: Assignment | None) -> None:
+        text = node.text.strip()
+        if node.children and text.endswith(":"):
+            own = self._assignment(text)
+            context = own if own is not None else inherited
+            if own is None and inherited is None and _MEETING.search(text):
+                self._meeting(node, text + " " + " ".join(c.text for c in node.children))
+                return
+            for child in node.children:
+                self._visit(child, context)
+            return
+        self._leaf(node, text, inherited)
+        for child in node.children:
+            self._visit(child, None)
+
+    def _leaf(self, node: Clause, text: str, inherited: Assignment | None) -> None:
+        if not text or _CLOSING.search(text):
+            return
+        if node.kind == "prose" and text.startswith("(") and text.endswith(")"):
+            return  # "(Có đề cương chi tiết gửi kèm)": an aside between a task and its deadline
+        if inherited is None and self._deadline_of_previous(text):
+            return
+        group: list[ProposedTask] = []  # the tasks the sentence being read belongs to
+        group_leads: set[str] = set()
+        for index, sentence in enumerate(_SENTENCE_END.split(text)):
+            own = self._assignment(sentence)
+            leads = {_lead_key(p) for p in own.leads} if own is not None else set()
+            if own is not None and not (group and leads <= group_leads):
+                group = self._tasks_of(node, sentence, own)
+                group_leads = leads
+            elif own is None and inherited is not None and index == 0:
+                group = self._inherited_task(node, sentence, inherited)
+                group_leads = {_lead_key(p) for p in inherited.leads}
+            elif group:
+                # "Giao X …. Yêu cầu gửi trước ngày …" / "X báo cáo …": the same task goes on.
+                for task in group:
+                    task.text = f"{task.text} {_finish(sentence)}"
+                    self._set_due(task)
+        if group:
+            self._previous = group
+        if not group and inherited is None and _MEETING.search(text):
+            self._meeting(node, text)
+
+    def _deadline_of_previous(self, text: str) -> bool:
+        """'Các đơn vị thực hiện trước ngày 24/3/2016.' or 'Báo cáo … gửi về … trước ngày …'
+        after the paragraph that assigned the work, which set no deadline: that deadline."""
+        group = self._previous
+        if not group or any(task.window is not None for task in group):
+            return False
+        words = text.split()
+        own = self._assignment(text)
+        if own is not None:
+            tokens = tokenize(text)
+            rest = tokens[own.rest].text.lower() if own.rest < len(tokens) else ""
+            if len(words) > 14 or rest not in ("thực", "hoàn", "gửi", "báo", "nộp"):
+                return False
+        elif not text.lower().startswith(_DELIVERABLES):
+            return False
+        _, window, _ = find_due(text, at=self.at, tz=self.tz)
+        if window is None:
+            return False
+        for task in group:
+            task.text = f"{task.text} {_finish(text)}"
+            self._set_due(task)
+        return True
+
+    # --- tasks ----------------------------------------------------------------------------
+
+    def _tasks_of(self, node: Clause, sentence: str, own: Assignment) -> list[ProposedTask]:
+        first = len(self.tasks)
+        tokens = tokenize(sentence)
+        rest = sentence[tokens[own.rest].start :] if own.rest < len(tokens) else ""
+        parts = _split_actions(rest) if rest else [rest]
+        for lead in own.leads:
+            for number, part in enumerate(parts):
+                if number == 0:
+                    body = sentence if len(parts) == 1 else sentence[: len(sentence) - len(rest)]
+                    body = body + part if len(parts) > 1 else body
+                else:
+                    body = f"{lead.written} {part}"
+                self._add_task(node.label, lead, own.co or [], _finish(body))
+        return self.tasks[first:]
+
+    def _inherited_task(
+        self, node: Clause, sentence: str, inherited: Assignment
+    ) -> list[ProposedTask]:
+        first = len(self.tasks)
+        co = inherited.co or []
+        tokens = tokenize(sentence)
+        words = [tok.folded for tok in tokens]
+        at = 0
+        if words[:2] == ["chu", "tri"]:
+            at = 2 + (1 if words[2:3] == [","] else 0)
+        if words[at : at + 3] == ["phoi", "hop", "voi"]:
+            named, _ = self._parties(tokens, at + 3)
+            if named:
+                co = named
+        for lead in inherited.leads:
+            self._add_task(node.label, lead, co, _finish(sentence))
+        return self.tasks[first:]
+
+    def _add_task(self, clause: str, lead: Party, co: list[Party], text: str) -> None:
+        task = ProposedTask(
+            clause=clause,
+            lead=lead.written,
+            lead_code=lead.code,
+            co=[party.written for party in co if party.code != lead.code or not lead.code],
+            co_codes=[party.code for party in co if party.code != lead.code or not lead.code],
+            text=text,
+            due=None,
+        )
+        self.tasks.append(task)
+        self._set_due(task)
+
+    def _set_due(self, task: ProposedTask) -> None:
+        task.due, task.window = None, None
+        self.warnings[:] = [
+            w
+            for w in self.warnings
+            if not (w.clause == task.clause and w.key.startswith("intake_warn_due"))
+        ]
+        phrase, window, warning = find_due(task.text, at=self.at, tz=self.tz)
+        task.due, task.window = phrase, window
+        if warning is not None:
+            self.warnings.append(Warning_(warning, task.clause, {"text": phrase or ""}))
+
+    def _number_duplicates(self) -> None:
+        counts: dict[str, int] = {}
+        for task in self.tasks:
+            counts[task.clause] = counts.get(task.clause, 0) + 1
+        seen: dict[str, int] = {}
+        taken = {task.clause for task in self.tasks}
+        for task in self.tasks:
+            if counts[task.clause] > 1:
+                base = task.clause
+                seen[base] = seen.get(base, 0) + 1
+                label = f"{base}.{seen[base]}"
+                while label in taken:
+                    label += "'"
+                for warning in self.warnings:
+                    if warning.clause == base and warning.params.get("_task") is None:
+                        pass
+                task.clause = label
+
+    # --- meetings --------------------------------------------------------------------------
+
+    def _meeting(self, node: Clause, text: str) -> None:
+        m = _MEETING.search(text)
+        assert m is not None
+        start = text.lower().find("họp", m.start())
+        if start < 0:
+            start = m.start() + len("tổ chức ")
+        title = text[start:].split(":")[0].strip(" ,.;")
+        agenda = [
+            item.strip(" ,.;")
+            for item in _AGENDA_SPLIT.split(text[start:])[1:]
+            if item.strip(" ,.;")
+        ]
+        if agenda and title.lower().rstrip() in ("họp để", "họp"):
+            title = "Họp " + ", ".join(agenda)
+        title = title[:1].upper() + title[1:]
+        phrase, window, warning = find_due(text[:start], at=self.at, tz=self.tz, meeting=True)
+        if phrase is None:
+            phrase, window, warning = find_due(text, at=self.at, tz=self.tz, meeting=True)
+        if phrase is None:
+            return  # "… tiếp tục tổ chức các cuộc họp": a report of meetings, not a call to one
+        self.meetings.append(
+            ProposedMeeting(
+                clause=node.label or f"M{len(self.meetings) + 1}",
+                title=title[:500],
+                when=phrase,
+                agenda=[item[0].upper() + item[1:] + "." for item in agenda],
+                window=window,
+            )
+        )
+        if warning is not None:
+            self.warnings.append(Warning_(warning, node.label, {"text": phrase or ""}))
+
+    # --- subjects ---------------------------------------------------------------------------
+
+    def _assignment(self, sentence: str) -> Assignment | None:
+        tokens = tokenize(sentence)
+        if not tokens:
+            return None
+        words = [tok.folded for tok in tokens]
+        start = self._subject_start(tokens, words)
+        if start is None:
+            return None
+        leads, at = self._parties(tokens, start, subject=True)
+        leads = [lead for lead in leads if not self._is_issuer(lead)]
+        if not leads:
+            return None
+        # "Bộ Kế hoạch và Đầu tư - cơ quan thường trực … - chủ trì": skip the apposition.
+        if at < len(words) and words[at] in ("-", "("):
+            close = ")" if words[at] == "(" else "-"
+            end = next(
+                (k for k in range(at + 1, min(len(words), at + 40)) if words[k] == close), None
+            )
+            if end is not None:
+                at = end + 1
+        if at < len(words) and words[at] == ",":
+            at += 1
+        # "… theo chức năng, nhiệm vụ được giao, …" qualifies the subject.
+        if words[at : at + 3] == ["theo", "chuc", "nang"]:
+            end = next((k for k in range(at, min(len(words), at + 12)) if words[k] == "giao"), None)
+            if end is not None:
+                at = end + 1 + (1 if words[end + 1 : end + 2] == [","] else 0)
+        # After "Giao / Đề nghị / Yêu cầu X" the sentence assigns, whatever follows; a bare
+        # subject must be followed by what it is to do, not by a report ("X đã …").
+        if start == 0 and at < len(tokens) and tokens[at].text.lower() in _NOT_TASK_AFTER:
+            return None
+        if (
+            start == 0
+            and at + 1 < len(tokens)
+            and (tokens[at].text.lower(), tokens[at + 1].text.lower()) in _NOT_TASK_PAIRS
+        ):
+            return None
+        if at >= len(words) or words[at] in (".", ";"):
+            return None
+        co: list[Party] | None = None
+        if words[at : at + 2] == ["chu", "tri"]:
+            at += 2
+            if at < len(words) and words[at] == ",":
+                at += 1
+        if words[at : at + 3] == ["phoi", "hop", "voi"]:
+            co, at = self._parties(tokens, at + 3)
+        elif words[at : at + 2] == ["phoi", "hop"] and self._starts_party(tokens, words, at + 2):
+            co, at = self._parties(tokens, at + 2)  # "phối hợp các đơn vị liên quan"
+        if at < len(words) and words[at] in (":", ","):
+            at += 1
+        return Assignment(leads, co, at)
+
+    def _is_issuer(self, party: Party) -> bool:
+        """The letter's own author ("UBND tỉnh" in a province's letter) assigns, it is not
+        assigned to."""
+        if party.code is not None and party.code == self.issuer_code:
+            return True
+        return " ".join(folded_words(party.written)) in _SELF_NAMES
+
+    def _subject_start(self, tokens: Tokens, words: list[str]) -> int | None:
+        for verb in _ASSIGN_VERBS:
+            for k in range(min(len(words), 60)):
+                if tuple(words[k : k + len(verb)]) != verb:
+                    continue
+                after = k + len(verb)
+                if not self._starts_party(tokens, words, after):
+                    continue
+                if k > 0 and tokens[k - 1].text.lower() in ("đã", "vừa", "đang", "từng"):
+                    continue  # "UBND tỉnh đã giao Sở X …": a report of an earlier assignment
+                before = words[:k]
+                if verb == ("chi", "dao") and k > 0 and not self._self_before(tokens, words, k):
+                    continue  # "UBND tỉnh X chỉ đạo các sở …": the task is the province's
+                if (
+                    k == 0
+                    or (before and before[-1] in (",", ";", ":"))
+                    or self._led_by(words, k)
+                    or self._named_before(tokens, words, k)
+                ):
+                    return after
+        if self._starts_party(tokens, words, 0):
+            return 0
+        return None
+
+    def _self_before(self, tokens: Tokens, words: list[str], k: int) -> bool:
+        """The letter's author (or a leader) right before the verb: 'Chủ tịch UBND tỉnh chỉ
+        đạo: …', 'Thủ tướng Chính phủ chỉ đạo …'."""
+        start = k
+        while start > 0 and words[start - 1] not in (",", ";", ":", "."):
+            start -= 1
+        segment = " ".join(_without_titles(words[start:k]))
+        return segment in _SELF_NAMES or segment.startswith(("thu tuong", "pho thu tuong"))
+
+    def _named_before(self, tokens: Tokens, words: list[str], k: int) -> bool:
+        """'…, Ủy ban Dân tộc đề nghị …': an agency (or its head) right before the verb."""
+        start = k
+        while start > 0 and words[start - 1] not in (",", ";", ":", "."):
+            start -= 1
+        return k - start <= 12 and self._starts_party(tokens, words, start)
+
+    def _led_by(self, words: list[str], k: int) -> bool:
+        """'Thủ tướng Chính phủ giao …', 'Ủy ban nhân dân tỉnh giao …'."""
+        return any(tuple(words[: len(leader)]) == leader for leader in _LEADERS) and k <= 12
+
+    def _starts_party(self, tokens: Tokens, words: list[str], at: int) -> bool:
+        at = _skip_title(words, at)
+        if at >= len(words):
+            return False
+        if words[at : at + 2] == ["hoi", "dong"] or words[at : at + 3] == ["cac", "hoi", "dong"]:
+            return False  # the councils themselves: their meetings, not an agency's task
+        if self.matcher.longest_at(words, at) is not None:
+            return True
+        if any(tuple(words[at : at + len(head)]) == head for head in _MULTI_HEADS):
+            return True
+        if words[at] in _SINGLE_HEADS and at + 1 < len(tokens):
+            following = tokens[at + 1].text
+            return following[:1].isupper() and words[at + 1] != "dong"
+        return False
+
+    def _parties(
+        self, tokens: Tokens, at: int, *, subject: bool = False
+    ) -> tuple[list[Party], int]:
+        """The agencies named from ``at``: 'A, B và C'; returns them and the index after."""
+        words = [tok.folded for tok in tokens]
+        parties: list[Party] = []
+        while at < len(words):
+            if not self._starts_party(tokens, words, at):
+                break
+            listed = self._listed(tokens, words, at)
+            if listed is not None:
+                parties += listed[0]
+                at = listed[1]
+                break
+            party, at = self._party(tokens, words, at)
+            parties.append(party)
+            separators = (",", "va", ";") if subject else (",", "va")
+            if (
+                at < len(words)
+                and words[at] in separators
+                and self._starts_party(tokens, words, at + 1)
+            ):
+                at += 1
+                continue
+            break
+        return parties, at
+
+    def _party(self, tokens: Tokens, words: list[str], at: int) -> tuple[Party, int]:
+        begin = _skip_title(words, at)
+        known = self.matcher.longest_at(words, begin)
+        if known is not None:
+            code, end = known
+            return Party(_span(tokens, begin, end), code), end
+        end = begin + 1
+        group = "cac" in words[begin : begin + 6]  # "các Bộ, ngành, địa phương liên quan"
+        while end < len(tokens):
+            word = tokens[end].text.lower()
+            if (
+                group
+                and words[end] == ","
+                and end + 1 < len(tokens)
+                and tokens[end + 1].text[:1].islower()
+                and tokens[end + 1].text.lower() not in _STOP_WORDS
+                and not self._starts_party(tokens, words, end + 1)
+            ):
+                end += 1  # a group's name goes on after its comma: ", ngành", ", thành phố"
+                continue
+            if words[end] in (",", ":", ";", "(", ")", "-", "."):
+                break
+            # A verb inside a name is capitalised ("Bộ Xây dựng"); one after it is not.
+            if tokens[end].text[:1].isupper():
+                end += 1
+                continue
+            if word == "các" and words[end - 2 : end] == ["nhan", "dan"]:
+                end += 1  # "Ủy ban nhân dân các tỉnh, thành phố"
+                continue
+            if word in _STOP_WORDS:
+                break
+            if (word, tokens[end + 1].text.lower() if end + 1 < len(tokens) else "") in _STOP_PAIRS:
+                break
+            if words[end] == "va" and self._starts_party(tokens, words, end + 1):
+                break
+            end += 1
+        written = _span(tokens, begin, end)
+        return Party(written, self.matcher.resolve(written)), end
+
+    def _listed(self, tokens: Tokens, words: list[str], at: int) -> tuple[list[Party], int] | None:
+        """'Các Bộ: Tài chính, Công Thương và Xây dựng' -> one party per ministry."""
+        kinds = {("cac", "bo"): "Bộ", ("cac", "so"): "Sở", ("cac", "tinh"): "UBND tỉnh"}
+        head = kinds.get(tuple(words[at : at + 2]))  # type: ignore[arg-type]
+        if head is None or words[at + 2 : at + 3] != [":"]:
+            return None
+        parties: list[Party] = []
+        k = at + 3
+        while k < len(tokens):
+            end = k
+            while end < len(tokens) and words[end] not in (",", ";", ":", "."):
+                word = tokens[end].text.lower()
+                nxt = tokens[end + 1].text.lower() if end + 1 < len(tokens) else ""
+                if end > k and (word in _STOP_WORDS or (word, nxt) in _STOP_PAIRS):
+                    break
+                end += 1
+            name = _span(tokens, k, end)
+            pieces = [name]
+            if self.matcher.resolve(f"{head} {name}") is None and " và " in name:
+                pieces = name.split(" và ")
+            for piece in pieces:
+                written = f"{head} {piece.strip()}"
+                parties.append(Party(written, self.matcher.resolve(written)))
+            if end < len(words) and words[end] == ",":
+                k = end + 1
+                continue
+            return parties, end
+        return parties, k
+
+
+def _without_titles(words: list[str]) -> list[str]:
+    at = _skip_title(words, 0)
+    return list(words[at:])
+
+
+def _lead_key(party: Party) -> str:
+    return party.code or fold(party.written)
+
+
+def _skip_title(words: list[str], at: int) -> int:
+    for title in TITLES:
+        if tuple(words[at : at + len(title)]) == title and at + len(title) < len(words):
+            return at + len(title)
+    return at
+
+
+def _span(tokens: Tokens, begin: int, end: int) -> str:
+    return tokens.span(begin, end)
+
+
+def _split_actions(rest: str) -> list[str]:
+    """'đề xuất …; tổ chức …' -> two actions; '(i) …; (ii) …' stays one."""
+    parts = [part.strip() for part in rest.split(";")]
+    merged: list[str] = []
+    for part in parts:
+        if merged and not _ACTION_START.match(part.lower()):
+            merged[-1] = f"{merged[-1]}; {part}"
+        else:
+            merged.append(part)
+    return [part for part in merged if part]
+
+
+def _finish(text: str) -> str:
+    text = " ".join(text.split()).strip(" ;,")
+    if text and not text.endswith((".", "!", "?", ":")):
+        text += "."
+    return text[:1].upper() + text[1:]
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\S+")
+
+
+def find_due(
+    text: str, *, at: datetime, tz: str, meeting: bool = False
+) -> tuple[str | None, DueWindow | None, str | None]:
+    """(phrase as written, its window, warning key) for the deadline ``text`` sets, if any."""
+    words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+    found: list[tuple[str, DueWindow, int]] = []
+    i = 0
+    while i < len(words):
+        word = words[i][0].lower().strip("(,")
+        if word not in _DUE_ANCHORS and i != 0:
+            i += 1
+            continue
+        best: tuple[str, DueWindow, int] | None = None
+        for j in range(min(len(words), i + MAX_DUE_WORDS), i, -1):
+            last = words[j - 1][0].rstrip(",.;:)/")
+            before = words[j - 2][0] if j - 2 >= i else ""
+            if not (
+                any(c.isdigit() for c in last)
+                or last in _ROMAN_WORDS
+                or last.lower() in ("này", "ký", "hành")
+                or any(c.isdigit() for c in before)  # "trong vòng 30 ngày"
+            ):
+                continue
+            phrase = text[words[i][1] : words[j - 1][2]].rstrip(",.;:)/")
+            window = parse_due(phrase, now=at, tz=tz)
+            if window is not None:
+                best = (phrase, window, words[j - 1][2])
+                break
+        if best is not None:
+            found.append(best)
+            i = next((k for k in range(i, len(words)) if words[k][1] >= best[2]), len(words))
+        else:
+            i += 1
+    if not found:
+        return None, None, None
+    phrase, window, end = found[0]
+    if len({item[1].end for item in found}) > 1:
+        # "… trước ngày 15/10 để Bộ X tổng hợp, báo cáo Thủ tướng trước ngày 30/10": what
+        # follows "để" is someone else's deadline; the agency's is the first.
+        between = text[end : text.find(found[1][0], end)]
+        if not re.search(r"\bđể\b", between):
+            return phrase, None, "intake_warn_due_several"
+    if _UNSURE_AFTER.match(text[end:]):
+        return phrase, None, "intake_warn_due_relative"
+    if not meeting and _RECURRING.search(text):
+        return phrase, None, "intake_warn_due_recurring"
+    if window.end < at.replace(hour=0, minute=0, second=0):
+        return phrase, None, "intake_warn_due_past"
+    return phrase, window, None
+
+
+def agency_words(text: str) -> list[str]:
+    return [fold(word) for word in text.split()]

@@ -1,0 +1,145 @@
+"""``councilbot extract`` and ``councilbot import`` of letters and sheets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot.cli import main
+from db.intake.spreadsheet import read_xlsx, write_xlsx
+from db.models import AuditLog, Meeting, Task
+from tests.directives import REGISTRY, fingerprint
+from tests.intake_helpers import LETTER_6411_TEXT, docx_bytes, example_registry
+
+
+@pytest.fixture(autouse=True)
+def cli_database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COUNCILBOT_CONFIG", raising=False)
+    monkeypatch.setenv("COUNCILBOT_DATABASE_URL", database_url)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_extract_prints_the_documented_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "registry", "load", str(REGISTRY))[0] == 0
+    code, out, _ = run(capsys, "extract", str(LETTER_6411_TEXT), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {k: data[k] for k in ("number", "date", "issuer")} == {
+        "number": "6411/VPCP-KTTH",
+        "date": "2023-08-19",
+        "issuer": "Văn phòng Chính phủ",
+    }
+    assert len(data["tasks"]) == 15 and len(data["meetings"]) == 2
+    task = data["tasks"][6]
+    assert {
+        k: task[k] for k in ("clause", "lead_code", "co", "co_codes", "due", "due_start", "due_end")
+    } == {
+        "clause": "2.a.7",
+        "lead_code": "BKHDT",
+        "co": ["Bộ Tài chính"],
+        "co_codes": ["BTC"],
+        "due": "trong quý IV năm 2023",
+        "due_start": "2023-10-01",
+        "due_end": "2023-12-31",
+    }
+    assert data["tasks"][0]["due"] is None and data["tasks"][0]["due_end"] is None
+    assert data["meetings"][1]["when_end"] == "2023-12-10"
+    assert data["warnings"] == []
+
+
+def test_extract_human_output_and_an_unreadable_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert run(capsys, "registry", "load", str(REGISTRY))[0] == 0
+    letter = tmp_path / "6411.docx"
+    letter.write_bytes(docx_bytes(LETTER_6411_TEXT.read_text(encoding="utf-8")))
+    code, out, _ = run(capsys, "extract", str(letter), "--lang", "en")
+    assert code == 0
+    assert "2.a.3 · BKHDT · CACBO · trong quý III năm 2023 (read as Q3 2023" in out
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    code, out, err = run(capsys, "extract", str(broken), "--lang", "en")
+    assert (code, out) == (1, "")
+    assert "The Word file is damaged" in err and "Traceback" not in err
+
+
+def test_import_a_word_letter_then_its_sheet_through_the_one_service(
+    capsys: pytest.CaptureFixture[str], engine: Engine, tmp_path: Path
+) -> None:
+    assert run(capsys, "registry", "load", str(REGISTRY))[0] == 0
+    letter = tmp_path / "6411.docx"
+    letter.write_bytes(docx_bytes(LETTER_6411_TEXT.read_text(encoding="utf-8")))
+    before = fingerprint(engine)
+    code, out, _ = run(capsys, "import", str(letter), "--dry-run", "--lang", "en")
+    assert code == 0 and "Tasks: 15 new, 0 changed, 0 unchanged" in out
+    assert fingerprint(engine) == before
+    code, out, _ = run(capsys, "import", str(letter), "--lang", "en")
+    assert code == 0 and "Meetings: 12 new" in out
+    with Session(engine) as session:
+        assert len(session.exec(select(Task)).all()) == 15
+        assert len(session.exec(select(Meeting)).all()) == 12
+        assert session.exec(select(AuditLog).where(AuditLog.action == "directive.import")).one()
+    # Again: the same keys (number + clause), nothing changes.
+    code, out, _ = run(capsys, "import", str(letter), "--lang", "en")
+    assert code == 0 and "nothing changes" in out
+    # The preview's sheet, corrected in Excel: one deadline added, one co-operating agency.
+    from db.intake import read_letter
+    from db.intake.text import letter_text
+    from tests.intake_helpers import NOW
+
+    proposal = read_letter(
+        letter_text(letter.read_bytes(), letter.name),
+        registry=example_registry(),
+        tz="Asia/Ho_Chi_Minh",
+        now=NOW,
+    )
+    proposal.tasks[0].due = "trước ngày 30/9/2023"
+    proposal.tasks[9].co, proposal.tasks[9].co_codes = ["Bộ Tài chính"], ["BTC"]
+    sheet = tmp_path / "6411.xlsx"
+    sheet.write_bytes(write_xlsx(proposal))
+    back, rows, issues = read_xlsx(sheet.read_bytes(), matcher=example_registry().matcher)
+    assert issues == [] and back is not None and rows[0] == 8
+    code, out, _ = run(capsys, "import", str(sheet), "--lang", "en")
+    assert code == 0
+    assert "Tasks: 0 new, 2 changed, 13 unchanged" in out
+
+
+def test_a_sheet_with_mistakes_is_refused_with_its_rows(
+    capsys: pytest.CaptureFixture[str], engine: Engine, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    assert run(capsys, "registry", "load", str(REGISTRY))[0] == 0
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Nhiệm vụ"
+    for row in (
+        ["Số", "1/TEST"],
+        ["Ngày", "2023-08-19"],
+        ["Cơ quan ban hành", ""],
+        ["Trích yếu", "Thử"],
+        ["Hội đồng", "DBSH"],
+        [],
+        ["Mục", "Nội dung", "Chủ trì", "Phối hợp", "Thời hạn"],
+        ["1", "Báo cáo", "Bộ Không Có", "", "trong quý IV năm 2023"],
+        ["2", "Đề xuất", "BTC", "", "khi nào rảnh"],
+    ):
+        sheet.append(row)
+    path = tmp_path / "bad.xlsx"
+    book.save(path)
+    before = fingerprint(engine)
+    code, _, err = run(capsys, "import", str(path), "--lang", "en")
+    assert code == 1
+    assert f"{path}:8: Chủ trì: clause 1: “Bộ Không Có” is not in the agency registry" in err
+    assert f"{path}:9: Thời hạn:" in err
+    assert fingerprint(engine) == before
