@@ -107,6 +107,7 @@ SCENARIO_ORDER = (
     "broadcast_pacing",
     "deadline_parsing",
     "import",
+    "report",
 )
 
 

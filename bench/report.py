@@ -126,6 +126,24 @@ def _import(results: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _report(results: dict[str, Any]) -> list[str]:
+    scenario = results.get("report")
+    if not scenario:
+        return []
+    rows = []
+    for case, label in (("national", "every council, 12,000 tasks"), ("council", "one council")):
+        f = scenario.get(case)
+        if not f:
+            continue
+        met = f["workbook_total_s"] <= 3 and f["chart_s"] <= 1 and f["peak_rss_mb"] < 300
+        rows.append(
+            f"| 7. report: {label} | {scenario['database']} | workbook {f['workbook_total_s']} s "
+            f"({f['tasks']:,} tasks), chart {f['chart_s']} s (first {f['chart_first_s']} s), "
+            f"peak {f['peak_rss_mb']} MB | ≤ 3 s, ≤ 1 s, < 300 MB | {_ok(met)} |"
+        )
+    return rows
+
+
 def render(results: dict[str, Any]) -> str:
     machine = results.get("machine", {})
     lines = [
@@ -139,7 +157,7 @@ def render(results: dict[str, Any]) -> str:
         "| scenario | database | measured | budget | |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for part in (_updates, _startup, _dispatcher, _broadcast, _dates, _import):
+    for part in (_updates, _startup, _dispatcher, _broadcast, _dates, _import, _report):
         lines += part(results)
     return "\n".join(lines)
 

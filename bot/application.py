@@ -34,6 +34,7 @@ from handlers import (
     meetings,
     registry,
     reminders,
+    reports,
     status,
     tasks,
 )
@@ -84,6 +85,7 @@ def build_application(
     application.add_handlers(imports.handlers())
     application.add_handlers(history.handlers())
     application.add_handlers(status.handlers())
+    application.add_handlers(reports.handlers())
     application.add_handlers(assign.handlers())
     application.add_handlers(manage.handlers())
     application.add_handlers(doctor.handlers())

@@ -97,6 +97,18 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--lang", choices=("vi", "en"), help="language of the text output")
     extract.set_defaults(func=cmd_extract)
 
+    report = commands.add_parser(
+        "report", help="write the report workbook (.xlsx) and its chart (.png)"
+    )
+    report.add_argument("--council", help="a council's code (default: every council)")
+    report.add_argument("--period", default="", help='e.g. "quý IV năm 2023" (default: this year)')
+    report.add_argument("--agency", help="only the tasks this agency leads or co-operates on")
+    report.add_argument("--directive", help="only this directive's tasks, e.g. 6411/VPCP-KTTH")
+    report.add_argument("--lang", choices=("vi", "en"), help="language of the report")
+    report.add_argument("--output", type=Path, required=True, help="the workbook, FILE.xlsx")
+    report.add_argument("--chart", type=Path, help="the chart, FILE.png")
+    report.set_defaults(func=cmd_report)
+
     doctor = commands.add_parser("doctor", help="report what would stop the bot from working")
     doctor.set_defaults(func=cmd_doctor)
 
@@ -327,6 +339,24 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     print(plain(render_report(outcome.report, lang)))
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Exit 0 having written the files, or 1 with one line and nothing written."""
+    from bot.report_files import report_from_cli
+
+    settings = settings_from_args(args)
+    lang = args.lang or settings.app.default_language
+    return report_from_cli(
+        settings,
+        council=args.council,
+        period=args.period,
+        agency=args.agency,
+        directive=args.directive,
+        lang=lang,
+        output=args.output,
+        chart=args.chart,
+    )
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("assign", Access.SECRETARIAT, "cmd_assign"),
     CommandSpec("edit", Access.SECRETARIAT, "cmd_edit"),
     CommandSpec("cancel", Access.SECRETARIAT, "cmd_cancel"),
+    CommandSpec("report", Access.CHAIR, "cmd_report"),  # of that council: in the service
     CommandSpec("history", Access.MEMBER, "cmd_history"),  # the task's councils: checked per task
     CommandSpec("councils", Access.MEMBER, "cmd_councils"),
     CommandSpec("agencies", Access.MEMBER, "cmd_agencies"),
@@ -69,5 +70,7 @@ CALLBACK_ACCESS: dict[str, Access] = {
     "mt": Access.SECRETARIAT,  # /meeting new: confirm
     "mx": Access.SECRETARIAT,  # /meeting cancel: confirm
     "mk": Access.SECRETARIAT,  # a meeting's conclusion becomes a task
+    "rp": Access.CHAIR,  # /report: council choice (the council is checked again)
+    "rpc": Access.MEMBER,  # 📊 on the /status overview: its chart (member of that council)
     "ack": Access.MEMBER,  # "Đã nhận" on a notice (only its recipient: in the service)
 }

@@ -6,7 +6,8 @@ the reference texts), and prints what each user sends and what the bot answers: 
 imports official letter 6411/VPCP-KTTH from ``examples/``, invites a ministry's focal point, who
 joins with the invitation link, lists the agency's tasks and reports progress by replying to a
 task card; the reminder dispatcher sends what is due; the secretariat reads the council's
-status and sends a notice; the focal point reads a task's history.
+status and sends a notice, then the quarter's report (an .xlsx workbook and a chart); the
+focal point reads its agency's scorecard and a task's history.
 """
 
 from __future__ import annotations
@@ -55,13 +56,21 @@ def plain(text: str) -> str:
 def show(user: FakeUser, said: str, calls: list[RecordedCall]) -> list[str]:
     lines = [f"👤 {user.full_name}: {said}"]
     for call in calls:
-        shown = ("sendMessage", "editMessageText", "sendDocument", "answerCallbackQuery")
+        shown = (
+            "sendMessage",
+            "editMessageText",
+            "sendDocument",
+            "sendPhoto",
+            "answerCallbackQuery",
+        )
         if not call.ok or call.method not in shown:
             continue
         if call.method == "answerCallbackQuery" and not call.params.get("text"):
             continue
         body = plain(str(call.params.get("text") or call.params.get("caption") or ""))
         lines.append("🤖 " + body.replace("\n", "\n   "))
+        for name, content in call.files.values():
+            lines.append(f"   📎 {name} ({len(content) // 1024 + 1} KB)")
         buttons = call.buttons()
         if buttons:
             lines.append("   " + "  ".join(f"[{label}]" for label, _ in buttons))
@@ -149,6 +158,9 @@ async def run_demo(print_line: object = print) -> int:
             transcript.extend(
                 [*show(SECRETARIAT, "…", [c for c in delivered if c.chat_id == SECRETARIAT.id]), ""]
             )
+            # The report the secretariat sends upward: the workbook, then the chart.
+            await say(SECRETARIAT, "/report DBSH quý IV năm 2023")
+            await say(FOCAL_POINT, "/status BKHDT")
             await say(FOCAL_POINT, f"/history {fund.id}")
             await say(FOCAL_POINT, "/lang en")
             await say(FOCAL_POINT, "/help")

@@ -243,6 +243,11 @@ class FakeTelegram(BaseRequest):
             document={"file_id": file_id, "file_unique_id": file_id, "file_name": file_name},
         )
 
+    def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"photo-{len(self.calls)}"
+        size = {"file_id": file_id, "file_unique_id": file_id, "width": 1, "height": 1}
+        return self._message(params, caption=params.get("caption", ""), photo=[size])
+
     def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
             "message_id": int(params["message_id"]),

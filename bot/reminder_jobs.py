@@ -29,6 +29,7 @@ from telegram.ext import JobQueue
 from bot.context import RUNTIME_KEY, BotApplication, BotContext
 from bot.inbox import forget_old_updates
 from bot.reminder_messages import render_reminder
+from bot.report_files import with_digest_chart
 from bot.runtime import Runtime, new_instance_id
 from bot.telegram_sender import TelegramSender
 from db.doctor import record_heartbeat
@@ -69,7 +70,7 @@ async def start_reminders(application: BotApplication) -> Dispatcher:
         sender=TelegramSender(application.bot),
         config=config,
         instance_id=instance_id(),
-        renderer=render_reminder,
+        renderer=with_digest_chart(render_reminder, runtime),
         pacer=runtime.pacer,
     )
     runtime.dispatcher = dispatcher

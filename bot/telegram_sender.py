@@ -78,6 +78,17 @@ class TelegramSender:
             )
         return SendResult(message_id=message.message_id)
 
+    async def send_photo(self, chat_id: int, png: bytes, caption: str) -> SendResult:
+        """A picture (e.g. the weekly digest's chart) with an HTML caption."""
+        with telegram_outcomes():
+            message = await self.bot.send_photo(
+                chat_id=chat_id,
+                photo=InputFile(png, filename="chart.png"),
+                caption=caption[:1024] or None,
+                parse_mode=ParseMode.HTML,
+            )
+        return SendResult(message_id=message.message_id)
+
 
 @contextmanager
 def telegram_outcomes() -> Iterator[None]:

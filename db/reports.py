@@ -219,12 +219,16 @@ def tasks_with_open_obstacles(*, session: Session, task_ids: Iterable[int]) -> s
 _FEW_TASKS = 50
 
 
+def open_obstacle() -> ColumnElement[bool]:
+    """What an open obstacle is: a progress update of kind obstacle nobody has resolved yet."""
+    return (col(ProgressUpdate.kind) == UpdateKind.OBSTACLE) & col(ProgressUpdate.resolved_at).is_(
+        None
+    )
+
+
 def _obstructed_task_ids() -> SelectOfScalar[int]:
     """The ids of the tasks with an obstacle nobody has resolved yet (ix_progress_update_open)."""
-    return select(ProgressUpdate.task_id).where(
-        ProgressUpdate.kind == UpdateKind.OBSTACLE,
-        col(ProgressUpdate.resolved_at).is_(None),
-    )
+    return select(ProgressUpdate.task_id).where(open_obstacle())
 
 
 def _open_obstacles(session: Session, among: list[int] | None) -> set[int]:

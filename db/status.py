@@ -58,6 +58,11 @@ def deadline_in_force(task: TaskDates) -> datetime | None:
     return task.approved_deadline or task.original_deadline
 
 
+def finished_at(task: TaskDates) -> datetime | None:
+    """When a done task counts as finished: when completion was reported, else confirmed."""
+    return task.completion_reported_at or task.completed_at
+
+
 def categorize(
     task: TaskDates, now: datetime, *, due_soon_days: int = DEFAULT_DUE_SOON_DAYS
 ) -> Category:
@@ -66,7 +71,7 @@ def categorize(
     if task.state == TaskState.CANCELLED:
         return Category.CANCELLED
     if task.state == TaskState.DONE:
-        finished = task.completion_reported_at or task.completed_at
+        finished = finished_at(task)
         if deadline is None or finished is None or finished <= deadline:
             return Category.DONE_ON_TIME
         return Category.DONE_LATE

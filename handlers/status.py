@@ -9,6 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.catalogue import t
 from bot.context import BotContext
 from bot.formatting import callback_data
+from db.council_report import agency_scorecard
 from db.errors import AppError, Forbidden, InvalidInput, NotFound
 from db.ids import button_id, button_number, parse_id
 from db.models import Agency, Council, Directive
@@ -94,8 +95,12 @@ def _overview(
     )
     tz = zone_of(council, runtime.settings)
     shown = task_views.overview_page(overview, context.lang, tz, now)
-    keyboard = task_views.pager("st:c", council.id, shown.index, shown.count, context.lang)
-    return shown.text, keyboard
+    pages = task_views.pager("st:c", council.id, shown.index, shown.count, context.lang)
+    chart = InlineKeyboardButton(
+        t(context.lang, "status_chart_button"), callback_data=callback_data("rpc", council.id)
+    )
+    rows = [*(pages.inline_keyboard if pages else ()), [chart]]
+    return shown.text, InlineKeyboardMarkup(rows)
 
 
 async def _task(update: Update, context: BotContext, task_id: int) -> None:
@@ -152,8 +157,20 @@ async def send_agency(update: Update, context: BotContext, agency_id: int, page:
             now=runtime.clock.now(),
             due_soon_days=runtime.settings.app.due_soon_days,
         )
+        scorecard = agency_scorecard(
+            session=session,
+            agency_id=agency_id,
+            council_ids=councils,
+            now=runtime.clock.now(),
+            due_soon_days=runtime.settings.app.due_soon_days,
+        )
     name = agency.name_vi if lang == "vi" else agency.name_en
-    header = t(lang, "status_agency_header", agency=f"{name} ({agency.code})", count=len(lines))
+    header = "\n".join(
+        [
+            task_views.scorecard_line(scorecard, lang),
+            t(lang, "status_agency_header", agency=f"{name} ({agency.code})", count=len(lines)),
+        ]
+    )
     pages = task_views.list_pages(header, lines, lang, runtime.settings.app.timezone)
     page = min(max(page, 0), len(pages) - 1)
     keyboard = task_views.pager("st:a", agency_id, page, len(pages), lang)

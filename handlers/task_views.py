@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.catalogue import Html, t
 from bot.formatting import callback_data
 from db import paging
+from db.council_report import Tally
 from db.models import Agency, Member, ProgressUpdate, Task
 from db.reports import MeetingLine, Overview, TaskLine
 from db.status import CATEGORY_ORDER, Category
@@ -92,6 +93,22 @@ def co_text(agencies: Sequence[Agency], lang: str) -> str:
 
 def category_name(category: Category, lang: str) -> str:
     return t(lang, f"category_{category}")
+
+
+def scorecard_line(scorecard: Tally, lang: str) -> str:
+    """An agency's record as lead: due, on time, late, overdue now, on-time rate, median delay."""
+    rate = scorecard.on_time_rate
+    median = scorecard.median_days_late
+    return t(
+        lang,
+        "status_scorecard",
+        due=scorecard.due,
+        on_time=scorecard.done_on_time,
+        late=scorecard.done_late,
+        overdue=scorecard.overdue,
+        rate="—" if rate is None else f"{round(100 * rate)}%",
+        median="—" if median is None else f"{median:g}",
+    )
 
 
 def task_line(line: TaskLine, lang: str, tz: str) -> str:

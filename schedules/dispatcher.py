@@ -128,6 +128,8 @@ class Sender(Protocol):
 
     async def send(self, chat_id: int, text: str, buttons: Sequence[Button]) -> SendResult: ...
 
+    async def send_photo(self, chat_id: int, png: bytes, caption: str) -> SendResult: ...
+
 
 # --- what the renderer gets --------------------------------------------------------------------
 
@@ -191,6 +193,9 @@ class ReminderView:
 class Outgoing:
     text: str
     buttons: tuple[Button, ...] = ()
+    # A picture sent after the text (the weekly digest's chart): drawn in a worker thread only
+    # once the text is sent, and never retried: the row is the text; a lost chart is logged.
+    photo: Callable[[], tuple[bytes, str]] | None = None
 
 
 Renderer = Callable[[ReminderView], Outgoing]
@@ -452,7 +457,18 @@ class Dispatcher:
             else:
                 await asyncio.to_thread(self._mark_sent, batch.token, job, result.message_id)
                 sent += 1
+                if outgoing.photo is not None:
+                    await self._send_photo(job, outgoing.photo)
         return sent, False
+
+    async def _send_photo(self, job: _Job, draw: Callable[[], tuple[bytes, str]]) -> None:
+        try:
+            png, caption = await asyncio.to_thread(draw)
+            if self.pacer is not None:
+                await self.pacer.wait_turn(job.chat_id)
+            await self.sender.send_photo(job.chat_id, png, caption)
+        except Exception:  # the text was delivered; the picture is a bonus
+            logger.exception("the picture of reminder %s could not be sent", job.reminder_id)
 
     # -- recording outcomes (each in its own short transaction) -------------------------------
     # Plain Core statements on a connection: a row's outcome is two statements and a commit, and

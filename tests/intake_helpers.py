@@ -65,7 +65,7 @@ def dejavu_font() -> Path:
         if Path(place).exists():
             return Path(place)
     try:
-        import matplotlib  # type: ignore[import-not-found]
+        import matplotlib
 
         bundled = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
         if bundled.exists():

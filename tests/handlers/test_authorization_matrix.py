@@ -21,7 +21,7 @@ from bot.catalogue import t
 from bot.commands import CALLBACK_ACCESS, COMMANDS
 from bot.offline import FakeUser, OfflineBot, answers, texts
 from db.engine import session_scope
-from db.models import CouncilRole, Member, PendingImport, Role, Task
+from db.models import Council, CouncilRole, Member, PendingImport, Role, Task
 from schedules.clock import ManualClock
 from tests.conftest import ADMIN_ID
 from tests.directives import fingerprint, import_source, small_directive
@@ -33,6 +33,7 @@ EVERYONE = frozenset(ROLES)
 REGISTERED = EVERYONE - {"unregistered"}
 FOCAL_AND_UP = frozenset({"focal_point", "secretariat", "admin"})
 SECRETARIAT = frozenset({"secretariat", "admin"})
+CHAIR_AND_UP = frozenset({"chair", "secretariat", "admin"})
 
 # Who may use each command (the "Who may do what").
 COMMAND_EXPECTATIONS: dict[str, frozenset[str]] = {
@@ -59,6 +60,7 @@ COMMAND_EXPECTATIONS: dict[str, frozenset[str]] = {
     "broadcasts": SECRETARIAT,
     "meetings": REGISTERED,
     "meeting": SECRETARIAT,
+    "report": CHAIR_AND_UP,  # the reports sent upward: the chair's and the secretariat's
 }
 
 # Who may press each family of buttons (callback data "<prefix>:...").
@@ -84,6 +86,8 @@ CALLBACK_EXPECTATIONS: dict[str, frozenset[str]] = {
     "mt": SECRETARIAT,
     "mx": SECRETARIAT,
     "mk": SECRETARIAT,
+    "rp": CHAIR_AND_UP,  # /report: the council chosen
+    "rpc": REGISTERED,  # 📊 on the /status overview: what /status shows (a member of the council)
 }
 
 
@@ -166,6 +170,10 @@ def callback_probe(prefix: str, world: World, engine: Engine, clock: ManualClock
     if prefix == "imp":
         owner = world.member_id or world.victim_member_id
         return f"imp:{stage_pending_import(engine, clock, owner)}:ok"
+    if prefix == "rpc":
+        with Session(engine) as session:
+            council_ids = session.exec(select(Council.id)).all()
+        return f"rpc:{council_ids[0]}"
     return f"{prefix}:0"  # other families: malformed on purpose; an allowed user is told so
 
 
