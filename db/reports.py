@@ -41,6 +41,7 @@ from db.models import (
     TaskState,
     UpdateKind,
 )
+from db.shares import percentages
 from db.status import CATEGORY_ORDER, Category, categorize
 from db.types import UTCDateTime
 
@@ -92,7 +93,8 @@ class Overview:
     next_meetings: list[MeetingLine]
 
     def percent(self, category: Category) -> int:
-        return round(100 * self.counts.get(category, 0) / self.total) if self.total else 0
+        """The category's share of the council's tasks; the shown shares sum to 100."""
+        return percentages(self.counts).get(category, 0)
 
 
 OBSTACLES_SHOWN = 10
