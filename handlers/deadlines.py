@@ -7,6 +7,7 @@ from datetime import UTC
 from bot.context import BotContext
 from db.errors import InvalidInput
 from db.tasks import DueReading
+from db.text_input import normalize_text
 from schedules.dates import ACCEPTED_EXAMPLES, DueWindow, parse_due
 
 NO_DEADLINE_WORDS = {"không", "khong", "none", "no", "-", "không có", "khong co", "không có hạn"}
@@ -14,6 +15,7 @@ NO_DEADLINE_WORDS = {"không", "khong", "none", "no", "-", "không có", "khong 
 
 def parse_window(context: BotContext, text: str) -> DueWindow:
     """The window ``text`` names, or InvalidInput listing accepted examples."""
+    text = normalize_text(text, multiline=False)  # it is stored as written (due_text)
     window = parse_due(
         text, now=context.runtime.clock.now(), tz=context.runtime.settings.app.timezone
     )

@@ -15,7 +15,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
-from db.errors import InvalidInput
+from db.errors import AppError, InvalidInput
+from db.ids import button_id, button_number, parse_id
 from db.messages import merged_tasks, message_subject, remember_messages
 from db.models import UpdateKind
 from db.pending import (
@@ -29,7 +30,14 @@ from db.pending import (
 from db.permissions import Access
 from db.reports import tasks_details
 from db.status import categorize
-from db.tasks import Attachment, DueReading, add_update, open_tasks_page, reportable_task
+from db.tasks import (
+    Attachment,
+    DueReading,
+    add_update,
+    open_tasks_page,
+    reportable_task,
+    split_percent,
+)
 from handlers import task_views
 from handlers.assign import continue_assignment
 from handlers.deadlines import read_due
@@ -46,7 +54,6 @@ MERGED_BUTTON = "mr"  # bot/merged_messages.py: a merged reminder's task buttons
 MERGED_REPLY = "merged_reply"  # a reply to a merged reminder, waiting for "which task?"
 WAITS_FOR_A_BUTTON = frozenset({"meeting:confirm", MERGED_REPLY})
 NAMED_TASK = re.compile(r"#(\d{1,9})\b")
-PERCENT_FIRST = re.compile(r"^\s*(\d{1,3})\s*%[\s,.:;-]*(.*)$", re.DOTALL)
 BUTTON_KINDS = {
     "p": UpdateKind.PROGRESS,
     "d": UpdateKind.COMPLETION,
@@ -91,12 +98,12 @@ async def more_tasks(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     try:
-        page = int((query.data or "").split(":")[1])
-    except (IndexError, ValueError):
+        page = button_number((query.data or "").split(":")[1])
+    except (IndexError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
-    await query.answer()
     await send_task_cards(update, context, page=page)
+    await query.answer()
 
 
 async def send_task_cards(update: Update, context: BotContext, page: int) -> None:
@@ -127,6 +134,8 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
     if not total:
         await answer(update, context, t(lang, "tasks_none"))
         return
+    if not shown:  # a page beyond the last: an old or forged "More" button
+        raise AppError("stale_button")
     if page == 0:
         await answer(update, context, t(lang, "tasks_header", agency=codes, count=total))
     tz = runtime.settings.app.timezone
@@ -195,8 +204,8 @@ async def press_task_button(update: Update, context: BotContext) -> None:
     assert query is not None
     try:
         _, task_key, action = (query.data or "").split(":")
-        task_id, kind = int(task_key), BUTTON_KINDS[action]
-    except (KeyError, ValueError):
+        task_id, kind = button_id(task_key), BUTTON_KINDS[action]
+    except (KeyError, ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     await ask_for_report(update, context, task_id, kind)
@@ -262,14 +271,13 @@ async def cancel_input(update: Update, context: BotContext) -> None:
 async def update_command(update: Update, context: BotContext) -> None:
     """/update <task> [<percent>%] <text>."""
     args = context.args or []
-    if len(args) < 2 or not args[0].lstrip("#").isdigit():
+    task_id = parse_id(args[0]) if len(args) >= 2 else None
+    if task_id is None:
         await answer(update, context, t(context.lang, "update_usage"))
         return
     percent, text = split_percent(" ".join(args[1:]))
     await record_report(
-        update,
-        context,
-        Report(int(args[0].lstrip("#")), UpdateKind.PROGRESS, text, percent=percent),
+        update, context, Report(task_id, UpdateKind.PROGRESS, text, percent=percent)
     )
 
 
@@ -395,10 +403,10 @@ async def press_merged_button(update: Update, context: BotContext) -> None:
     assert query is not None
     parts = (query.data or "").split(":")
     try:
-        numbers = [int(part) for part in parts[1:]]
-    except ValueError:
+        numbers = [button_id(part) for part in parts[1:]] if len(parts) in (2, 3) else []
+    except AppError:
         numbers = []
-    if len(numbers) not in (1, 2) or not all(0 < n < 2**31 for n in numbers):
+    if not numbers:
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     task_id = numbers[0]
@@ -505,17 +513,6 @@ async def record_report(
     )
     if replanned or report.kind in REPORTED_TO_SECRETARIAT:  # else nothing was queued
         context.runtime.wake()
-
-
-def split_percent(text: str) -> tuple[int | None, str]:
-    """ "60% đã trình dự thảo" → (60, "đã trình dự thảo"); a text without one → (None, text)."""
-    match = PERCENT_FIRST.match(text)
-    if match is None:
-        return None, text.strip()
-    percent = int(match.group(1))
-    if percent > 100:
-        raise InvalidInput("percent_invalid")
-    return percent, match.group(2).strip()
 
 
 def attachment_of(message: Message) -> Attachment | None:
