@@ -16,7 +16,7 @@ from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
 from db.errors import AppError, InvalidInput
-from db.ids import button_id, button_number, parse_id
+from db.ids import button_id, button_number, id_in_range, parse_id
 from db.messages import merged_tasks, message_subject, remember_messages
 from db.models import UpdateKind
 from db.pending import (
@@ -53,7 +53,7 @@ MERGED_BUTTON = "mr"  # bot/merged_messages.py: a merged reminder's task buttons
 # Pending inputs that a typed message must leave alone: they wait for a button press.
 MERGED_REPLY = "merged_reply"  # a reply to a merged reminder, waiting for "which task?"
 WAITS_FOR_A_BUTTON = frozenset({"meeting:confirm", MERGED_REPLY})
-NAMED_TASK = re.compile(r"#(\d{1,9})\b")
+NAMED_TASK = re.compile(r"#([0-9]+)\b")  # "#12" in a reply names a task (db.ids reads it)
 BUTTON_KINDS = {
     "p": UpdateKind.PROGRESS,
     "d": UpdateKind.COMPLETION,
@@ -360,7 +360,8 @@ async def reply_to_merged(
 ) -> None:
     """A reply to a merged reminder: about the task it names (#12) or the only one listed;
     otherwise kept and the member asked which task, with a button per task."""
-    named = {int(n) for n in NAMED_TASK.findall(text)} & set(listed)
+    written = (id_in_range(number) for number in NAMED_TASK.findall(text))
+    named = {task_id for task_id in written if task_id is not None} & set(listed)
     if len(named) == 1 or len(listed) == 1:
         task_id = named.pop() if named else listed[0]
         await _record_merged_reply(update, context, task_id, text, attachment)
