@@ -40,6 +40,7 @@ from db.models import (
     TaskState,
     UpdateKind,
 )
+from db.recurring import CurrentPeriod, current_periods
 from db.status import CATEGORY_ORDER, Category, categorize
 from db.types import UTCDateTime
 
@@ -475,6 +476,7 @@ class TaskDetails:
     category: Category
     obstacle: bool
     updates: list[tuple[ProgressUpdate, Member | None]]
+    period: CurrentPeriod | None = None  # a recurring task's period at hand (db.recurring)
 
 
 def task_details(
@@ -542,6 +544,7 @@ def tasks_details(
     ):
         recent.setdefault(update.task_id, []).append((update, author))
     obstacles = tasks_with_open_obstacles(session=session, task_ids=ids)
+    periods = current_periods(session=session, tasks=tasks, now=now, due_soon_days=due_soon_days)
     co_agencies: dict[int, list[Agency]] = {}
     for task_id, agency_id in co_pairs:
         co_agencies.setdefault(task_id, []).append(agencies[agency_id])
@@ -554,6 +557,7 @@ def tasks_details(
             category=categorize(task, now, due_soon_days=due_soon_days),
             obstacle=task.id in obstacles,
             updates=recent.get(task.id or 0, []),
+            period=periods.get(task.id or 0),
         )
         for task in tasks
     ]

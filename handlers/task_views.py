@@ -15,6 +15,7 @@ from bot.formatting import callback_data
 from db import paging
 from db.council_report import Tally
 from db.models import Agency, Member, ProgressUpdate, Task
+from db.recurring import CurrentPeriod
 from db.reports import MeetingLine, Overview, TaskLine
 from db.status import CATEGORY_ORDER, Category
 from schedules.dates import DueWindow, format_due
@@ -230,8 +231,10 @@ def task_card(
     directive_number: str | None,
     updates: Sequence[tuple[ProgressUpdate, Member | None]] = (),
     with_updates: bool = False,
+    period: CurrentPeriod | None = None,
 ) -> str:
-    """A task's details: source, agencies, deadline as written and read, status, updates."""
+    """A task's details: source, agencies, deadline as written and read, status, updates;
+    for a recurring task, its current period and record ("4/5 kỳ đúng hạn")."""
     name = "name_vi" if lang == "vi" else "name_en"
     source = (
         t(lang, "task_source", number=directive_number, clause=task.clause or "")
@@ -253,6 +256,8 @@ def task_card(
         else "",
         obstacle=Html(t(lang, "task_obstacle_flag")) if obstacle else "",
     )
+    if period is not None:
+        card = Html(f"{card}\n{period_line(period, lang, tz)}")
     if not with_updates:
         return card
     lines = [card, "", t(lang, "task_updates_header")]
@@ -274,6 +279,20 @@ def task_card(
             )
         )
     return "\n".join(lines)
+
+
+def period_line(period: CurrentPeriod, lang: str, tz: str) -> str:
+    """A recurring task's period at hand and how its periods were kept so far."""
+    deadline = period.occurrence.approved_deadline or period.occurrence.original_deadline
+    return t(
+        lang,
+        "task_period_line",
+        period=period.label(lang),
+        deadline=day(deadline, tz),
+        category=category_name(period.category, lang),
+        on_time=period.record.on_time,
+        counted=period.record.counted,
+    )
 
 
 def task_buttons(task_id: int, lang: str, *, lead: bool = True) -> InlineKeyboardMarkup:

@@ -131,6 +131,7 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
             category=details.category,
             obstacle=details.obstacle,
             directive_number=details.directive_number,
+            period=details.period,
         )
         text += "\n" + t(lang, "task_reply_hint")
         assert details.task.id is not None

@@ -1,0 +1,22 @@
+"""Recurring tasks (issue 17): schedules as read, the current period and its record."""
+
+TEXTS: dict[str, dict[str, str]] = {
+    "recurrence_no_periods": {
+        "vi": "Lịch định kỳ này không còn kỳ nào từ hôm nay: kiểm tra lại năm kết thúc.",
+        "en": "This schedule has no period left from today: check its last year.",
+    },
+    "recurrence_due_fixed": {
+        "vi": (
+            "Việc #{task_id} là việc định kỳ: thời hạn của từng kỳ theo lịch đã giao; "
+            "muốn lùi hạn một kỳ, hãy gửi đề nghị gia hạn."
+        ),
+        "en": (
+            "Task #{task_id} recurs: each period's deadline follows its schedule; "
+            "to move one period's deadline, request an extension."
+        ),
+    },
+    "task_period_line": {
+        "vi": "🔁 Kỳ hiện tại: {period}, hạn {deadline}, {category} · {on_time}/{counted} kỳ đúng hạn",
+        "en": "🔁 Current period: {period}, due {deadline}, {category} · {on_time}/{counted} periods on time",
+    },
+}
