@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from db.errors import InvalidInput, NotFound
-from db.models import ProgressUpdate, Task, TaskOccurrence, TaskState
+from db.models import ProgressUpdate, Task, TaskCouncil, TaskOccurrence, TaskState
 from db.once import claim
 from db.status import DEFAULT_DUE_SOON_DAYS, Category, categorize, deadline_in_force
 from schedules.dates import DEFAULT_TZ
@@ -337,3 +337,40 @@ def current_periods(
         )
         for task_id, row in current.items()
     }
+
+
+@dataclass(frozen=True)
+class CouncilPeriods:
+    """A council's recurring tasks, their periods counted by category (cancelled left out)."""
+
+    tasks: int
+    by_category: dict[Category, int]
+    on_time: int
+    counted: int
+
+
+def council_periods(
+    *,
+    session: Session,
+    council_id: int,
+    now: datetime,
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
+) -> CouncilPeriods:
+    """Every written period of the council's recurring tasks, counted once per period."""
+    totals: Counter[Category] = Counter()
+    tasks: set[int] = set()
+    for row in session.exec(
+        select(TaskOccurrence)
+        .join(TaskCouncil, col(TaskCouncil.task_id) == col(TaskOccurrence.task_id))
+        .where(TaskCouncil.council_id == council_id)
+    ):
+        tasks.add(row.task_id)
+        category = categorize(row, now, due_soon_days=due_soon_days)
+        if category != Category.CANCELLED:
+            totals[category] += 1
+    return CouncilPeriods(
+        tasks=len(tasks),
+        by_category=dict(totals),
+        on_time=totals[Category.DONE_ON_TIME],
+        counted=sum(totals[k] for k in _COUNTED),
+    )

@@ -40,7 +40,7 @@ from db.models import (
     TaskState,
     UpdateKind,
 )
-from db.recurring import CurrentPeriod, current_periods
+from db.recurring import CouncilPeriods, CurrentPeriod, council_periods, current_periods
 from db.status import CATEGORY_ORDER, Category, categorize
 from db.types import UTCDateTime
 
@@ -90,6 +90,8 @@ class Overview:
     obstacles: list[TaskLine]
     obstacle_total: int
     next_meetings: list[MeetingLine]
+    # The recurring tasks' periods, counted once each (db.recurring); None when there are none.
+    periods: CouncilPeriods | None = None
 
     def percent(self, category: Category) -> int:
         return round(100 * self.counts.get(category, 0) / self.total) if self.total else 0
@@ -309,6 +311,13 @@ def council_overview(
         next_meetings=upcoming_meetings(
             session=session, council_ids=[council.id], now=now, limit=meetings
         ),
+        periods=periods
+        if (
+            periods := council_periods(
+                session=session, council_id=council.id, now=now, due_soon_days=due_soon_days
+            )
+        ).tasks
+        else None,
     )
 
 

@@ -15,7 +15,7 @@ from bot.formatting import callback_data
 from db import paging
 from db.council_report import Tally
 from db.models import Agency, Member, ProgressUpdate, Task
-from db.recurring import CurrentPeriod
+from db.recurring import CouncilPeriods, CurrentPeriod
 from db.reports import MeetingLine, Overview, TaskLine
 from db.status import CATEGORY_ORDER, Category
 from schedules.dates import DueWindow, format_due
@@ -159,6 +159,8 @@ def overview_page(overview: Overview, lang: str, tz: str, now: datetime) -> Page
         for category in CATEGORY_ORDER
         if overview.counts.get(category, 0)
     ]
+    if overview.periods is not None:
+        head.append(periods_line(overview.periods, lang))
     tail: list[str] = []
     if overview.obstacles:
         tail += ["", t(lang, "status_obstacles")]
@@ -281,7 +283,24 @@ def task_card(
     return "\n".join(lines)
 
 
-def period_line(period: CurrentPeriod, lang: str, tz: str) -> str:
+def periods_line(periods: CouncilPeriods, lang: str) -> Html:
+    """The recurring tasks' periods by category and their record, on the overview."""
+    counts = ", ".join(
+        f"{category_name(category, lang)}: {periods.by_category[category]}"
+        for category in CATEGORY_ORDER
+        if periods.by_category.get(category)
+    )
+    return t(
+        lang,
+        "status_periods_line",
+        tasks=periods.tasks,
+        counts=counts,
+        on_time=periods.on_time,
+        counted=periods.counted,
+    )
+
+
+def period_line(period: CurrentPeriod, lang: str, tz: str) -> Html:
     """A recurring task's period at hand and how its periods were kept so far."""
     deadline = period.occurrence.approved_deadline or period.occurrence.original_deadline
     return t(

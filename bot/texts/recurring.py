@@ -19,4 +19,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "🔁 Kỳ hiện tại: {period}, hạn {deadline}, {category} · {on_time}/{counted} kỳ đúng hạn",
         "en": "🔁 Current period: {period}, due {deadline}, {category} · {on_time}/{counted} periods on time",
     },
+    "status_periods_line": {
+        "vi": "🔁 Việc định kỳ: {tasks} việc · các kỳ: {counts} · {on_time}/{counted} kỳ đúng hạn",
+        "en": "🔁 Recurring tasks: {tasks} · periods: {counts} · {on_time}/{counted} on time",
+    },
 }

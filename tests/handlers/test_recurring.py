@@ -179,6 +179,12 @@ async def test_a_monthly_report_lives_through_its_periods(
     replan_nightly(bot)
     card = await card_of(bot, mpi)
     assert "Kỳ hiện tại: tháng 2/2024, hạn 25/02/2024, Quá hạn · 2/4 kỳ đúng hạn" in card
+    # The council overview counts each period once, by category, with the record.
+    overview = texts(await bot.send(secretariat, "/status"))[0]
+    assert (
+        "🔁 Việc định kỳ: 1 việc · các kỳ: Quá hạn: 1, Đang thực hiện – trong hạn: 2, "
+        "Hoàn thành đúng hạn: 2, Hoàn thành quá hạn: 1 · 2/4 kỳ đúng hạn"
+    ) in overview
 
     # Cancelled: the periods still ahead end, February stays overdue in the record, and no
     # reminder is left for any period.
