@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final, Literal
@@ -39,6 +39,7 @@ __all__ = [
     "Occurrence",
     "Recurrence",
     "describe_recurrence",
+    "describe_upcoming",
     "format_recurrence",
     "looks_recurring",
     "next_deadlines",
@@ -525,10 +526,15 @@ def describe_recurrence(
     rec: Recurrence, *, now: datetime, tz: str, lang: str, count: int = 3
 ) -> str:
     """The schedule as read and its next deadlines, e.g. "…; các kỳ tới: 20/09/2023, …"."""
+    upcoming = [o.due for o in next_deadlines(rec, after=now, count=count, tz=tz)]
+    return describe_upcoming(rec, upcoming, lang)
+
+
+def describe_upcoming(rec: Recurrence, upcoming: Sequence[datetime], lang: str) -> str:
+    """The schedule as read, with deadlines already computed (in their local zone)."""
     language = "en" if lang == "en" else "vi"
-    upcoming = next_deadlines(rec, after=now, count=count, tz=tz)
-    dates = ", ".join(f"{o.due:%d/%m/%Y}" for o in upcoming)
     text = format_recurrence(rec, language)
     if not upcoming:
         return f"{text}; {'đã hết các kỳ' if language == 'vi' else 'no periods left'}"
+    dates = ", ".join(f"{due:%d/%m/%Y}" for due in upcoming)
     return f"{text}; {_NEXT_WORD[language]}: {dates}"

@@ -23,4 +23,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "🔁 Việc định kỳ: {tasks} việc · các kỳ: {counts} · {on_time}/{counted} kỳ đúng hạn",
         "en": "🔁 Recurring tasks: {tasks} · periods: {counts} · {on_time}/{counted} on time",
     },
+    "imp_err_recurrence_changed": {
+        "vi": (
+            "Nhiệm vụ {clause} đã có lịch định kỳ khác (hoặc không định kỳ): không đổi lịch khi "
+            "nhập lại tệp. Hãy hủy nhiệm vụ và giao lại với lịch mới."
+        ),
+        "en": (
+            "Task {clause} already has another schedule (or none): a re-import does not change "
+            "it. Cancel the task and assign it again with the new schedule."
+        ),
+    },
 }

@@ -5,7 +5,7 @@ reminders checked at each step (issue 17)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -155,15 +155,15 @@ async def test_a_monthly_report_lives_through_its_periods(
     assert "1/2 kỳ đúng hạn" in await card_of(bot, mpi)
 
     # January, extended for that period only, then done on time against the new deadline.
-    card = next(call for call in await bot.send(mpi, "/tasks") if call.buttons())
-    only_message(await bot.press(mpi, card, button(card, "Đề xuất gia hạn")))
+    january = next(call for call in await bot.send(mpi, "/tasks") if call.buttons())
+    only_message(await bot.press(mpi, january, button(january, "Đề xuất gia hạn")))
     only_message(await bot.send(mpi, "31/1/2024 | chờ số liệu quý IV"))
     with Session(engine) as session:
         request = session.exec(
             select(ProgressUpdate).where(ProgressUpdate.kind == "extension_request")
         ).one()
     assert request.occurrence_id is not None
-    await bot.press(secretariat, card, f"rq:{request.id}:y")
+    await bot.press(secretariat, january, f"rq:{request.id}:y")
     assert periods(engine)[2] == (date(2024, 1, 1), "open", date(2024, 1, 31))
     assert periods(engine)[3] == (date(2024, 2, 1), "open", date(2024, 2, 25))  # untouched
     assert "Kỳ hiện tại: tháng 1/2024, hạn 31/01/2024" in await card_of(bot, mpi)
