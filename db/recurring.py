@@ -374,3 +374,23 @@ def council_periods(
         on_time=totals[Category.DONE_ON_TIME],
         counted=sum(totals[k] for k in _COUNTED),
     )
+
+
+def period_decided(
+    *, session: Session, task: Task, now: datetime, due_soon_days: int = DEFAULT_DUE_SOON_DAYS
+) -> CurrentPeriod | None:
+    """The period of ``task`` decided at ``now`` (by :func:`decide_period`), if any."""
+    if task.recurrence is None or task.id is None:
+        return None
+    row = session.exec(
+        select(TaskOccurrence)
+        .where(TaskOccurrence.task_id == task.id, TaskOccurrence.updated_at == now)
+        .order_by(col(TaskOccurrence.original_deadline))
+    ).first()
+    if row is None:
+        return None
+    return CurrentPeriod(
+        occurrence=row,
+        category=categorize(row, now, due_soon_days=due_soon_days),
+        record=PeriodRecord(0, 0, {}),
+    )

@@ -33,4 +33,12 @@ TEXTS: dict[str, dict[str, str]] = {
             "it. Cancel the task and assign it again with the new schedule."
         ),
     },
+    "period_completion_confirmed": {
+        "vi": "✅ Đã xác nhận hoàn thành nhiệm vụ #{id}, kỳ {period}: {category}.",
+        "en": "✅ Completion of task #{id} for {period} confirmed: {category}.",
+    },
+    "period_completion_rejected": {
+        "vi": "↩️ Chưa xác nhận hoàn thành nhiệm vụ #{id}, kỳ {period}: kỳ này mở lại.",
+        "en": "↩️ Completion of task #{id} for {period} not accepted: the period is open again.",
+    },
 }

@@ -81,10 +81,10 @@ async def report_done(bot: OfflineBot, user: FakeUser, text: str) -> None:
     assert "Văn phòng sẽ xác nhận" in saved.text
 
 
-async def confirm(bot: OfflineBot, secretariat: FakeUser, task_id: int) -> None:
+async def confirm(bot: OfflineBot, secretariat: FakeUser, task_id: int, said: str) -> None:
     notice = only_message(await bot.send(secretariat, f"/status {task_id}"))
     confirmed = await bot.press(secretariat, notice, f"cf:{task_id}:y")
-    assert texts(confirmed)[0].startswith(f"✅ Đã xác nhận hoàn thành nhiệm vụ #{task_id}")
+    assert texts(confirmed) == [f"✅ Đã xác nhận hoàn thành nhiệm vụ #{task_id}, kỳ {said}."]
 
 
 def replan_nightly(bot: OfflineBot) -> None:
@@ -135,7 +135,7 @@ async def test_a_monthly_report_lives_through_its_periods(
     assert "Chờ xác nhận" in await card_of(bot, mpi)
     assert "20231125" not in reminder_anchors(engine)  # nobody is reminded while it awaits
     assert task.id is not None
-    await confirm(bot, secretariat, task.id)
+    await confirm(bot, secretariat, task.id, "tháng 11/2023: Hoàn thành đúng hạn")
     assert the_task(engine).state == TaskState.OPEN
     assert periods(engine)[0][1] == "done"
     card = await card_of(bot, mpi)
@@ -150,7 +150,7 @@ async def test_a_monthly_report_lives_through_its_periods(
     replan_nightly(bot)  # the horizon slid: January and February are written
     assert [p[0] for p in periods(engine)][2:] == [date(2024, 1, 1), date(2024, 2, 1)]
     await report_done(bot, mpi, "Đã gửi báo cáo tháng 12")
-    await confirm(bot, secretariat, task.id)
+    await confirm(bot, secretariat, task.id, "tháng 12/2023: Hoàn thành quá hạn")
     assert "Kỳ hiện tại: tháng 1/2024, hạn 25/01/2024" in await card_of(bot, mpi)
     assert "1/2 kỳ đúng hạn" in await card_of(bot, mpi)
 
@@ -171,7 +171,7 @@ async def test_a_monthly_report_lives_through_its_periods(
     assert "20240125" not in reminder_anchors(engine)
     clock.set(datetime(2024, 1, 30, 9, 0, tzinfo=HANOI))
     await report_done(bot, mpi, "Đã gửi báo cáo tháng 1")
-    await confirm(bot, secretariat, task.id)
+    await confirm(bot, secretariat, task.id, "tháng 1/2024: Hoàn thành đúng hạn")
     assert "2/3 kỳ đúng hạn" in await card_of(bot, mpi)
 
     # February passes without a report: overdue, and counted as such.
