@@ -23,8 +23,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from db.errors import InvalidInput, NotFound
@@ -53,7 +55,7 @@ def schedule_of(task: Task) -> Recurrence | None:
 
 def set_schedule(
     *, session: Session, task: Task, schedule: Recurrence, now: datetime, until: datetime, tz: str
-) -> list[TaskOccurrence]:
+) -> None:
     """Make ``task`` recurring and write its periods due up to ``until`` (at least the first)."""
     assert task.id is not None
     task.recurrence = schedule.to_json()
@@ -62,18 +64,20 @@ def set_schedule(
         raise InvalidInput("recurrence_no_periods")
     # The first period is written even beyond the horizon: the task shows its deadline.
     first = next_deadlines(schedule, after=task.created_at, count=1, tz=tz)[0]
-    written = ensure_occurrences(session=session, task=task, until=max(until, first.due), tz=tz)
+    ensure_occurrences(session=session, task=task, until=max(until, first.due), tz=tz)
     sync_task(session=session, task=task, now=now)
-    return written
 
 
-def ensure_occurrences(
-    *, session: Session, task: Task, until: datetime, tz: str
-) -> list[TaskOccurrence]:
-    """Write the task's periods whose deadline falls up to ``until`` (missing ones only)."""
+def ensure_occurrences(*, session: Session, task: Task, until: datetime, tz: str) -> int:
+    """Write the task's periods whose deadline falls up to ``until`` (missing ones only).
+
+    Two transactions writing the same period at once (two instances re-planning) both succeed
+    and the period exists once: the insert skips a period already there. Returns how many
+    periods were missing.
+    """
     schedule = schedule_of(task)
     if schedule is None or task.id is None or task.state == TaskState.CANCELLED:
-        return []
+        return 0
     have = {
         (start, end)
         for start, end in session.exec(
@@ -82,25 +86,36 @@ def ensure_occurrences(
             )
         )
     }
-    written = []
-    for occ in occurrences(schedule, start=task.created_at, end=until, tz=tz):
-        if (occ.period_start, occ.period_end) in have:
-            continue
-        row = TaskOccurrence(
-            task_id=task.id,
-            kind=occ.kind,
-            period_start=occ.period_start,
-            period_end=occ.period_end,
-            original_deadline=occ.due,
-            approved_deadline=occ.due,
-            created_at=task.created_at,
-            updated_at=task.created_at,
-        )
-        session.add(row)
-        written.append(row)
-    if written:
-        session.flush()
-    return written
+    rows = [
+        {
+            "task_id": task.id,
+            "kind": occ.kind,
+            "period_start": occ.period_start,
+            "period_end": occ.period_end,
+            "original_deadline": occ.due,
+            "approved_deadline": occ.due,
+            "state": TaskState.OPEN.value,
+            "created_at": task.created_at,
+            "updated_at": task.created_at,
+        }
+        for occ in occurrences(schedule, start=task.created_at, end=until, tz=tz)
+        if (occ.period_start, occ.period_end) not in have
+    ]
+    insert_periods(session, rows)
+    return len(rows)
+
+
+def insert_periods(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert period rows, keeping the existing one when a task's period is already there."""
+    if not rows:
+        return
+    session.flush()
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table: Any = TaskOccurrence.__table__  # type: ignore[attr-defined]
+    statement = dialect.insert(table).on_conflict_do_nothing(
+        index_elements=["task_id", "period_start", "period_end"]
+    )
+    session.exec(statement, params=rows)
 
 
 def task_occurrences(*, session: Session, task_id: int) -> list[TaskOccurrence]:
