@@ -409,3 +409,12 @@ def period_decided(
         category=categorize(row, now, due_soon_days=due_soon_days),
         record=PeriodRecord(0, 0, {}),
     )
+
+
+def period_due_on(*, session: Session, task_id: int, day: str, tz: str) -> TaskOccurrence | None:
+    """The task's period whose deadline in force falls on local ``day`` ("20231225")."""
+    for row in session.exec(select(TaskOccurrence).where(TaskOccurrence.task_id == task_id)):
+        deadline = deadline_in_force(row)
+        if deadline is not None and f"{deadline.astimezone(ZoneInfo(tz)):%Y%m%d}" == day:
+            return row
+    return None

@@ -271,3 +271,21 @@ async def test_a_bounded_schedule_starts_in_its_first_year(
     assert any("không còn kỳ nào" in text for text in [*texts(refused), *answers(refused)])
     with Session(engine) as session:
         assert len(session.exec(select(Task)).all()) == 1
+
+
+async def test_each_reminder_speaks_of_its_own_period(
+    bot: OfflineBot, engine: Engine, clock: ManualClock, people: dict[str, FakeUser]
+) -> None:
+    mpi = people["mpi"]
+    await assign_task(bot, people["secretariat"], MONTHLY)
+    await bot.dispatch()  # the assignment notices
+    # November was never reported; December's deadline is a week away.
+    clock.set(datetime(2023, 12, 18, 8, 31, tzinfo=HANOI))
+    sent = [
+        c.text for c in await bot.dispatch() if c.method == "sendMessage" and c.chat_id == mpi.id
+    ]
+    november = [text for text in sent if "tháng 11/2023" in text]
+    december = [text for text in sent if "tháng 12/2023" in text]
+    assert november and december, sent
+    assert all("25/11/2023" in text and "25/12/2023" not in text for text in november)
+    assert all("25/12/2023" in text and "25/11/2023" not in text for text in december)
