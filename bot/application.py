@@ -6,13 +6,11 @@ import asyncio
 import logging
 
 from sqlalchemy import Engine
-from telegram import BotCommand
 from telegram.ext import ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.broadcast_jobs import start_broadcasts
-from bot.catalogue import LANGUAGES, t
-from bot.commands import COMMANDS
+from bot.command_menu import set_default_menu
 from bot.context import RUNTIME_KEY, BotApplication, BotContext
 from bot.eventlog import LoggedApplication
 from bot.inbox import InboxQueue
@@ -23,7 +21,6 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.update_scope import InboxRequest
 from db.engine import make_engine
-from db.permissions import Access
 from handlers import (
     access,
     assign,
@@ -113,10 +110,5 @@ async def on_startup(application: BotApplication) -> None:
 
 
 async def set_command_menu(application: BotApplication) -> None:
-    """Telegram's command menu: member-level commands, in Vietnamese and in English."""
-    member_commands = [spec for spec in COMMANDS if spec.access in (Access.ANYONE, Access.MEMBER)]
-    for lang in LANGUAGES:
-        await application.bot.set_my_commands(
-            [BotCommand(spec.name, t(lang, spec.description_key)) for spec in member_commands],
-            language_code=None if lang == "vi" else lang,
-        )
+    """Telegram's default command menu (each member's own is set in bot/command_menu.py)."""
+    await set_default_menu(application.bot)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import importlib
 import pkgutil
+import re
 import string
 from collections.abc import Mapping
 
@@ -53,8 +54,25 @@ def t(lang: str, key: str, /, **params: object) -> Html:
     """The text ``key`` in ``lang`` with ``params`` filled in (escaped unless :class:`Html`)."""
     versions = CATALOGUE[key]
     template = versions.get(lang) or versions[DEFAULT_LANGUAGE]
+    if lang == "en" and "s" in template:
+        template = _singular(template, params)
     safe = {name: _safe(value) for name, value in params.items()}
     return Html(template.format(**safe))
+
+
+# English: "{count} tasks" with a count of 1 reads "1 task" (Vietnamese nouns do not inflect).
+_COUNTED_PLURAL = re.compile(r"\{(\w+)\} ([a-z]+?)(ies|s)\b")
+
+
+def _singular(template: str, params: Mapping[str, object]) -> str:
+    def one(match: re.Match[str]) -> str:
+        value = params.get(match.group(1))
+        stem, ending = match.group(2), match.group(3)
+        if value == 1 and type(value) is int and not stem.endswith("s"):
+            return "{" + match.group(1) + "} " + stem + ("y" if ending == "ies" else "")
+        return match.group(0)
+
+    return _COUNTED_PLURAL.sub(one, template)
 
 
 def _safe(value: object) -> str:

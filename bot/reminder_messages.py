@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.catalogue import Html, t
 from bot.formatting import callback_data
 from schedules.digest import Digest
-from schedules.dispatcher import Outgoing, ReminderView, Renderer, TaskFacts
+from schedules.dispatcher import MeetingFacts, Outgoing, ReminderView, Renderer, TaskFacts
 from schedules.reminders import KIND_DIGEST, MEETING_KINDS, TASK_KINDS
 
 SNOOZE_PREFIX = "rem"
@@ -169,7 +169,7 @@ def _render_meeting(view: ReminderView) -> Outgoing:
     when = (
         local(meeting.starts_at, view.timezone)
         if meeting.starts_at is not None
-        else meeting.when_text or t(lang, "rem_to_be_announced")
+        else _period(meeting, view) or t(lang, "rem_to_be_announced")
     )
     body = t(
         lang,
@@ -182,22 +182,44 @@ def _render_meeting(view: ReminderView) -> Outgoing:
         if meeting.online_link
         else "",
     )
-    return Outgoing(text=f"{head}\n\n{body}", buttons=snooze_button(view))
+    buttons = snooze_button(view)
+    if view.kind == "meeting_notice":  # an imported meeting's invitation: answerable like any
+        buttons = (*rsvp_buttons(meeting.meeting_id, lang), *buttons)
+    return Outgoing(text=f"{head}\n\n{body}", buttons=buttons)
+
+
+def rsvp_buttons(meeting_id: int, lang: str) -> tuple[tuple[str, str], ...]:
+    return (
+        (t(lang, "button_rsvp_attend"), callback_data("rsvp", meeting_id, "a")),
+        (t(lang, "button_rsvp_delegate"), callback_data("rsvp", meeting_id, "d")),
+        (t(lang, "button_rsvp_absent"), callback_data("rsvp", meeting_id, "x")),
+    )
+
+
+def _period(meeting: MeetingFacts, view: ReminderView) -> str:
+    """The period as written and as read ("đầu tháng 12 năm 2023 — đọc là 01/12 – 10/12")."""
+    if not meeting.when_text:
+        return ""
+    if meeting.window_start is None or meeting.window_end is None:
+        return meeting.when_text
+    start = local(meeting.window_start, view.timezone, "%d/%m/%Y")
+    end = local(meeting.window_end, view.timezone, "%d/%m/%Y")
+    reading = start if start == end else f"{start} – {end}"
+    return t(view.lang, "rem_due_read", written=meeting.when_text, reading=reading)
 
 
 def _time_left(view: ReminderView) -> str:
-    """How long until the meeting: the planned offset ("-2h"), or the real time if late."""
+    """How long until the meeting, from the moment of sending (``view.now``); the planned
+    offset ("-2h") only when the meeting has no time yet."""
     assert view.meeting is not None
-    match = re.match(r"-(\d+)([dhm])", view.offset)
-    if match and not view.late:
-        units = {"d": "day", "h": "hour", "m": "minute"}
-        return amount(int(match.group(1)), units[match.group(2)], view.lang)
     if view.meeting.starts_at is None:
-        return ""
+        match = re.match(r"-(\d+)([dhm])", view.offset)
+        units = {"d": "day", "h": "hour", "m": "minute"}
+        return amount(int(match.group(1)), units[match.group(2)], view.lang) if match else ""
     left = max(view.meeting.starts_at - view.now, timedelta(0))
-    if left >= timedelta(days=1):
+    if left >= timedelta(hours=23, minutes=30):
         return amount(round(left / timedelta(days=1)), "day", view.lang)
-    if left >= timedelta(hours=1):
+    if left >= timedelta(minutes=59, seconds=30):
         return amount(round(left / timedelta(hours=1)), "hour", view.lang)
     return amount(max(1, round(left / timedelta(minutes=1))), "minute", view.lang)
 

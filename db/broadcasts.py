@@ -22,12 +22,14 @@ from db.models import (
     BroadcastState,
     CouncilRole,
     Delivery,
+    Meeting,
     Member,
     OutboxState,
     Role,
 )
 from db.once import claim
 from db.permissions import Access, Actor
+from db.text_input import check_length, normalize_text
 
 TEXT_LIMIT = 3500  # leaves room for the footer under Telegram's 4096
 
@@ -86,6 +88,15 @@ def recipients(*, session: Session, council_id: int, audience: Audience) -> list
     return list({member.id: member for member in members}.values())
 
 
+def clean_broadcast_text(text: str, *, required: bool = True) -> str:
+    """A broadcast's text as sent (checked before the preview too)."""
+    text = normalize_text(text)
+    if not text and required:
+        raise InvalidInput("broadcast_text_missing")
+    check_length(text, TEXT_LIMIT)
+    return text
+
+
 def create_broadcast(
     *,
     session: Session,
@@ -104,11 +115,7 @@ def create_broadcast(
     """
     if not actor.allows(Access.SECRETARIAT, council_id):
         raise Forbidden()
-    text = text.strip()
-    if not text and not (meeting_id and notice):
-        raise InvalidInput("broadcast_text_missing")
-    if len(text) > TEXT_LIMIT:
-        raise InvalidInput("text_too_long", limit=TEXT_LIMIT)
+    text = clean_broadcast_text(text, required=not (meeting_id and notice))
     for role in audience.roles:
         if role not in {r.value for r in Role}:
             raise InvalidInput("broadcast_role_unknown", role=role)
@@ -347,6 +354,16 @@ def recent_broadcasts(
             .limit(limit)
         )
     )
+
+
+def meeting_titles(*, session: Session, broadcasts: Iterable[Broadcast]) -> dict[int, str]:
+    """The title of the meeting each meeting notice among ``broadcasts`` is about."""
+    ids = {b.meeting_id for b in broadcasts if b.meeting_id is not None}
+    if not ids:
+        return {}
+    rows = session.exec(select(Meeting.id, Meeting.title).where(col(Meeting.id).in_(ids))).all()
+    titles = {meeting_id: title for meeting_id, title in rows if meeting_id is not None}
+    return {b.id: titles[b.meeting_id] for b in broadcasts if b.id and b.meeting_id in titles}
 
 
 def _own_broadcast(session: Session, actor: Actor, broadcast_id: int) -> Broadcast:

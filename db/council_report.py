@@ -39,8 +39,8 @@ from db.models import (
     TaskState,
 )
 from db.permissions import Access, Actor
-from db.reports import open_obstacle
-from db.status import Category, categorize, deadline_in_force, finished_at
+from db.reports import open_obstacle, ranked_updates
+from db.status import Category, TaskDates, categorize, deadline_in_force, finished_at
 from schedules.periods import ReportPeriod, read_period
 
 WEEKS = 12
@@ -324,19 +324,9 @@ def council_report(
     )
 
 
-class Scored(Protocol):
+class Scored(TaskDates, Protocol):
     """What a tally needs of a task: its dates, its category, whether an obstacle is open."""
 
-    @property
-    def state(self) -> str: ...
-    @property
-    def original_deadline(self) -> datetime | None: ...
-    @property
-    def approved_deadline(self) -> datetime | None: ...
-    @property
-    def completion_reported_at(self) -> datetime | None: ...
-    @property
-    def completed_at(self) -> datetime | None: ...
     @property
     def category(self) -> Category: ...
     @property
@@ -587,17 +577,7 @@ def _rows(
 
 def _latest_updates(session: Session, ids: Any) -> dict[int, LatestUpdate]:
     """Each task's newest update (any kind): when, who, what."""
-    newest_first = (col(ProgressUpdate.created_at).desc(), col(ProgressUpdate.id).desc())
-    ranked = (
-        sa_select(
-            col(ProgressUpdate.id),
-            func.row_number()
-            .over(partition_by=col(ProgressUpdate.task_id), order_by=newest_first)
-            .label("rank"),
-        )
-        .where(col(ProgressUpdate.task_id).in_(ids))
-        .subquery()
-    )
+    ranked = ranked_updates(ids)
     latest: dict[int, LatestUpdate] = {}
     for task_id, at, text, author in session.execute(
         sa_select(

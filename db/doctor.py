@@ -95,21 +95,28 @@ def inbox_finding(*, session: Session, now: datetime) -> Finding:
     return Finding(True, "doctor_inbox_ok")
 
 
-def private_chat_finding(*, session: Session, council_ids: Iterable[int] | None = None) -> Finding:
-    """Registered members the bot cannot write to privately (never opened a chat, or blocked);
-    with ``council_ids`` (a council's secretariat asking), only the members of those councils."""
+def private_chat_findings(
+    *, session: Session, council_ids: Iterable[int] | None = None
+) -> list[Finding]:
+    """Registered members the bot cannot write to privately, in two groups with their own
+    words: those who never opened a chat, and those who blocked the bot (Telegram refused a
+    message; cleared as soon as a message reaches them again). With ``council_ids`` (a
+    council's secretariat asking), only the members of those councils."""
     registered = select(CouncilRole.member_id).distinct()
     if council_ids is not None:
         registered = registered.where(col(CouncilRole.council_id).in_(list(council_ids)))
-    names = session.exec(
-        select(Member.full_name)
+    rows = session.exec(
+        select(Member.full_name, Member.private_chat_ok)
         .where(col(Member.id).in_(registered), col(Member.private_chat_ok).is_not(True))
         .order_by(col(Member.full_name))
     ).all()
-    if not names:
-        return Finding(True, "doctor_private_ok")
-    shown = ", ".join(names[:NAMES_SHOWN]) + (" …" if len(names) > NAMES_SHOWN else "")
-    return Finding(False, "doctor_private_missing", {"count": len(names), "names": shown})
+    findings: list[Finding] = []
+    for blocked, key in ((None, "doctor_private_missing"), (False, "doctor_private_blocked")):
+        names = [name for name, state in rows if state is blocked]
+        if names:
+            shown = ", ".join(names[:NAMES_SHOWN]) + (" …" if len(names) > NAMES_SHOWN else "")
+            findings.append(Finding(False, key, {"count": len(names), "names": shown}))
+    return findings or [Finding(True, "doctor_private_ok")]
 
 
 HEARTBEAT_JOB = "heartbeat"

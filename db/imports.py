@@ -45,6 +45,7 @@ from db.models import (
 from db.once import take
 from db.permissions import Access, Actor
 from db.recurring import ScheduleReading, set_schedule
+from db.text_input import clean_code, clean_key
 from db.toml_input import Issue, TomlInput, Where
 from schedules.dates import DEFAULT_TZ, DueWindow, parse_due
 from schedules.recurrence import looks_recurring, next_deadlines, parse_recurrence
@@ -253,7 +254,7 @@ def _councils(session: Session, toml: TomlInput, actor: Actor | None) -> list[st
     known = _councils_by_code(session)
     result: list[str] = []
     for raw in codes:
-        code = raw.upper()
+        code = clean_code(raw)
         council = known.get(code)
         if council is None:
             toml.error(top, "councils", "file_err_unknown_council", code=raw)
@@ -291,7 +292,7 @@ def _tasks(
         clause = _clause(toml, entry, where, seen)
         lead = toml.string(entry, where, "lead", required=True, limit=32)
         if lead is not None:
-            lead = lead.upper()
+            lead = clean_code(lead)
             if lead not in agencies:
                 toml.error(where, "lead", "file_err_unknown_agency", code=lead)
                 lead = None
@@ -361,7 +362,7 @@ def _co_agencies(
     result: list[str] = []
     valid = True
     for raw in codes:
-        code = raw.upper()
+        code = clean_code(raw)
         if code not in agencies:
             toml.error(where, "co", "file_err_unknown_agency", code=raw)
             valid = False
@@ -989,7 +990,9 @@ def _take(session: Session, actor: Actor, token: str, now: datetime) -> PendingI
 
 
 def _pending(session: Session, actor: Actor, token: str, now: datetime) -> PendingImport:
-    pending = session.exec(select(PendingImport).where(PendingImport.token == token)).first()
+    pending = session.exec(
+        select(PendingImport).where(PendingImport.token == clean_key(token))
+    ).first()
     if pending is None or pending.expires_at < now:
         raise NotFound("imp_pending_gone")
     if pending.member_id != actor.member_id:

@@ -21,6 +21,7 @@ from db.models import Agency, Council, CouncilRole, Invitation, Member, Role
 from db.permissions import Actor
 from db.registry import find_agency
 from db.roles import council_for_secretariat
+from db.text_input import clean_key
 
 CODE_BYTES = 12  # 96 bits; token_urlsafe gives 16 characters of [A-Za-z0-9_-]
 
@@ -113,7 +114,7 @@ def redeem_invitation(
     A used, expired or unknown code is refused and changes nothing. The code is marked used
     with a conditional update, so two people racing for one code cannot both get in.
     """
-    invitation = session.exec(select(Invitation).where(Invitation.code == code.strip())).first()
+    invitation = session.exec(select(Invitation).where(Invitation.code == clean_key(code))).first()
     if invitation is None:
         raise NotFound("inv_unknown")
     if invitation.used_at is not None:

@@ -29,8 +29,12 @@ from db.models import (
 from db.once import claim
 from db.permissions import Access, Actor
 from db.tasks import DueReading
+from db.text_input import check_length, clean_text, normalize_text
 
 TITLE_LIMIT = 500
+CONCLUSION_LIMIT = 2000  # each becomes a task's title
+PLACE_LIMIT = 300  # the columns' sizes
+LINK_LIMIT = 500
 AUDITED = ("title", "when_text", "starts_at", "window_start", "window_end", "place", "state")
 LINKED_TASK = re.compile(r"^#(\d{1,9})\s+")
 
@@ -51,8 +55,8 @@ class Attendees:
 def parse_agenda(text: str) -> list[tuple[str, int | None]]:
     """ "#12 Báo cáo quỹ; Quy hoạch vùng" → [("Báo cáo quỹ", 12), ("Quy hoạch vùng", None)]."""
     items: list[tuple[str, int | None]] = []
-    for part in re.split(r"[;\n]", text):
-        part = part.strip()
+    for piece in re.split(r"[;\n]", text):
+        part = normalize_text(piece, multiline=False)
         if not part:
             continue
         linked = LINKED_TASK.match(part)
@@ -71,6 +75,11 @@ def get_meeting(*, session: Session, actor: Actor, meeting_id: int) -> Meeting:
     if not actor.allows(Access.MEMBER, meeting.council_id):
         raise Forbidden()
     return meeting
+
+
+def clean_meeting_title(title: str) -> str:
+    """A meeting's title as stored (checked before the preview too)."""
+    return clean_text(title, limit=TITLE_LIMIT, multiline=False, empty_key="meeting_title_missing")
 
 
 def check_agenda(
@@ -108,11 +117,7 @@ def create_meeting(
     assert council.id is not None
     if not actor.allows(Access.SECRETARIAT, council.id):
         raise Forbidden()
-    title = " ".join(title.split())
-    if not title:
-        raise InvalidInput("meeting_title_missing")
-    if len(title) > TITLE_LIMIT:
-        raise InvalidInput("text_too_long", limit=TITLE_LIMIT)
+    title = clean_meeting_title(title)
     meeting = Meeting(
         council_id=council.id,
         title=title,
@@ -164,7 +169,9 @@ def conclude_meeting(
 ) -> Meeting:
     """Record the conclusions, one per line; the meeting is then over."""
     meeting = manageable_meeting(session=session, actor=actor, meeting_id=meeting_id)
-    lines = [line.strip() for line in conclusions if line.strip()]
+    lines = [text for line in conclusions if (text := normalize_text(line, multiline=False))]
+    for line in lines:
+        check_length(line, CONCLUSION_LIMIT)
     if not lines:
         raise InvalidInput("conclusions_missing")
     before = snapshot(meeting, AUDITED)
@@ -213,7 +220,7 @@ def answer_rsvp(
             meeting_id=meeting_id, member_id=actor.member_id, response=response, responded_at=now
         )
     row.response = response
-    row.delegate_name = (delegate or "").strip()[:200] or None
+    row.delegate_name = normalize_text(delegate or "", multiline=False)[:200] or None
     row.responded_at = now
     session.add(row)
     return row

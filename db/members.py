@@ -77,6 +77,25 @@ def load_actor(
     )
 
 
+def member_actor(
+    *, session: Session, member_id: int, admins: Collection[int], now: datetime
+) -> Actor | None:
+    """The actor of a stored member (e.g. one whose roles another member just changed)."""
+    member = session.get(Member, member_id)
+    if member is None:
+        return None
+    return load_actor(
+        session=session,
+        telegram_user_id=member.telegram_user_id,
+        full_name=member.full_name,
+        username=member.username,
+        fallback_language=member.language,
+        admins=admins,
+        now=now,
+        private_chat=False,
+    )
+
+
 def set_language(*, session: Session, member_id: int, language: str) -> None:
     member = session.get(Member, member_id)
     if member is None:

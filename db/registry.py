@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from db.models import Agency, Council
+from db.text_input import clean_code
 
 
 def list_councils(*, session: Session) -> list[Council]:
@@ -13,12 +14,12 @@ def list_councils(*, session: Session) -> list[Council]:
 
 def find_council(*, session: Session, code: str) -> Council | None:
     """The council with ``code`` (any case), or None."""
-    return session.exec(select(Council).where(Council.code == code.strip().upper())).first()
+    return session.exec(select(Council).where(Council.code == clean_code(code))).first()
 
 
 def find_agency(*, session: Session, code: str) -> Agency | None:
     """The agency with ``code`` (any case), or None."""
-    return session.exec(select(Agency).where(Agency.code == code.strip().upper())).first()
+    return session.exec(select(Agency).where(Agency.code == clean_code(code))).first()
 
 
 def list_agencies(*, session: Session) -> list[Agency]:

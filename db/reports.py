@@ -16,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Select,
+    Subquery,
     bindparam,
     case,
     func,
@@ -41,6 +42,7 @@ from db.models import (
     UpdateKind,
 )
 from db.recurring import CouncilPeriods, CurrentPeriod, council_periods, current_periods
+from db.shares import percentages
 from db.status import CATEGORY_ORDER, Category, categorize
 from db.types import UTCDateTime
 
@@ -94,7 +96,8 @@ class Overview:
     periods: CouncilPeriods | None = None
 
     def percent(self, category: Category) -> int:
-        return round(100 * self.counts.get(category, 0) / self.total) if self.total else 0
+        """The category's share of the council's tasks; the shown shares sum to 100."""
+        return percentages(self.counts).get(category, 0)
 
 
 OBSTACLES_SHOWN = 10
@@ -498,6 +501,23 @@ def task_details(
     return details
 
 
+NEWEST_UPDATE_FIRST = (col(ProgressUpdate.created_at).desc(), col(ProgressUpdate.id).desc())
+
+
+def ranked_updates(task_ids: Any) -> Subquery:
+    """Each update of these tasks with its rank among its task's updates, newest first (1)."""
+    return (
+        sa_select(
+            col(ProgressUpdate.id),
+            func.row_number()
+            .over(partition_by=col(ProgressUpdate.task_id), order_by=NEWEST_UPDATE_FIRST)
+            .label("rank"),
+        )
+        .where(col(ProgressUpdate.task_id).in_(task_ids))
+        .subquery()
+    )
+
+
 def tasks_details(
     *,
     session: Session,
@@ -532,24 +552,14 @@ def tasks_details(
         if directive_ids
         else {}
     )
-    newest_first = (col(ProgressUpdate.created_at).desc(), col(ProgressUpdate.id).desc())
-    ranked = (
-        sa_select(
-            col(ProgressUpdate.id),
-            func.row_number()
-            .over(partition_by=col(ProgressUpdate.task_id), order_by=newest_first)
-            .label("rank"),
-        )
-        .where(col(ProgressUpdate.task_id).in_(ids))
-        .subquery()
-    )
+    ranked = ranked_updates(ids)
     recent: dict[int, list[tuple[ProgressUpdate, Member | None]]] = {}
     for update, author in session.exec(
         select(ProgressUpdate, Member)
         .join(ranked, ranked.c.id == col(ProgressUpdate.id))
         .outerjoin(Member, col(Member.id) == col(ProgressUpdate.author_id))
         .where(ranked.c.rank <= updates)
-        .order_by(*newest_first)
+        .order_by(*NEWEST_UPDATE_FIRST)
     ):
         recent.setdefault(update.task_id, []).append((update, author))
     obstacles = tasks_with_open_obstacles(session=session, task_ids=ids)

@@ -14,10 +14,12 @@ from sqlmodel import Session, col, func, select
 
 from db.audit import record
 from db.errors import Forbidden, InvalidInput, NotFound
+from db.ids import MAX_ROW_ID, MAX_TELEGRAM_ID, id_in_range
 from db.models import Agency, Council, CouncilRole, Member, Role
 from db.once import take
 from db.permissions import Access, Actor
 from db.registry import find_council, list_councils
+from db.text_input import clean_key
 
 # The words /invite accepts for each role, in English and in Vietnamese (without diacritics;
 # "chủ-tịch", "Thư ký" and "dau_moi" are read the same way).
@@ -130,6 +132,7 @@ class RoleLine:
     council: str
     role: Role
     agency: str | None
+    member_id: int | None = None  # whose role it is (their command menu changes with it)
 
 
 @dataclass(frozen=True)
@@ -141,15 +144,14 @@ class Revocable:
 
 def find_member(*, session: Session, reference: str) -> Member | None:
     """A member by number (``12`` or ``#12``, as /members shows), Telegram id or @username."""
-    text = reference.strip()
+    text = clean_key(reference)
     if text.startswith("@") and len(text) > 1:
         wanted = text[1:].lower()
         return session.exec(select(Member).where(func.lower(Member.username) == wanted)).first()
-    digits = text.removeprefix("#")
-    if not digits.isdigit():
+    number = id_in_range(text, limit=MAX_TELEGRAM_ID)
+    if number is None:
         return None
-    number = int(digits)
-    by_id = session.get(Member, number) if number < 2**31 else None
+    by_id = session.get(Member, number) if number <= MAX_ROW_ID else None
     if by_id is not None or text.startswith("#"):
         return by_id
     return session.exec(select(Member).where(Member.telegram_user_id == number)).first()
@@ -195,7 +197,8 @@ def revoke_role(
 ) -> tuple[str, RoleLine]:
     """Remove one role; the member keeps their other roles. Audited."""
     role, council, member, agency = _revocable(session, actor, role_id)
-    line = RoleLine(role_id, council.code, Role(role.role), agency.code if agency else None)
+    code = agency.code if agency else None
+    line = RoleLine(role_id, council.code, Role(role.role), code, member_id=member.id)
     record(
         session=session,
         at=now,

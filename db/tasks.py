@@ -6,6 +6,8 @@ and writes the audit row in the same session. The caller commits (and only then 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,8 +47,12 @@ from db.recurring import (
     set_schedule,
     sync_task,
 )
+from db.text_input import check_length, clean_code, clean_text, normalize_text
 
 TITLE_LIMIT = 2000
+PERCENT_FIRST = re.compile(
+    r"^\s*([-+−–]?\s*\d{1,12}(?:[.,]\d+)?)\s*[%％][\s,.:;-]*(.*)$", re.DOTALL
+)
 UPDATE_TEXT_LIMIT = 3000
 AUDITED_TASK_FIELDS = (
     "title",
@@ -193,7 +199,7 @@ def open_tasks_page(
 
 
 def agency_by_code(*, session: Session, code: str) -> Agency:
-    agency = session.exec(select(Agency).where(Agency.code == code.strip().upper())).first()
+    agency = session.exec(select(Agency).where(Agency.code == clean_code(code))).first()
     if agency is None:
         raise InvalidInput("agency_unknown", code=code.strip())
     return agency
@@ -217,7 +223,7 @@ def create_task(
     assert council.id is not None and lead.id is not None
     if not actor.allows(Access.SECRETARIAT, council.id):
         raise Forbidden()
-    title = _clean_title(title)
+    title = clean_title(title)
     task = Task(
         lead_agency_id=lead.id,
         title=title,
@@ -269,7 +275,7 @@ def edit_task(
     require_not_closed(task)
     before = snapshot(task, AUDITED_TASK_FIELDS)
     if title is not None:
-        task.title = _clean_title(title)
+        task.title = clean_title(title)
     if due is not None and task.recurrence is not None:
         raise InvalidInput("recurrence_due_fixed", task_id=task_id)
     if due is not None:
@@ -328,11 +334,10 @@ def add_update(
     the other and the task's summary (percentage, state) always follows the newest one."""
     lock_task(session=session, task_id=task_id)
     task = reportable_task(session=session, actor=actor, task_id=task_id, kind=kind)
-    text = text.strip()
+    text = normalize_text(text)
     if not text and attachment is None and kind != UpdateKind.COMPLETION:
         raise InvalidInput("update_text_missing")
-    if len(text) > UPDATE_TEXT_LIMIT:
-        raise InvalidInput("text_too_long", limit=UPDATE_TEXT_LIMIT)
+    check_length(text, UPDATE_TEXT_LIMIT)
     if percent is not None and not 0 <= percent <= 100:
         raise InvalidInput("percent_invalid")
     if kind == UpdateKind.EXTENSION_REQUEST:
@@ -512,13 +517,25 @@ def pending_extension(*, session: Session, task_id: int) -> ProgressUpdate | Non
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _clean_title(title: str) -> str:
-    title = " ".join(title.split())
-    if not title:
-        raise InvalidInput("task_title_missing")
-    if len(title) > TITLE_LIMIT:
-        raise InvalidInput("text_too_long", limit=TITLE_LIMIT)
-    return title
+def split_percent(text: str) -> tuple[int | None, str]:
+    """ "60% đã trình dự thảo" → (60, "đã trình dự thảo"); a text without one → (None, text).
+
+    The one rule for percentages: whatever is written as one at the start ("1000%", "-5%",
+    "12,5%", "１５０％") is a whole number from 0 to 100, or the update is refused.
+    """
+    match = PERCENT_FIRST.match(text)
+    if match is None:
+        return None, text.strip()
+    written = unicodedata.normalize("NFKC", match.group(1)).replace(" ", "")
+    if not (written.isascii() and written.isdigit()) or int(written) > 100:
+        raise InvalidInput("percent_invalid")
+    return int(written), match.group(2).strip()
+
+
+def clean_title(title: str) -> str:
+    """A task's title as stored: normalized, one line, within TITLE_LIMIT (checked before the
+    preview too)."""
+    return clean_text(title, limit=TITLE_LIMIT, multiline=False, empty_key="task_title_missing")
 
 
 def _apply_due(task: Task, due: DueReading | None) -> None:

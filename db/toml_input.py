@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from db.text_input import normalize_text
+
 _ARRAY_HEADER = re.compile(r"\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]")
 _TABLE_HEADER = re.compile(r"\[\s*([A-Za-z0-9_.-]+)\s*\]")
 _KEY = re.compile(r"""([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*=""")
@@ -125,7 +127,8 @@ class _Scanner:
             i += 1
 
 
-def _end_of_string(line: str, start: int) -> int:
+def _end_of_string(line: str, start: int, stop: str = "") -> int:
+    """Just after the string that opens at ``start`` (or at ``stop``, or the end)."""
     quote = line[start]
     i = start + 1
     while i < len(line):
@@ -134,8 +137,51 @@ def _end_of_string(line: str, start: int) -> int:
             continue
         if line[i] == quote:
             return i + 1
+        if line[i] == stop:
+            return i
         i += 1
     return i
+
+
+# --- nesting ----------------------------------------------------------------------------------
+
+# Our files nest at most three levels (a table of arrays of strings); a little room beyond.
+MAX_NESTING = 16
+PARSE_FAILURES = frozenset({"file_err_toml", "file_err_nested"})
+
+
+def too_deep(source: str, limit: int = MAX_NESTING) -> int | None:
+    """The line where arrays or inline tables nest deeper than ``limit``, or None.
+
+    Follows strings and comments so that brackets inside them do not count; a single loop, so
+    any depth is measured without recursion.
+    """
+    depth, line, i, size = 0, 1, 0, len(source)
+    while i < size:
+        char = source[i]
+        if char == "\n":
+            line += 1
+        elif char == "#":
+            end = source.find("\n", i)
+            i = size if end < 0 else end
+            continue
+        elif source.startswith(('"""', "'''"), i):
+            end = source.find(source[i : i + 3], i + 3)
+            end = size if end < 0 else end + 3
+            line += source.count("\n", i, end)
+            i = end
+            continue
+        elif char in "\"'":
+            i = _end_of_string(source, i, stop="\n")
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None
 
 
 # --- reading values and collecting issues -----------------------------------------------------
@@ -178,11 +224,19 @@ class TomlInput:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.lines = locate(source)
         self.issues: list[Issue] = []
         self.data: dict[str, Any] = {}
+        nested = too_deep(source)
+        if nested is not None:
+            # tomllib recurses once per level: 100,000 nested arrays end in RecursionError.
+            self.lines = TomlLines()
+            self.issues.append(Issue("", nested, "file_err_nested", {"limit": MAX_NESTING}))
+            return
+        self.lines = locate(source)
         try:
             self.data = tomllib.loads(source)
+        except RecursionError:  # too_deep should have caught it; never a traceback
+            self.issues.append(Issue("", 1, "file_err_nested", {"limit": MAX_NESTING}))
         except tomllib.TOMLDecodeError as error:
             message = str(error)
             position = _TOML_POSITION.search(message)
@@ -194,7 +248,7 @@ class TomlInput:
 
     @property
     def parsed(self) -> bool:
-        return not any(issue.key == "file_err_toml" for issue in self.issues)
+        return not any(issue.key in PARSE_FAILURES for issue in self.issues)
 
     def line(self, where: Where, key: str | None = None) -> int:
         return self.lines.of(where.table, where.index, key)
@@ -236,7 +290,7 @@ class TomlInput:
         if not isinstance(value, str):
             self.error(where, key, "file_err_type_string")
             return None
-        text = " ".join(value.split()) if single_line else value.strip()
+        text = normalize_text(value, multiline=not single_line)  # as typed text is
         if not text:
             self.error(where, key, "file_err_empty")
             return None
@@ -253,7 +307,7 @@ class TomlInput:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             self.error(where, key, "file_err_type_strings")
             return None
-        items = [" ".join(item.split()) for item in value]
+        items = [normalize_text(item, multiline=False) for item in value]
         if any(not item for item in items):
             self.error(where, key, "file_err_empty")
             return None

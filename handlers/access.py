@@ -56,8 +56,9 @@ class Unknown:
 def required_access(update: Update, context: BotContext) -> Access | Unknown | None:
     """What the update needs, or None when it is not meant for the bot at all."""
     if update.callback_query is not None:
-        prefix = (update.callback_query.data or "").split(":", 1)[0]
-        return CALLBACK_ACCESS.get(prefix, Unknown())
+        # Every family's data is "<prefix>:<arguments>"; anything else is stale or forged.
+        prefix, colon, _ = (update.callback_query.data or "").partition(":")
+        return CALLBACK_ACCESS.get(prefix, Unknown()) if colon else Unknown()
     message = update.message
     if message is None:  # edited messages, channel posts, member updates: not commands
         return None

@@ -13,15 +13,16 @@ from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
 from db.errors import AppError, InvalidInput
+from db.ids import button_id, id_in_range
 from db.models import Agency, Council, PendingInput
 from db.pending import set_pending, take_pending
 from db.permissions import Access
 from db.recurring import ScheduleReading
-from db.tasks import DueReading, agency_by_code, create_task
+from db.tasks import DueReading, agency_by_code, clean_title, create_task
 from handlers.deadlines import as_reading, is_no_deadline, parse_window_or_schedule
 from handlers.notify import notify_assigned
 from handlers.replying import answer, edit_or_answer
-from handlers.task_views import echo_due
+from handlers.task_views import co_text, echo_due
 from schedules.dates import Recurrence, format_deadline
 from schedules.reminders import replan_task
 
@@ -87,9 +88,7 @@ async def continue_assignment(
             with context.runtime.session() as session:
                 data.update(_agencies(session, text))
         elif pending.action == STEP_TITLE:
-            if not text.strip():
-                raise InvalidInput("task_title_missing")
-            data["title"] = text.strip()
+            data["title"] = clean_title(text)
         elif pending.action == STEP_DUE:
             data.update(_due(context, text))
         else:  # the council choice and the confirmation wait for a button, not for text
@@ -109,8 +108,8 @@ async def press_assign_button(update: Update, context: BotContext) -> None:
     runtime, lang = context.runtime, context.lang
     try:
         _, pending_key, choice = (query.data or "").split(":")
-        pending_id = int(pending_key)
-    except ValueError:
+        pending_id = button_id(pending_key)
+    except (ValueError, AppError):
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
     if choice == "y":
@@ -128,8 +127,8 @@ async def press_assign_button(update: Update, context: BotContext) -> None:
     await query.answer()
     if choice == "n":
         await edit_or_answer(update, context, t(lang, "input_cancelled"))
-    elif action == STEP_COUNCIL and choice.startswith("c") and choice[1:].isdigit():
-        council_id = int(choice[1:])
+    elif action == STEP_COUNCIL and choice.startswith("c") and id_in_range(choice[1:]):
+        council_id = button_id(choice[1:])
         if not context.actor.allows(Access.SECRETARIAT, council_id):
             await answer(update, context, t(lang, "forbidden"))
             return
@@ -149,7 +148,9 @@ def parse_assignment(context: BotContext, session: Session, line: str) -> dict[s
     parts = [part.strip() for part in line.split("|")]
     if len(parts) != 3 or not all(parts[:2]):
         return None
-    return {**_agencies(session, parts[0]), "title": parts[1], **_due(context, parts[2])}
+    # The title is checked (normalized, within its limit) before the preview, not on Confirm.
+    title = clean_title(parts[1])
+    return {**_agencies(session, parts[0]), "title": title, **_due(context, parts[2])}
 
 
 async def _next_step(update: Update, context: BotContext, data: dict[str, Any]) -> None:
@@ -184,7 +185,7 @@ async def _next_step(update: Update, context: BotContext, data: dict[str, Any]) 
         council=council.code,
         title=data["title"],
         lead=f"{lead.code} — {lead.name_vi if lang == 'vi' else lead.name_en}",
-        co=", ".join(agency.code for agency in co) or t(lang, "task_no_co"),
+        co=co_text(co, lang),
         due=Html(_due_echo(data, lang)),
     )
     await answer(update, context, text, keyboard=keyboard)

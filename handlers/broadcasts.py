@@ -20,15 +20,18 @@ from db.broadcasts import (
     cancel_draft,
     confirm_broadcast,
     create_broadcast,
+    meeting_titles,
     recent_broadcasts,
     remind_unacknowledged,
     resend_failed,
     set_progress_message,
 )
-from db.errors import InvalidInput
+from db.errors import AppError, InvalidInput
+from db.ids import button_id
 from db.models import Council
 from db.permissions import Access
 from db.roles import council_for_secretariat, parse_role
+from db.text_input import clean_code
 from handlers.replying import answer, edit_or_answer
 from handlers.task_views import minute, short
 
@@ -57,7 +60,7 @@ def parse_broadcast(
                     raise InvalidInput("broadcast_role_unknown", role=name)
                 roles.append(role.value)
         elif lowered.startswith(AGENCY_KEYS):
-            agencies += [code.upper() for code in word.split("=", 1)[1].split(",") if code]
+            agencies += [clean_code(c) for c in word.split("=", 1)[1].split(",") if clean_code(c)]
         else:
             council = council_named(word)
     return council, Audience(roles=tuple(roles), agency_codes=tuple(agencies)), body.strip()
@@ -112,8 +115,8 @@ async def press_broadcast_button(update: Update, context: BotContext) -> None:
     assert query is not None
     try:
         _, key, action = (query.data or "").split(":")
-        broadcast_id = int(key)
-    except ValueError:
+        broadcast_id = button_id(key)
+    except (ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     runtime, lang, actor = context.runtime, context.lang, context.actor
@@ -194,6 +197,7 @@ async def list_broadcasts(update: Update, context: BotContext) -> None:
     with runtime.session() as session:
         councils = [c.id for c in _secretariat_councils(session, context) if c.id is not None]
         rows = recent_broadcasts(session=session, council_ids=councils)
+        titles = meeting_titles(session=session, broadcasts=rows)
     if not rows:
         await answer(update, context, t(lang, "broadcasts_none"))
         return
@@ -204,7 +208,9 @@ async def list_broadcasts(update: Update, context: BotContext) -> None:
             "broadcasts_line",
             id=row.id,
             when=minute(row.confirmed_at or row.created_at, tz),
-            text=short(row.text, 60),
+            text=short(row.text, 60)
+            if row.id not in titles
+            else t(lang, "broadcasts_meeting_notice", title=short(titles[row.id], 60)),
         )
         for row in rows
     ]
@@ -226,8 +232,8 @@ async def press_acknowledge(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     try:
-        delivery_id = int((query.data or "").split(":")[1])
-    except (IndexError, ValueError):
+        delivery_id = button_id((query.data or "").split(":")[1])
+    except (IndexError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     with context.runtime.session() as session:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.catalogue import LANGUAGES, t
+from bot.command_menu import set_member_menu
 from bot.commands import COMMANDS, CommandSpec
 from bot.context import BotContext
 from db.members import set_language
@@ -23,6 +27,14 @@ async def start(update: Update, context: BotContext) -> None:
         await answer_key(update, context, "not_registered")
         return
     await answer_key(update, context, "welcome", name=actor.name)
+    await _sync_menu(update, context)
+
+
+async def _sync_menu(update: Update, context: BotContext) -> None:
+    """In a private chat, bring the chat's command menu in line with the member's roles."""
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        await set_member_menu(context.bot, context.actor)
 
 
 def visible_commands(actor: Actor) -> list[CommandSpec]:
@@ -52,6 +64,7 @@ async def show_help(update: Update, context: BotContext) -> None:
     lines += [f"/{spec.name} — {t(lang, spec.description_key)}" for spec in visible_commands(actor)]
     lines += ["", t(lang, "help_footer")]
     await answer(update, context, "\n".join(lines))
+    await _sync_menu(update, context)
 
 
 async def change_language(update: Update, context: BotContext) -> None:
@@ -88,6 +101,7 @@ async def _set_language(update: Update, context: BotContext, language: str) -> N
     with context.runtime.session() as session:
         set_language(session=session, member_id=member_id, language=language)
     await answer(update, context, t(language, "lang_set"))
+    await set_member_menu(context.bot, replace(context.actor, language=language))
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

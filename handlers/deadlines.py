@@ -7,6 +7,7 @@ from datetime import UTC
 from bot.context import BotContext
 from db.errors import InvalidInput
 from db.tasks import DueReading
+from db.text_input import normalize_text
 from schedules.dates import (
     ACCEPTED_EXAMPLES,
     DueWindow,
@@ -21,6 +22,7 @@ NO_DEADLINE_WORDS = {"không", "khong", "none", "no", "-", "không có", "khong 
 
 def parse_window(context: BotContext, text: str) -> DueWindow:
     """The window ``text`` names, or InvalidInput listing accepted examples."""
+    text = normalize_text(text, multiline=False)  # it is stored as written (due_text)
     window = parse_due(
         text, now=context.runtime.clock.now(), tz=context.runtime.settings.app.timezone
     )
@@ -49,6 +51,7 @@ def is_no_deadline(text: str) -> bool:
 
 def parse_window_or_schedule(context: BotContext, text: str) -> DueWindow | Recurrence:
     """A one-off window or a recurring schedule, or InvalidInput with the fitting examples."""
+    text = normalize_text(text, multiline=False)  # it is stored as written (due_text)
     reading = parse_deadline(
         text, now=context.runtime.clock.now(), tz=context.runtime.settings.app.timezone
     )

@@ -22,13 +22,14 @@ from db.doctor import (
     heartbeat_finding,
     inbox_finding,
     migrations_finding,
-    private_chat_finding,
+    private_chat_findings,
     reminder_findings,
 )
 from db.errors import Forbidden as NotAllowed
 from db.errors import InvalidInput
 from db.models import Council
 from db.permissions import Access
+from db.text_input import clean_code
 from handlers.replying import answer
 
 SCHEDULER_JOB = "dispatcher-tick"
@@ -117,7 +118,7 @@ def database_findings(runtime: Runtime, council_ids: Iterable[int] | None = None
     with runtime.session() as session:
         findings += reminder_findings(session=session, now=now, stale_after=stale)
         findings.append(inbox_finding(session=session, now=now))
-        findings.append(private_chat_finding(session=session, council_ids=council_ids))
+        findings += private_chat_findings(session=session, council_ids=council_ids)
     return findings
 
 
@@ -159,7 +160,7 @@ async def set_group(update: Update, context: BotContext) -> None:
         raise InvalidInput("setgroup_usage")
     runtime = context.runtime
     with runtime.session() as session:
-        council = session.exec(select(Council).where(Council.code == args[0].upper())).first()
+        council = session.exec(select(Council).where(Council.code == clean_code(args[0]))).first()
         if council is None:
             raise InvalidInput("council_unknown", code=args[0])
         if not context.actor.allows(Access.SECRETARIAT, council.id):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -12,10 +11,10 @@ from bot.catalogue import CATALOGUE, Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data, local_time
 from db.history import TaskHistory, task_history
+from db.ids import button_id, button_number, parse_id
 from db.imports import Change
 from handlers.replying import answer, answer_key, edit_or_answer
 
-TASK_NUMBER = re.compile(r"^#?(\d{1,9})$")
 TITLE_LIMIT = 300
 VALUE_LIMIT = 200
 # Audit fields holding a moment (ISO text), shown in local time.
@@ -25,11 +24,11 @@ MOMENT_SUFFIXES = ("deadline", "_at", "_start", "_end")
 async def show_history(update: Update, context: BotContext) -> None:
     """/history <task number>: the newest changes first, ten per page."""
     args = context.args or []
-    match = TASK_NUMBER.match(args[0]) if len(args) == 1 else None
-    if match is None:
+    task_id = parse_id(args[0]) if len(args) == 1 else None
+    if task_id is None:
         await answer_key(update, context, "hist_usage")
         return
-    await _send_page(update, context, int(match.group(1)), page=0)
+    await _send_page(update, context, task_id, page=0)
 
 
 async def press_history(update: Update, context: BotContext) -> None:
@@ -37,10 +36,10 @@ async def press_history(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+    if len(parts) != 3:
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
-    await _send_page(update, context, int(parts[1]), page=int(parts[2]))
+    await _send_page(update, context, button_id(parts[1]), page=button_number(parts[2]))
     await query.answer()
 
 
@@ -94,6 +93,8 @@ def _value(field: str, value: str | None, lang: str, zone: str) -> str:
         return t(lang, "hist_none")
     if field == "attachment":
         return _label(lang, "hist_attachment_" + value, value)
+    if f"hist_value_{field}_{value}" in CATALOGUE:  # a stored enumeration: the catalogue's word
+        return t(lang, f"hist_value_{field}_{value}")
     if field.endswith(MOMENT_SUFFIXES):
         try:
             return local_time(datetime.fromisoformat(value), zone)

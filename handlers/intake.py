@@ -16,6 +16,7 @@ from bot.formatting import callback_data
 from bot.import_report import render_issues, render_report
 from bot.intake_view import SCREEN_TASKS, render_proposal, task_line
 from db.errors import AppError, InvalidInput
+from db.ids import MAX_ROW_ID, button_number
 from db.intake import read_letter, registry_from_db
 from db.intake.files import read_proposal
 from db.intake.pending import (
@@ -201,8 +202,8 @@ async def press(update: Update, context: BotContext) -> None:
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     token, act = m["token"], m["act"]
-    a = int(m["a"]) if m["a"] is not None else None
-    b = int(m["b"]) if m["b"] is not None else None
+    a = button_number(m["a"], limit=999_999) if m["a"] is not None else None
+    b = button_number(m["b"], limit=MAX_ROW_ID) if m["b"] is not None else None
     needs = {"t": 1, "d": 1, "l": 1, "c": 1, "u": 1, "a": 1, "N": 1, "G": 1, "L": 2, "A": 2}
     if (
         (needs.get(act, 0) >= 1 and a is None)

@@ -9,6 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.catalogue import Html, t
 from bot.context import BotContext
 from db.errors import AppError
+from db.ids import button_id, parse_id
 from db.models import ProgressUpdate, UpdateKind
 from db.recurring import period_decided
 from db.reports import task_details
@@ -27,16 +28,28 @@ from handlers.notify import notify_cancelled, notify_decision
 from handlers.replying import answer, edit_or_answer
 from schedules.reminders import replan_task
 
-EDIT_FIELDS = ("title", "deadline", "lead")
+# Sub-commands in English and in Vietnamese (without or with diacritics), as /broadcast has.
+EDIT_FIELDS = {
+    "title": "title",
+    "ten": "title",
+    "tên": "title",
+    "deadline": "deadline",
+    "han": "deadline",
+    "hạn": "deadline",
+    "lead": "lead",
+    "chu-tri": "lead",
+    "chủ-trì": "lead",
+}
 
 
 async def edit(update: Update, context: BotContext) -> None:
     """/edit <task> title|deadline|lead <value>."""
     args = context.args or []
-    if len(args) < 3 or not args[0].lstrip("#").isdigit() or args[1].lower() not in EDIT_FIELDS:
+    task_id = parse_id(args[0]) if len(args) >= 3 else None
+    if task_id is None or args[1].lower() not in EDIT_FIELDS:
         await answer(update, context, t(context.lang, "edit_usage"))
         return
-    task_id, field, value = int(args[0].lstrip("#")), args[1].lower(), " ".join(args[2:])
+    field, value = EDIT_FIELDS[args[1].lower()], " ".join(args[2:])
     runtime = context.runtime
     now = runtime.clock.now()
     due = read_due(context, value) if field == "deadline" else None
@@ -60,10 +73,10 @@ async def edit(update: Update, context: BotContext) -> None:
 async def cancel(update: Update, context: BotContext) -> None:
     """/cancel <task>: asks for confirmation first."""
     args = context.args or []
-    if len(args) != 1 or not args[0].lstrip("#").isdigit():
+    task_id = parse_id(args[0]) if len(args) == 1 else None
+    if task_id is None:
         await answer(update, context, t(context.lang, "cancel_usage"))
         return
-    task_id = int(args[0].lstrip("#"))
     with context.runtime.session() as session:
         task, _scope = changeable_task(session=session, actor=context.actor, task_id=task_id)
         require_not_closed(task)
@@ -170,9 +183,9 @@ def _decision(update: Update) -> tuple[int, bool]:
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("y", "n"):
+    if len(parts) != 3 or parts[2] not in ("y", "n"):
         raise AppError("stale_button")
-    return int(parts[1]), parts[2] == "y"
+    return button_id(parts[1]), parts[2] == "y"
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -15,14 +15,18 @@ from bot.context import BotContext
 from bot.formatting import callback_data
 from bot.meeting_text import meeting_text, meeting_when
 from db.broadcasts import Audience, confirm_broadcast, create_broadcast
-from db.errors import InvalidInput, NotFound
+from db.errors import AppError, InvalidInput, NotFound
+from db.ids import button_id, button_number, parse_id
 from db.meetings import (
+    LINK_LIMIT,
+    PLACE_LIMIT,
     Rsvp,
     agenda_of,
     answer_rsvp,
     attendees,
     cancel_meeting,
     check_agenda,
+    clean_meeting_title,
     conclude_meeting,
     conclusion,
     create_meeting,
@@ -38,6 +42,7 @@ from db.reports import upcoming_meetings
 from db.roles import council_for_secretariat
 from db.status import categorize
 from db.tasks import DueReading
+from db.text_input import check_length, normalize_text
 from handlers.assign import parse_assignment, propose_task, secretariat_councils
 from handlers.deadlines import as_reading, parse_window
 from handlers.replying import answer, edit_or_answer
@@ -49,18 +54,30 @@ PENDING_CONFIRM = "meeting:confirm"
 PENDING_DELEGATE = "rsvp:delegate"
 
 
+# Sub-commands in English and in Vietnamese (without or with diacritics), as /broadcast has.
+MEETING_ACTIONS = {
+    "doi-lich": "reschedule",
+    "đổi-lịch": "reschedule",
+    "huy": "cancel",
+    "hủy": "cancel",
+    "ket-luan": "conclude",
+    "kết-luận": "conclude",
+}
+
+
 async def meeting(update: Update, context: BotContext) -> None:
     """/meeting new … | /meeting <id> [reschedule <when> | cancel | conclude <…>]."""
     raw = update.effective_message.text if update.effective_message else ""
     words = (raw or "").split(maxsplit=3)
-    if len(words) >= 2 and words[1].lower() == "new":
+    if len(words) >= 2 and words[1].lower() in ("new", "moi", "mới"):
         await _propose(update, context, (raw or "").split(maxsplit=2)[2] if len(words) > 2 else "")
         return
-    if len(words) < 2 or not words[1].lstrip("#").isdigit():
+    meeting_id = parse_id(words[1]) if len(words) >= 2 else None
+    if meeting_id is None:
         await answer(update, context, t(context.lang, "meeting_usage"))
         return
-    meeting_id = int(words[1].lstrip("#"))
     action = words[2].lower() if len(words) > 2 else ""
+    action = MEETING_ACTIONS.get(action, action)
     rest = words[3] if len(words) > 3 else ""
     if action == "":
         await _show(update, context, meeting_id)
@@ -109,8 +126,8 @@ async def press_rsvp(update: Update, context: BotContext) -> None:
     assert query is not None
     try:
         _, key, code = (query.data or "").split(":")
-        meeting_id, response = int(key), RSVP_CODES[code]
-    except (KeyError, ValueError):
+        meeting_id, response = button_id(key), RSVP_CODES[code]
+    except (KeyError, ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     runtime, lang, actor = context.runtime, context.lang, context.actor
@@ -165,8 +182,9 @@ async def press_meeting_button(update: Update, context: BotContext) -> None:
     assert query is not None
     try:
         prefix, key, choice = (query.data or "").split(":")
-        target = int(key)
-    except ValueError:
+        target = button_id(key)
+        conclusion = button_number(choice, limit=999) if prefix == "mk" else 0
+    except (ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     # The query is answered after the action: a refusal (e.g. already handled) is its pop-up.
@@ -174,8 +192,8 @@ async def press_meeting_button(update: Update, context: BotContext) -> None:
         await _confirm_new(update, context, target, choice == "y")
     elif prefix == "mx":
         await _confirm_cancel(update, context, target, choice == "y")
-    elif prefix == "mk" and choice.isdigit():
-        await _conclusion_to_task(update, context, target, int(choice))
+    elif prefix == "mk":
+        await _conclusion_to_task(update, context, target, conclusion)
     else:
         await answer(update, context, t(context.lang, "stale_button"))
     await query.answer()
@@ -199,12 +217,15 @@ async def _propose(update: Update, context: BotContext, text: str) -> None:
             council = councils[0]
         else:
             raise InvalidInput("meeting_choose_council")
+    # Everything that can be refused is checked before the preview, not on its button.
+    title = clean_meeting_title(parts[1])
+    where = normalize_text(parts[3], multiline=False) if len(parts) > 3 else ""
+    check_length(where, LINK_LIMIT if where.startswith("http") else PLACE_LIMIT)
     window = parse_window(context, parts[2])
     reading = as_reading(window)
-    where = parts[3] if len(parts) > 3 else ""
     data: dict[str, Any] = {
         "council_id": council.id,
-        "title": parts[1],
+        "title": title,
         "when_text": reading.text,
         "start": reading.start.isoformat(),
         "end": reading.end.isoformat(),

@@ -11,8 +11,10 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.catalogue import Html, t
+from bot.command_menu import refresh_member_menu
 from bot.context import BotContext
 from bot.formatting import callback_data, local_time
+from db.ids import button_id
 from db.invitations import create_invitation, redeem_invitation
 from db.models import Council, Role
 from db.registry import list_agencies, list_councils
@@ -117,6 +119,7 @@ async def accept_invitation(update: Update, context: BotContext) -> None:
             config=runtime.reminders,
         )
     runtime.wake()
+    await refresh_member_menu(context.bot, runtime, telegram_user_id=user.id)
     lang = context.lang
     await answer_key(
         update,
@@ -216,10 +219,10 @@ async def press_revoke(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
-    if len(parts) not in (2, 3) or not parts[1].isdigit() or parts[2:] not in ([], ["ok"], ["no"]):
+    if len(parts) not in (2, 3) or parts[2:] not in ([], ["ok"], ["no"]):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
-    role_id, action = int(parts[1]), (parts[2] if len(parts) == 3 else "pick")
+    role_id, action = button_id(parts[1]), (parts[2] if len(parts) == 3 else "pick")
     runtime, lang = context.runtime, context.lang
     if action == "no":
         await query.answer()
@@ -248,6 +251,7 @@ async def press_revoke(update: Update, context: BotContext) -> None:
         await edit_or_answer(update, context, text, keyboard=keyboard)
         return
     await close_buttons(update)
+    await refresh_member_menu(context.bot, runtime, member_id=line.member_id)
     await answer_key(
         update, context, "rvk_done", role=_role_of(line, lang), name=name, council=line.council
     )

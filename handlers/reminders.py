@@ -12,6 +12,7 @@ from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.reminder_messages import SNOOZE_PREFIX, kind_name, local, short
 from db.errors import AppError
+from db.ids import button_id, button_number, id_in_range
 from handlers.replying import answer, edit_or_answer
 from handlers.task_views import pager
 from schedules.reminder_queue import QueueItem, ReminderQueue, reminder_queue
@@ -26,10 +27,11 @@ PAGE_PREFIX = "rems"
 async def show_reminders(update: Update, context: BotContext) -> None:
     """/reminders [days]: what goes out in the next days, then what failed or was skipped."""
     args = context.args or []
-    if len(args) > 1 or (args and not (args[0].isdigit() and 1 <= int(args[0]) <= MAX_DAYS)):
+    days = id_in_range(args[0], limit=MAX_DAYS) if len(args) == 1 else None
+    if len(args) > 1 or (args and (days is None or args[0].startswith("#"))):
         await answer(update, context, t(context.lang, "reminders_usage", max=MAX_DAYS))
         return
-    await _show(update, context, int(args[0]) if args else DEFAULT_DAYS, 0)
+    await _show(update, context, days or DEFAULT_DAYS, 0)
 
 
 async def reminders_page(update: Update, context: BotContext) -> None:
@@ -37,10 +39,11 @@ async def reminders_page(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+    if len(parts) != 3:
         raise AppError("stale_button")
+    days, page = button_number(parts[1], limit=MAX_DAYS), button_number(parts[2])
     await query.answer()
-    await _show(update, context, min(max(int(parts[1]), 1), MAX_DAYS), int(parts[2]))
+    await _show(update, context, max(days, 1), page)
 
 
 async def snooze(update: Update, context: BotContext) -> None:
@@ -48,14 +51,14 @@ async def snooze(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
-    if len(parts) != 3 or parts[1] != "snooze" or not parts[2].isdigit():
+    if len(parts) != 3 or parts[1] != "snooze":
         raise AppError("stale_button")
     runtime = context.runtime
     with runtime.session() as session:
         due = snooze_reminder(
             session=session,
             actor=context.actor,
-            reminder_id=int(parts[2]),
+            reminder_id=button_id(parts[2]),
             now=runtime.clock.now(),
             config=runtime.reminders,
         )

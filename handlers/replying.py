@@ -8,7 +8,7 @@ from telegram.error import BadRequest
 
 from bot.catalogue import t
 from bot.context import BotContext
-from bot.formatting import split_message
+from bot.formatting import MESSAGE_LIMIT, split_message, utf16_length
 
 
 async def answer(
@@ -60,7 +60,7 @@ async def edit_or_answer(
 ) -> Message | None:
     """For a button press, replace the pressed message (pagination); otherwise send anew."""
     query = update.callback_query
-    if query is None or query.message is None or len(text) > 4096:
+    if query is None or query.message is None or utf16_length(text) > MESSAGE_LIMIT:
         return await answer(update, context, text, keyboard=keyboard)
     try:
         edited = await context.bot.edit_message_text(

@@ -17,6 +17,7 @@ from bot.formatting import callback_data
 from bot.report_files import ReportFiles, files_for
 from bot.report_workbook import council_names, period_text
 from db.council_report import ReportRequest, check_access, read_request, reportable_councils
+from db.ids import button_id
 from db.models import Council
 from db.permissions import Access
 from handlers.replying import answer
@@ -24,8 +25,8 @@ from schedules.periods import between
 
 REPORT_PREFIX = "rp"
 CHART_PREFIX = "rpc"
-_REPORT_BUTTON = re.compile(r"^rp:(\d{1,9}):(\d{8}):(\d{8}):(-|[ad]\d{1,9})$")
-_CHART_BUTTON = re.compile(r"^rpc:(\d{1,9})$")
+_REPORT_BUTTON = re.compile(r"^rp:([0-9]{1,10}):([0-9]{8}):([0-9]{8}):(-|[ad][0-9]{1,10})$")
+_CHART_BUTTON = re.compile(r"^rpc:([0-9]{1,10})$")
 
 
 async def send_report(update: Update, context: BotContext) -> None:
@@ -94,20 +95,20 @@ async def press_report(update: Update, context: BotContext) -> None:
     if match is None or period is None:
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
-    narrowed = match.group(4)
+    narrowed, council_id = match.group(4), button_id(match.group(1))
     request = ReportRequest(
         period=period,
-        council_id=int(match.group(1)),
-        agency_id=int(narrowed[1:]) if narrowed.startswith("a") else None,
-        directive_id=int(narrowed[1:]) if narrowed.startswith("d") else None,
+        council_id=council_id,
+        agency_id=button_id(narrowed[1:]) if narrowed.startswith("a") else None,
+        directive_id=button_id(narrowed[1:]) if narrowed.startswith("d") else None,
     )
     await query.answer()
-    await _deliver(update, context, int(match.group(1)), request, workbook=True)
+    await _deliver(update, context, council_id, request, workbook=True)
 
 
 def _day(digits: str) -> date | None:
     try:
-        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        return date.fromisoformat(f"{digits[:4]}-{digits[4:6]}-{digits[6:]}")
     except ValueError:
         return None
 
@@ -121,8 +122,9 @@ async def press_chart(update: Update, context: BotContext) -> None:
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     await query.answer()
-    request = ReportRequest(period=None, council_id=int(match.group(1)))
-    await _deliver(update, context, int(match.group(1)), request, workbook=False)
+    council_id = button_id(match.group(1))
+    request = ReportRequest(period=None, council_id=council_id)
+    await _deliver(update, context, council_id, request, workbook=False)
 
 
 async def _deliver(

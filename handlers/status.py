@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -12,16 +10,16 @@ from bot.catalogue import t
 from bot.context import BotContext
 from bot.formatting import callback_data
 from db.council_report import agency_scorecard
-from db.errors import Forbidden, InvalidInput, NotFound
+from db.errors import AppError, Forbidden, InvalidInput, NotFound
+from db.ids import button_id, button_number, parse_id
 from db.models import Agency, Council, Directive
 from db.permissions import Access
 from db.reports import agency_tasks, council_overview, directive_tasks, task_details
 from db.tasks import visible_task
+from db.text_input import clean_code
 from handlers import task_views
 from handlers.replying import answer, edit_or_answer
 from handlers.timezones import zone_of
-
-TASK_ID = re.compile(r"^#?(\d{1,9})$")
 
 
 def member_councils(session: Session, context: BotContext) -> list[Council]:
@@ -35,11 +33,11 @@ def member_councils(session: Session, context: BotContext) -> list[Council]:
 async def show_status(update: Update, context: BotContext) -> None:
     """/status [agency code | task number | directive number]."""
     query = " ".join(context.args or []).strip()
-    task_number = TASK_ID.match(query)
+    task_id = parse_id(query) if query else None
     if not query:
         await _overview_or_choice(update, context)
-    elif task_number:
-        await _task(update, context, int(task_number.group(1)))
+    elif task_id is not None:
+        await _task(update, context, task_id)
     else:
         await _agency_or_directive(update, context, query)
 
@@ -133,9 +131,10 @@ async def _task(update: Update, context: BotContext, task_id: int) -> None:
 
 async def _agency_or_directive(update: Update, context: BotContext, query: str) -> None:
     with context.runtime.session() as session:
-        agency = session.exec(select(Agency).where(Agency.code == query.upper())).first()
+        agency = session.exec(select(Agency).where(Agency.code == clean_code(query))).first()
         directive = session.exec(
-            select(Directive).where(col(Directive.number).ilike(query))
+            # Equality on the normalized number: a LIKE pattern would let "%" match any.
+            select(Directive).where(func.upper(col(Directive.number)) == clean_code(query))
         ).first()
     if agency is not None:
         await send_agency(update, context, agency.id or 0, page=0)
@@ -208,8 +207,8 @@ async def page_status(update: Update, context: BotContext) -> None:
     try:
         _, kind, key, page = (query.data or "").split(":")
         send = senders[kind]
-        target, page_number = int(key), int(page)
-    except (KeyError, ValueError):
+        target, page_number = button_id(key), button_number(page)
+    except (KeyError, ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     await query.answer()

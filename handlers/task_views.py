@@ -84,6 +84,14 @@ def echo_due(window: DueWindow | None, lang: str) -> str:
     return t(lang, "task_due_read", text=window.text, reading=format_due(window, lang))
 
 
+def co_text(agencies: Sequence[Agency], lang: str) -> str:
+    """Co-operating agencies by name with their code: a group such as CACBO reads as "Các Bộ,
+    cơ quan liên quan (CACBO)", not as a bare code."""
+    name = "name_vi" if lang == "vi" else "name_en"
+    labels = [f"{getattr(agency, name)} ({agency.code})" for agency in agencies]
+    return "; ".join(labels) or t(lang, "task_no_co")
+
+
 def category_name(category: Category, lang: str) -> str:
     return t(lang, f"category_{category}")
 
@@ -250,7 +258,7 @@ def task_card(
         source=Html(source),
         title=task.title,
         lead=f"{getattr(lead, name)} ({lead.code})",
-        co=", ".join(agency.code for agency in co_agencies) or t(lang, "task_no_co"),
+        co=co_text(co_agencies, lang),
         due=Html(due_text(task, lang, tz)),
         category=category_name(category, lang),
         percent=Html(t(lang, "task_percent", percent=task.percent))

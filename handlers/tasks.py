@@ -5,7 +5,6 @@ All three ways of reporting (command, button then text, reply) end in db.tasks.a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -15,14 +14,22 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
-from db.errors import InvalidInput
+from db.errors import AppError, InvalidInput
+from db.ids import button_id, button_number, parse_id
 from db.messages import message_subject, remember_messages
 from db.models import ProgressUpdate, Task, UpdateKind
 from db.pending import clear_pending, get_pending, mark_prompt, prompt_owner, set_pending
 from db.permissions import Access
 from db.reports import tasks_details
 from db.status import categorize
-from db.tasks import Attachment, DueReading, add_update, open_tasks_page, reportable_task
+from db.tasks import (
+    Attachment,
+    DueReading,
+    add_update,
+    open_tasks_page,
+    reportable_task,
+    split_percent,
+)
 from handlers import task_views
 from handlers.assign import continue_assignment
 from handlers.deadlines import read_due
@@ -36,7 +43,6 @@ from schedules.reminders import replan_task
 CARDS_PER_PAGE = 5
 # Pending inputs that a typed message must leave alone: they wait for a button press.
 WAITS_FOR_A_BUTTON = frozenset({"meeting:confirm"})
-PERCENT_FIRST = re.compile(r"^\s*(\d{1,3})\s*%[\s,.:;-]*(.*)$", re.DOTALL)
 BUTTON_KINDS = {
     "p": UpdateKind.PROGRESS,
     "d": UpdateKind.COMPLETION,
@@ -81,12 +87,12 @@ async def more_tasks(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     try:
-        page = int((query.data or "").split(":")[1])
-    except (IndexError, ValueError):
+        page = button_number((query.data or "").split(":")[1])
+    except (IndexError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
-    await query.answer()
     await send_task_cards(update, context, page=page)
+    await query.answer()
 
 
 async def send_task_cards(update: Update, context: BotContext, page: int) -> None:
@@ -117,6 +123,8 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
     if not total:
         await answer(update, context, t(lang, "tasks_none"))
         return
+    if not shown:  # a page beyond the last: an old or forged "More" button
+        raise AppError("stale_button")
     if page == 0:
         await answer(update, context, t(lang, "tasks_header", agency=codes, count=total))
     tz = runtime.settings.app.timezone
@@ -186,8 +194,8 @@ async def press_task_button(update: Update, context: BotContext) -> None:
     assert query is not None
     try:
         _, task_key, action = (query.data or "").split(":")
-        task_id, kind = int(task_key), BUTTON_KINDS[action]
-    except (KeyError, ValueError):
+        task_id, kind = button_id(task_key), BUTTON_KINDS[action]
+    except (KeyError, ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     actor, runtime = context.actor, context.runtime
@@ -244,14 +252,13 @@ async def cancel_input(update: Update, context: BotContext) -> None:
 async def update_command(update: Update, context: BotContext) -> None:
     """/update <task> [<percent>%] <text>."""
     args = context.args or []
-    if len(args) < 2 or not args[0].lstrip("#").isdigit():
+    task_id = parse_id(args[0]) if len(args) >= 2 else None
+    if task_id is None:
         await answer(update, context, t(context.lang, "update_usage"))
         return
     percent, text = split_percent(" ".join(args[1:]))
     await record_report(
-        update,
-        context,
-        Report(int(args[0].lstrip("#")), UpdateKind.PROGRESS, text, percent=percent),
+        update, context, Report(task_id, UpdateKind.PROGRESS, text, percent=percent)
     )
 
 
@@ -387,17 +394,6 @@ async def record_report(
         ),
     )
     context.runtime.wake()
-
-
-def split_percent(text: str) -> tuple[int | None, str]:
-    """ "60% đã trình dự thảo" → (60, "đã trình dự thảo"); a text without one → (None, text)."""
-    match = PERCENT_FIRST.match(text)
-    if match is None:
-        return None, text.strip()
-    percent = int(match.group(1))
-    if percent > 100:
-        raise InvalidInput("percent_invalid")
-    return percent, match.group(2).strip()
 
 
 def attachment_of(message: Message) -> Attachment | None:

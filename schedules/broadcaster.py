@@ -323,6 +323,15 @@ class Broadcaster:
                     claimed_by=None,
                 )
             )
+            # Reached in private: whoever had blocked the bot has unblocked it.
+            reached = select(Delivery.member_id).where(
+                col(Delivery.id) == delivery_id, col(Delivery.chat_id) > 0
+            )
+            session.execute(
+                update(Member)
+                .where(col(Member.id).in_(reached), col(Member.private_chat_ok).is_(False))
+                .values(private_chat_ok=True)
+            )
 
     def _release(
         self, delivery_id: int, *, after: timedelta, attempts: int, reason: str | None = None

@@ -162,6 +162,9 @@ class MeetingFacts:
     online_link: str | None
     # (item, linked task id or None, the task's status category or "") in agenda order.
     agenda: tuple[tuple[str, int | None, str], ...] = ()
+    # While no date is fixed: the period the phrase (when_text) was read as.
+    window_start: datetime | None = None
+    window_end: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,8 @@ class _Job:
     target_kind: str
     target_id: int | None
     view: ReminderView
+    # The member was marked unreachable (blocked the bot): a delivery proves it is reachable.
+    was_unreachable: bool = False
 
 
 @dataclass
@@ -411,6 +416,7 @@ class Dispatcher:
             target_kind=row.target_kind,
             target_id=row.target_id,
             view=context.view(row, now, self.config),
+            was_unreachable=context.unreachable(row.recipient_id),
         )
 
     # -- sending ----------------------------------------------------------------------------
@@ -426,9 +432,11 @@ class Dispatcher:
                 await asyncio.to_thread(self._release, batch.token, rest, None)
                 return sent, True
             try:
-                outgoing = self.renderer(job.view)
                 if self.pacer is not None:
                     await self.pacer.wait_turn(job.chat_id)
+                # Phrases such as "in 12 minutes" are written for the moment of sending, not for
+                # the moment the batch was claimed or the row planned.
+                outgoing = self.renderer(replace(job.view, now=self.clock.now()))
                 result = await self.sender.send(job.chat_id, outgoing.text, outgoing.buttons)
             except RetryLater as exc:
                 until = now + timedelta(seconds=max(exc.seconds, 1))
@@ -488,6 +496,12 @@ class Dispatcher:
                 )
             if job.target_kind in (TARGET_TASK, TARGET_MEETING) and job.target_id is not None:
                 _remember(connection, job, message_id, now)
+            if job.was_unreachable and job.recipient_id is not None and job.chat_id > 0:
+                connection.execute(
+                    update(_MEMBERS)
+                    .where(_MEMBERS.c.id == job.recipient_id)
+                    .values(private_chat_ok=True)
+                )
 
     def _fail(self, token: str, job: _Job, reason: str, unreachable: bool) -> None:
         with self.engine.begin() as connection:
@@ -697,6 +711,10 @@ class _Context:
                 return OutboxState.CANCELLED, "announced by the meeting's own notice"
         return None
 
+    def unreachable(self, member_id: int | None) -> bool:
+        member = self.members.get(member_id or 0)
+        return member is not None and member.private_chat_ok is False
+
     def view(self, row: Reminder, now: datetime, config: ReminderConfig) -> ReminderView:
         assert row.id is not None
         member = self.members.get(row.recipient_id or 0)
@@ -718,6 +736,8 @@ class _Context:
                 when_text=meeting.when_text,
                 place=meeting.place,
                 online_link=meeting.online_link,
+                window_start=meeting.window_start,
+                window_end=meeting.window_end,
                 agenda=tuple(
                     (item.text, task.id if task else None, categorize(task, now) if task else "")
                     for item, task in self.agendas.get(row.target_id, [])

@@ -9,12 +9,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "meeting_usage": {
         "vi": (
             "Cách dùng:\n"
-            "/meeting new [&lt;mã Hội đồng&gt;] | &lt;tên cuộc họp&gt; | &lt;thời gian&gt; | &lt;địa điểm hoặc đường dẫn họp trực tuyến&gt; | &lt;nội dung 1&gt;; &lt;nội dung 2&gt;…\n"
+            "/meeting new (hoặc moi) [&lt;mã Hội đồng&gt;] | &lt;tên cuộc họp&gt; | &lt;thời gian&gt; | &lt;địa điểm hoặc đường dẫn họp trực tuyến&gt; | &lt;nội dung 1&gt;; &lt;nội dung 2&gt;…\n"
             "  (một nội dung có thể gắn nhiệm vụ: “#12 Báo cáo quỹ đầu tư”)\n"
             "/meeting &lt;số&gt; — chi tiết và danh sách tham dự\n"
-            "/meeting &lt;số&gt; reschedule &lt;thời gian mới&gt;\n"
-            "/meeting &lt;số&gt; cancel\n"
-            "/meeting &lt;số&gt; conclude &lt;kết luận 1&gt;; &lt;kết luận 2&gt;…\n"
+            "/meeting &lt;số&gt; doi-lich &lt;thời gian mới&gt; (hoặc reschedule)\n"
+            "/meeting &lt;số&gt; huy (hoặc cancel)\n"
+            "/meeting &lt;số&gt; ket-luan &lt;kết luận 1&gt;; &lt;kết luận 2&gt;… (hoặc conclude)\n"
             "Ví dụ: /meeting new DBSH | Họp cho ý kiến quy hoạch vùng | 14h ngày 5/12/2023 | Phòng họp số 1, Bộ KH&amp;ĐT | #3 Quy hoạch vùng; Kế hoạch năm 2024"
         ),
         "en": (

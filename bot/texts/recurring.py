@@ -41,4 +41,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "↩️ Chưa xác nhận hoàn thành nhiệm vụ #{id}, kỳ {period}: kỳ này mở lại.",
         "en": "↩️ Completion of task #{id} for {period} not accepted: the period is open again.",
     },
+    "hist_action_task_confirm_period": {
+        "vi": "xác nhận hoàn thành một kỳ",
+        "en": "completion of a period confirmed",
+    },
+    "hist_action_task_reject_period_completion": {
+        "vi": "chưa xác nhận hoàn thành một kỳ",
+        "en": "completion of a period not accepted",
+    },
 }

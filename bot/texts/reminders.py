@@ -52,8 +52,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "rem_clause": {"vi": ", mục {clause}", "en": ", item {clause}"},
     "rem_due_read": {
-        "vi": "{written} (hiểu là {reading})",
-        "en": "{written} (read as {reading})",
+        "vi": "{written} — đọc là {reading}",
+        "en": "{written} — read as {reading}",
     },
     "rem_no_due": {"vi": "không có thời hạn", "en": "no deadline"},
     "rem_task_footer": {

@@ -170,8 +170,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "task_no_co": {"vi": "không", "en": "none"},
     "task_no_due": {"vi": "không có hạn", "en": "no deadline"},
     "task_due_read": {
-        "vi": "{text} (đọc là: {reading})",
-        "en": "{text} (read as: {reading})",
+        "vi": "{text} — đọc là {reading}",
+        "en": "{text} — read as {reading}",
     },
     "task_due_extended": {
         "vi": "{original}; đã gia hạn đến {approved}",
@@ -316,8 +316,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "edit_usage": {
         "vi": (
-            "Cách dùng: /edit &lt;số nhiệm vụ&gt; title|deadline|lead &lt;giá trị mới&gt;\n"
-            "Ví dụ: /edit 12 deadline cuối tháng 12 năm 2023"
+            "Cách dùng: /edit &lt;số nhiệm vụ&gt; ten|han|chu-tri &lt;giá trị mới&gt; (hoặc title|deadline|lead)\n"
+            "Ví dụ: /edit 12 han cuối tháng 12 năm 2023"
         ),
         "en": (
             "Usage: /edit &lt;task number&gt; title|deadline|lead &lt;new value&gt;\n"

@@ -206,7 +206,7 @@ async def test_a_meeting_called_for_a_period_gets_its_calendar_file_once_dated(
         "/meeting new DBSH | Họp quý | đầu quý I năm 2024 | https://meet.example/q1 | Kế hoạch"
     )
     (preview,) = messages(await bot.send(secretariat, command))
-    assert "đầu quý I năm 2024 (đọc là:" in preview.text
+    assert "đầu quý I năm 2024 — đọc là " in preview.text
     await bot.press(secretariat, preview, preview.buttons()[0][1])
     await bot.settle()
     invited = invitations(transport)

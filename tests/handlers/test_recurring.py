@@ -289,3 +289,22 @@ async def test_each_reminder_speaks_of_its_own_period(
     assert november and december, sent
     assert all("25/11/2023" in text and "25/12/2023" not in text for text in november)
     assert all("25/12/2023" in text and "25/11/2023" not in text for text in december)
+
+
+async def test_history_names_the_period_decisions_and_edit_keeps_the_schedule(
+    bot: OfflineBot, engine: Engine, people: dict[str, FakeUser]
+) -> None:
+    secretariat, mpi = people["secretariat"], people["mpi"]
+    await assign_task(bot, secretariat, MONTHLY)
+    task = the_task(engine)
+    assert task.id is not None
+    await report_done(bot, mpi, "Đã gửi")
+    await confirm(bot, secretariat, task.id, "tháng 11/2023: Hoàn thành đúng hạn")
+    history = texts(await bot.send(mpi, f"/history {task.id}"))[0]
+    assert "Thư ký Lan: xác nhận hoàn thành một kỳ" in history
+    refused = texts(await bot.send(secretariat, f"/edit {task.id} deadline 31/12/2023"))
+    assert refused == [
+        f"Việc #{task.id} là việc định kỳ: thời hạn của từng kỳ theo lịch đã giao; "
+        "muốn lùi hạn một kỳ, hãy gửi đề nghị gia hạn."
+    ]
+    assert the_task(engine).recurrence == {"period": "month", "day": 25}

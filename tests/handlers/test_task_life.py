@@ -85,7 +85,7 @@ async def test_the_whole_life_of_a_task(
         )
     )
     assert "Xác nhận giao nhiệm vụ" in preview.text
-    assert "cuối tháng 12 năm 2023 (đọc là:" in preview.text
+    assert "cuối tháng 12 năm 2023 — đọc là " in preview.text
     assert "31/12/2023" in preview.text
     with Session(engine) as session:
         assert session.exec(select(Task)).all() == []  # nothing before the confirmation
@@ -100,7 +100,7 @@ async def test_the_whole_life_of_a_task(
     status = texts(await bot.send(mpi, f"/status {task.id}"))[0]
     assert "Đang thực hiện – trong hạn" in status
     assert "Chủ trì: Bộ Kế hoạch và Đầu tư (BKHDT)" in status
-    assert "Phối hợp: BTC" in status
+    assert "Phối hợp: Bộ Tài chính (BTC)" in status
     english = people["mpi_en"]
     assert "Status: In progress – on time" in await english_status(bot, english, task.id)
 
@@ -280,7 +280,7 @@ async def test_texts_in_english(
     english = people["mpi_en"]
     status = texts(await bot.send(english, f"/status {task.id}"))[0]
     assert "Status: In progress – on time" in status
-    assert "Lead: " in status and "Deadline: trong quý IV năm 2023 (read as:" in status
+    assert "Lead: " in status and "Deadline: trong quý IV năm 2023 — read as " in status
     card = next(call for call in await bot.send(english, "/tasks") if call.buttons())
     assert next(label for label, _ in card.buttons()) == "Report progress"
     reply = only_message(await bot.send(english, "50% drafted", reply_to=card))
