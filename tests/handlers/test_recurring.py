@@ -101,8 +101,8 @@ async def test_a_monthly_report_lives_through_its_periods(
     # Assigned with a schedule: echoed as read with the next three deadlines, before storing.
     preview = only_message(await bot.send(secretariat, f"/assign {MONTHLY}"))
     assert (
-        "hằng tháng, trước ngày 25 (đọc là: hằng tháng, trước ngày 25; các kỳ tới: "
-        "25/11/2023, 25/12/2023, 25/01/2024)" in preview.text
+        "Thời hạn: hằng tháng, trước ngày 25 — đọc là hằng tháng, trước ngày 25; các kỳ tới: "
+        "25/11/2023, 25/12/2023, 25/01/2024" in preview.text
     )
     await bot.press(secretariat, preview, button(preview, "Xác nhận"))
     task = the_task(engine)
