@@ -30,7 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from db.errors import InvalidInput, NotFound
-from db.models import ProgressUpdate, Task, TaskCouncil, TaskOccurrence, TaskState
+from db.models import ProgressUpdate, Reminder, Task, TaskCouncil, TaskOccurrence, TaskState
 from db.once import claim
 from db.status import DEFAULT_DUE_SOON_DAYS, Category, categorize, deadline_in_force
 from schedules.dates import DEFAULT_TZ
@@ -213,10 +213,31 @@ def extend_period(*, session: Session, update: ProgressUpdate, now: datetime) ->
     session.add(occurrence)
 
 
-def current_period_id(*, session: Session, task: Task) -> int | None:
-    """The period an update on ``task`` is about: its current one (None for one-off tasks)."""
+def current_period_id(
+    *, session: Session, task: Task, reply_to: tuple[int, int] | None = None
+) -> int | None:
+    """The period an update on ``task`` is about (None for one-off tasks): the one of the
+    reminder it replies to (``reply_to`` = chat, message), else the current one."""
     if task.recurrence is None or task.id is None:
         return None
+    if reply_to is not None:
+        reminder = session.exec(
+            select(Reminder).where(
+                Reminder.chat_id == reply_to[0],
+                Reminder.sent_message_id == reply_to[1],
+                Reminder.target_kind == "task",
+                Reminder.target_id == task.id,
+            )
+        ).first()
+        if reminder is not None and "@" in reminder.offset:
+            period = period_due_on(
+                session=session,
+                task_id=task.id,
+                day=reminder.offset.rsplit("@", 1)[1][:8],
+                tz=DEFAULT_TZ,
+            )
+            if period is not None:
+                return period.id
     current = current_occurrence(session=session, task_id=task.id)
     return current.id if current else None
 

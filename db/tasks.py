@@ -327,6 +327,7 @@ def add_update(
     percent: int | None = None,
     attachment: Attachment | None = None,
     requested: DueReading | None = None,
+    reply_to: tuple[int, int] | None = None,
 ) -> ProgressUpdate:
     """Record an agency's update: progress, completion, obstacle or extension request.
 
@@ -364,7 +365,9 @@ def add_update(
         requested_due_text=requested.text if requested else None,
         requested_deadline=requested.end if requested else None,
         created_at=now,
-        occurrence_id=period.id if period else current_period_id(session=session, task=task),
+        occurrence_id=period.id
+        if period
+        else current_period_id(session=session, task=task, reply_to=reply_to),
     )
     session.add(update)
     before = snapshot(task, AUDITED_TASK_FIELDS)

@@ -72,6 +72,8 @@ class Report:
     text: str
     percent: int | None = None
     attachment: Attachment | None = None
+    # The bot's message it replies to (chat, message): a reminder names a recurring task's period.
+    reply_to: tuple[int, int] | None = None
 
 
 # --- /tasks --------------------------------------------------------------------------------
@@ -315,7 +317,14 @@ async def on_message(update: Update, context: BotContext) -> None:
         await record_report(
             update,
             context,
-            Report(subject.task_id, UpdateKind.PROGRESS, body, percent, attachment),
+            Report(
+                subject.task_id,
+                UpdateKind.PROGRESS,
+                body,
+                percent,
+                attachment,
+                reply_to=(chat.id, subject.message_id),
+            ),
         )
         return
     if replied is not None:
@@ -373,6 +382,7 @@ async def record_report(
             attachment=report.attachment,
             requested=requested,
             now=now,
+            reply_to=report.reply_to,
         )
         task = session.get(Task, report.task_id)  # add_update loaded and checked it
         assert task is not None

@@ -281,14 +281,27 @@ async def test_each_reminder_speaks_of_its_own_period(
     await bot.dispatch()  # the assignment notices
     # November was never reported; December's deadline is a week away.
     clock.set(datetime(2023, 12, 18, 8, 31, tzinfo=HANOI))
-    sent = [
-        c.text for c in await bot.dispatch() if c.method == "sendMessage" and c.chat_id == mpi.id
-    ]
+    calls = [c for c in await bot.dispatch() if c.method == "sendMessage" and c.chat_id == mpi.id]
+    sent = [call.text for call in calls]
     november = [text for text in sent if "tháng 11/2023" in text]
     december = [text for text in sent if "tháng 12/2023" in text]
     assert november and december, sent
     assert all("25/11/2023" in text and "25/12/2023" not in text for text in november)
     assert all("25/12/2023" in text and "25/11/2023" not in text for text in december)
+
+    # A reply to a reminder is an update about the period that reminder was about.
+    for month, text in ((12, "Đang tổng hợp số liệu tháng 12"), (11, "Bổ sung tháng 11")):
+        reminder = next(call for call in calls if f"tháng {month}/2023" in call.text)
+        only_message(await bot.send(mpi, text, reply_to=reminder))
+    with Session(engine) as session:
+        about = {
+            update.text: session.get(TaskOccurrence, update.occurrence_id)
+            for update in session.exec(select(ProgressUpdate))
+        }
+    assert {text: p.period_start.month for text, p in about.items() if p} == {
+        "Đang tổng hợp số liệu tháng 12": 12,
+        "Bổ sung tháng 11": 11,
+    }
 
 
 async def test_history_names_the_period_decisions_and_edit_keeps_the_schedule(
