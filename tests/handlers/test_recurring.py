@@ -13,9 +13,20 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.offline import FakeUser, OfflineBot, answers, texts
-from db.models import OutboxState, ProgressUpdate, Reminder, Role, Task, TaskOccurrence, TaskState
+from bot.reminder_messages import render_digest
+from db.models import (
+    Council,
+    OutboxState,
+    ProgressUpdate,
+    Reminder,
+    Role,
+    Task,
+    TaskOccurrence,
+    TaskState,
+)
 from db.recurring import period_records
 from schedules.clock import ManualClock
+from schedules.digest import build_digest
 from schedules.reminders import TASK_KINDS, replan_all
 from tests.factories import Factory
 from tests.handlers.test_task_life import assign_task, button, only_message, the_task
@@ -185,6 +196,22 @@ async def test_a_monthly_report_lives_through_its_periods(
         "🔁 Việc định kỳ: 1 việc · các kỳ: Quá hạn: 1, Đang thực hiện – trong hạn: 2, "
         "Hoàn thành đúng hạn: 2, Hoàn thành quá hạn: 1 · 2/4 kỳ đúng hạn"
     ) in overview
+    # So does the weekly digest.
+    with bot.runtime.session() as session:
+        council = session.exec(select(Council)).one()
+        assert council.id is not None
+        digest = build_digest(
+            session=session,
+            council_id=council.id,
+            until=clock.now(),
+            now=clock.now(),
+            config=bot.runtime.reminders,
+        )
+    assert digest is not None
+    assert (
+        "🔁 Việc định kỳ: 1 việc · các kỳ: Quá hạn: 1, Đang thực hiện – trong hạn: 2, "
+        "Hoàn thành đúng hạn: 2, Hoàn thành quá hạn: 1 · 2/4 kỳ đúng hạn"
+    ) in render_digest(digest, "vi", "Asia/Ho_Chi_Minh")
 
     # Cancelled: the periods still ahead end, February stays overdue in the record, and no
     # reminder is left for any period.
