@@ -20,7 +20,7 @@ approved extension), state and completion. Rules:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -75,17 +75,29 @@ def ensure_occurrences(*, session: Session, task: Task, until: datetime, tz: str
     and the period exists once: the insert skips a period already there. Returns how many
     periods were missing.
     """
-    schedule = schedule_of(task)
-    if schedule is None or task.id is None or task.state == TaskState.CANCELLED:
+    return ensure_periods(session=session, tasks=[task], until=until, tz=tz)
+
+
+def ensure_periods(*, session: Session, tasks: Sequence[Task], until: datetime, tz: str) -> int:
+    """:func:`ensure_occurrences` for several tasks in two statements (re-planning in chunks)."""
+    due = [
+        (task, schedule)
+        for task in tasks
+        if task.id is not None
+        and task.state != TaskState.CANCELLED
+        and (schedule := schedule_of(task)) is not None
+    ]
+    if not due:
         return 0
-    have = {
-        (start, end)
-        for start, end in session.exec(
-            select(col(TaskOccurrence.period_start), col(TaskOccurrence.period_end)).where(
-                TaskOccurrence.task_id == task.id
-            )
+    have = set(
+        session.exec(
+            select(
+                col(TaskOccurrence.task_id),
+                col(TaskOccurrence.period_start),
+                col(TaskOccurrence.period_end),
+            ).where(col(TaskOccurrence.task_id).in_([task.id for task, _ in due]))
         )
-    }
+    )
     rows = [
         {
             "task_id": task.id,
@@ -98,11 +110,27 @@ def ensure_occurrences(*, session: Session, task: Task, until: datetime, tz: str
             "created_at": task.created_at,
             "updated_at": task.created_at,
         }
+        for task, schedule in due
         for occ in occurrences(schedule, start=task.created_at, end=until, tz=tz)
-        if (occ.period_start, occ.period_end) not in have
+        if (task.id, occ.period_start, occ.period_end) not in have
     ]
     insert_periods(session, rows)
     return len(rows)
+
+
+def periods_of(*, session: Session, task_ids: Iterable[int]) -> dict[int, list[TaskOccurrence]]:
+    """The periods of several tasks, each task's in order of deadline, in one query."""
+    ids = sorted(set(task_ids))
+    found: dict[int, list[TaskOccurrence]] = defaultdict(list)
+    if not ids:
+        return found
+    for row in session.exec(
+        select(TaskOccurrence)
+        .where(col(TaskOccurrence.task_id).in_(ids))
+        .order_by(col(TaskOccurrence.original_deadline), col(TaskOccurrence.period_end))
+    ):
+        found[row.task_id].append(row)
+    return found
 
 
 def insert_periods(session: Session, rows: list[dict[str, Any]]) -> None:

@@ -54,10 +54,11 @@ from db.models import (
     Role,
     Task,
     TaskCouncil,
+    TaskOccurrence,
     TaskState,
 )
 from db.permissions import Actor
-from db.recurring import ensure_occurrences, task_occurrences
+from db.recurring import ensure_periods, periods_of
 from db.status import DEFAULT_DUE_SOON_DAYS, deadline_in_force
 from schedules.calendar import WorkingCalendar
 from schedules.policy import (
@@ -377,6 +378,17 @@ def _replan_tasks(
     recipients_by_task: dict[int, set[int]] = {}
     closed: set[int] = set()
     periodic: set[int] = set()  # recurring tasks: offsets come anchored on their period
+    # Their periods due within the horizon are written first, so the nightly re-planning
+    # brings in the next period as the horizon slides (two statements per chunk).
+    recurring = [
+        task
+        for task in tasks.values()
+        if task.recurrence is not None and task.state not in CLOSED_TASK_STATES
+    ]
+    ensure_periods(
+        session=session, tasks=recurring, until=now + config.planning_horizon, tz=config.timezone
+    )
+    periods = periods_of(session=session, task_ids=[task.id for task in recurring if task.id])
     for task_id in task_ids:
         task = tasks.get(task_id)
         if task is None or task.state in CLOSED_TASK_STATES:
@@ -387,7 +399,7 @@ def _replan_tasks(
         focal_points = {m for c in councils for m in focal[(c, task.lead_agency_id)]}
         escalate_to = {m for c in councils for m in secretariat[c]} | admins
         if task.recurrence is not None:
-            plan = _plan_periods(session, task, now, config)
+            plan = _plan_periods(task, periods.get(task_id, []), now, config)
             periodic.add(task_id)
         else:
             plan = plan_task_reminders(
@@ -422,21 +434,16 @@ def _replan_tasks(
 
 
 def _plan_periods(
-    session: Session, task: Task, now: datetime, config: ReminderConfig
+    task: Task, periods: Sequence[TaskOccurrence], now: datetime, config: ReminderConfig
 ) -> list[PlannedReminder]:
     """A recurring task's reminders: each open period's, as for a one-off deadline.
 
-    The periods due within the horizon are written first (db.recurring), so the nightly
-    re-planning brings in the next period as the horizon slides. Each reminder's offset is
-    anchored on its own period's deadline, so two periods never share a key and a period's
-    reminder is never stored twice; a period awaiting confirmation, done or cancelled has none.
+    Each reminder's offset is anchored on its own period's deadline, so two periods never share
+    a key and a period's reminder is never stored twice; a period awaiting confirmation, done or
+    cancelled has none.
     """
-    ensure_occurrences(
-        session=session, task=task, until=now + config.planning_horizon, tz=config.timezone
-    )
-    assert task.id is not None
     plan: list[PlannedReminder] = []
-    for period in task_occurrences(session=session, task_id=task.id):
+    for period in periods:
         deadline = deadline_in_force(period)
         if period.state != TaskState.OPEN or deadline is None:
             continue
