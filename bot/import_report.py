@@ -16,6 +16,7 @@ from db.imports import Change, ImportReport, MeetingItem, Status, TaskItem
 from db.registry_file import RegistryOutcome
 from db.toml_input import Issue
 from schedules.dates import format_due
+from schedules.recurrence import describe_upcoming
 
 VALUE_LIMIT = 120
 
@@ -106,7 +107,10 @@ def _summary(
 def _task_lines(item: TaskItem, lang: str) -> list[Html]:
     ref = f"#{item.task_id} {item.clause}" if item.task_id else item.clause
     if item.status == Status.ADDED:
-        due = format_due(item.due, lang) if item.due else t(lang, "imp_no_deadline")
+        if item.schedule is not None:
+            due = describe_upcoming(item.schedule.schedule, item.upcoming, lang)
+        else:
+            due = format_due(item.due, lang) if item.due else t(lang, "imp_no_deadline")
         return [t(lang, "imp_task_added", ref=ref, lead=item.lead, due=due)]
     if item.status == Status.CHANGED:
         return [

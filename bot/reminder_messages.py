@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.catalogue import Html, t
 from bot.formatting import callback_data
+from db.status import CATEGORY_ORDER
 from schedules.digest import Digest
 from schedules.dispatcher import MeetingFacts, Outgoing, ReminderView, Renderer, TaskFacts
 from schedules.reminders import KIND_DIGEST, MEETING_KINDS, TASK_KINDS
@@ -266,6 +267,24 @@ def render_digest(digest: Digest, lang: str, tz: str, *, late: bool = False) -> 
         for category, count in digest.counts
         if count
     ]
+    if digest.periods is not None:
+        periods = digest.periods
+        counts = ", ".join(
+            f"{t(lang, f'category_{category}')}: {count}"
+            for category, count in sorted(
+                periods.by_category.items(), key=lambda item: CATEGORY_ORDER.index(item[0])
+            )
+        )
+        lines.append(
+            t(
+                lang,
+                "status_periods_line",
+                tasks=periods.tasks,
+                counts=counts,
+                on_time=periods.on_time,
+                counted=periods.counted,
+            )
+        )
     lines += ["", t(lang, "digest_changes_head")]
     lines += [
         t(

@@ -22,14 +22,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, delete, select
 
 from db.audit import record, record_many
-from db.errors import Forbidden, NotFound
+from db.errors import Forbidden, InvalidInput, NotFound
 from db.models import (
     Agency,
     AgendaItem,
@@ -44,9 +44,11 @@ from db.models import (
 )
 from db.once import take
 from db.permissions import Access, Actor
+from db.recurring import ScheduleReading, set_schedule
 from db.text_input import clean_code, clean_key
 from db.toml_input import Issue, TomlInput, Where
-from schedules.dates import DueWindow, parse_due
+from schedules.dates import DEFAULT_TZ, DueWindow, parse_due
+from schedules.recurrence import looks_recurring, next_deadlines, parse_recurrence
 from schedules.reminders import ReminderConfig, replan_directive
 
 MAX_FILE_BYTES = 256 * 1024
@@ -87,6 +89,10 @@ class TaskSpec:
     co: tuple[str, ...]
     text: str
     due: DueWindow | None
+    # A recurring deadline ("hằng quý, trước ngày 20 của tháng cuối quý"), with the next three
+    # deadlines from the import, for the preview (db.recurring).
+    schedule: ScheduleReading | None = None
+    upcoming: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,7 @@ class DirectiveSpec:
     councils: tuple[str, ...]
     tasks: tuple[TaskSpec, ...]
     meetings: tuple[MeetingSpec, ...]
+    tz: str = DEFAULT_TZ
 
 
 # --- what an import did (or would do) ---------------------------------------------------------
@@ -134,6 +141,8 @@ class TaskItem:
     due: DueWindow | None
     changes: tuple[Change, ...] = ()
     task_id: int | None = None  # None in a dry run of a new task
+    schedule: ScheduleReading | None = None
+    upcoming: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -211,7 +220,7 @@ def read_directive(
     # (the file is rejected then anyway, but its unreadable deadlines are still reported).
     zone = ZoneInfo(tz)
     reference = datetime.combine(issued_on, time(12), tzinfo=zone) if issued_on else now
-    tasks = _tasks(session, toml, reference, tz)
+    tasks = _tasks(session, toml, reference, tz, now)
     meetings = _meetings(toml, reference, tz)
     if not data.get("tasks") and not data.get("meetings"):
         toml.error(top, "tasks", "imp_err_nothing_to_import")
@@ -229,6 +238,7 @@ def read_directive(
         councils=tuple(councils),
         tasks=tuple(tasks),
         meetings=tuple(meetings),
+        tz=tz,
     )
     return spec, []
 
@@ -270,7 +280,9 @@ def _check_stored_councils(session: Session, toml: TomlInput, actor: Actor, numb
             toml.error(Where(), "number", "imp_err_stored_council", code=council.code)
 
 
-def _tasks(session: Session, toml: TomlInput, reference: datetime, tz: str) -> list[TaskSpec]:
+def _tasks(
+    session: Session, toml: TomlInput, reference: datetime, tz: str, now: datetime
+) -> list[TaskSpec]:
     agencies = _agencies_by_code(session)
     seen: dict[str, int] = {}
     specs: list[TaskSpec] = []
@@ -286,9 +298,21 @@ def _tasks(session: Session, toml: TomlInput, reference: datetime, tz: str) -> l
                 lead = None
         co = _co_agencies(toml, entry, where, agencies, lead)
         text = toml.string(entry, where, "text", required=True, limit=TITLE_LIMIT)
-        due_ok, due = _window(toml, entry, where, "due", reference, tz, "imp_err_due_unreadable")
+        schedule = _schedule(toml, entry, where)
+        if schedule is not None:
+            due_ok, due = schedule is not False, None
+        else:
+            due_ok, due = _window(
+                toml, entry, where, "due", reference, tz, "imp_err_due_unreadable"
+            )
         if clause and lead and co is not None and text and due_ok:
-            specs.append(TaskSpec(clause, lead, tuple(co), text, due))
+            reading = schedule or None
+            upcoming = (
+                tuple(o.due for o in next_deadlines(reading.schedule, after=now, count=3, tz=tz))
+                if reading
+                else ()
+            )
+            specs.append(TaskSpec(clause, lead, tuple(co), text, due, reading, upcoming))
     return specs
 
 
@@ -370,6 +394,24 @@ def _window(
         toml.error(where, key, unreadable_key, text=text)
         return False, None
     return True, window
+
+
+def _schedule(
+    toml: TomlInput, entry: Mapping[str, Any], where: Where
+) -> ScheduleReading | Literal[False] | None:
+    """A recurring ``due`` read as a schedule; False if it recurs but is not understood; None
+    if it is not a recurring phrase (then it is read as a one-off deadline)."""
+    raw = entry.get("due")
+    if not isinstance(raw, str) or not looks_recurring(raw):
+        return None
+    text = toml.string(entry, where, "due", limit=DUE_LIMIT)
+    if text is None:
+        return False
+    schedule = parse_recurrence(text)
+    if schedule is None:
+        toml.error(where, "due", "imp_err_due_unreadable", text=text)
+        return False
+    return ScheduleReading(text=text, schedule=schedule)
 
 
 def _councils_by_code(session: Session) -> dict[str, Council]:
@@ -551,7 +593,7 @@ class _Sync:
             "text": spec.text,
             "lead": spec.lead,
             "co": sorted(spec.co),
-            "due": spec.due.text if spec.due else None,
+            "due": spec.schedule.text if spec.schedule else spec.due.text if spec.due else None,
             "deadline": _iso(spec.due.end) if spec.due else None,
             "councils": sorted(self.spec.councils),
         }
@@ -568,13 +610,24 @@ class _Sync:
             "lead": self.agency_codes.get(task.lead_agency_id, "?"),
             "co": sorted(self.agency_codes.get(agency_id, "?") for agency_id in co),
             "due": task.due_text,
-            "deadline": _iso(task.original_deadline) if task.original_deadline else None,
+            # A recurring task's deadline fields follow its current period: not the file's.
+            "deadline": _iso(task.original_deadline)
+            if task.original_deadline and task.recurrence is None
+            else None,
             "councils": sorted(self.council_codes.get(council_id, "?") for council_id in councils),
         }
 
     def _task(self, spec: TaskSpec, task: Task | None, created_id: int | None) -> TaskItem:
         if task is None:
-            return TaskItem(spec.clause, Status.ADDED, spec.lead, spec.due, task_id=created_id)
+            return TaskItem(
+                spec.clause,
+                Status.ADDED,
+                spec.lead,
+                spec.due,
+                task_id=created_id,
+                schedule=spec.schedule,
+                upcoming=spec.upcoming,
+            )
         changes = _changes(self._stored_task_view(task), self._task_view(spec))
         if not changes:
             return TaskItem(spec.clause, Status.UNCHANGED, spec.lead, spec.due, task_id=task.id)
@@ -602,6 +655,17 @@ class _Sync:
             tasks.append(task)
         self.session.add_all(tasks)
         self.session.flush()
+        for task, spec in zip(tasks, specs, strict=True):
+            if spec.schedule is not None:
+                task.due_text = spec.schedule.text
+                set_schedule(
+                    session=self.session,
+                    task=task,
+                    schedule=spec.schedule.schedule,
+                    now=self.now,
+                    until=self.now,
+                    tz=self.spec.tz,
+                )
         created = {spec.clause: task.id or 0 for task, spec in zip(tasks, specs, strict=True)}
         record_many(
             session=self.session,
@@ -623,7 +687,14 @@ class _Sync:
         before = self._task_audit(task, None)
         task.title = spec.text
         task.lead_agency_id = self._agency_id(spec.lead)
-        if task.due_text != (spec.due.text if spec.due else None) or (
+        wanted = spec.schedule.schedule.to_json() if spec.schedule else None
+        if task.recurrence != wanted:
+            # Periods already written (and maybe reported) would not fit a new schedule.
+            raise InvalidInput("imp_err_recurrence_changed", clause=spec.clause)
+        if wanted is not None:
+            assert spec.schedule is not None
+            task.due_text = spec.schedule.text
+        elif task.due_text != (spec.due.text if spec.due else None) or (
             task.original_deadline != (spec.due.end if spec.due else None)
         ):
             _set_due(task, spec.due)

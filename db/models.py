@@ -177,6 +177,31 @@ class Task(SQLModel, table=True):
     completed_at: datetime | None = _utc(default=None)
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
+    # A recurring task's schedule (schedules.recurrence.Recurrence.to_json); None: one-off.
+    # Its periods are TaskOccurrence rows; the deadline fields above mirror the current one.
+    recurrence: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class TaskOccurrence(SQLModel, table=True):
+    """One period of a recurring task: its own deadline, state and completion."""
+
+    __tablename__ = "task_occurrence"
+    __table_args__ = (
+        UniqueConstraint("task_id", "period_start", "period_end", name="uq_task_occurrence"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    kind: str = Field(max_length=8)  # month / quarter / half / year
+    period_start: date
+    period_end: date
+    original_deadline: datetime = _utc()
+    approved_deadline: datetime | None = _utc(default=None)
+    state: str = Field(default=TaskState.OPEN, max_length=16)
+    completion_reported_at: datetime | None = _utc(default=None)
+    completed_at: datetime | None = _utc(default=None)
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
 
 
 class TaskCouncil(SQLModel, table=True):
@@ -218,6 +243,8 @@ class ProgressUpdate(SQLModel, table=True):
     resolution: str | None = Field(default=None, max_length=16)
     resolved_by: int | None = Field(default=None, foreign_key="member.id")
     created_at: datetime = _utc()
+    # For a recurring task: the period the update is about.
+    occurrence_id: int | None = Field(default=None, foreign_key="task_occurrence.id")
 
 
 # --- meetings -------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from db.models import (
     TaskState,
     UpdateKind,
 )
+from db.recurring import CouncilPeriods, CurrentPeriod, council_periods, current_periods
 from db.shares import percentages
 from db.status import CATEGORY_ORDER, Category, categorize
 from db.types import UTCDateTime
@@ -92,6 +93,8 @@ class Overview:
     obstacles: list[TaskLine]
     obstacle_total: int
     next_meetings: list[MeetingLine]
+    # The recurring tasks' periods, counted once each (db.recurring); None when there are none.
+    periods: CouncilPeriods | None = None
 
     def percent(self, category: Category) -> int:
         """The category's share of the council's tasks; the shown shares sum to 100."""
@@ -312,6 +315,13 @@ def council_overview(
         next_meetings=upcoming_meetings(
             session=session, council_ids=[council.id], now=now, limit=meetings
         ),
+        periods=periods
+        if (
+            periods := council_periods(
+                session=session, council_id=council.id, now=now, due_soon_days=due_soon_days
+            )
+        ).tasks
+        else None,
     )
 
 
@@ -479,6 +489,7 @@ class TaskDetails:
     category: Category
     obstacle: bool
     updates: list[tuple[ProgressUpdate, Member | None]]
+    period: CurrentPeriod | None = None  # a recurring task's period at hand (db.recurring)
 
 
 def task_details(
@@ -568,6 +579,7 @@ def tasks_details(
             obstacles.add(update.task_id)
         if rank <= updates:
             recent.setdefault(update.task_id, []).append((update, author))
+    periods = current_periods(session=session, tasks=tasks, now=now, due_soon_days=due_soon_days)
     co_agencies: dict[int, list[Agency]] = {}
     for task_id, agency_id in co_pairs:
         co_agencies.setdefault(task_id, []).append(agencies[agency_id])
@@ -580,6 +592,7 @@ def tasks_details(
             category=categorize(task, now, due_soon_days=due_soon_days),
             obstacle=task.id in obstacles,
             updates=recent.get(task.id or 0, []),
+            period=periods.get(task.id or 0),
         )
         for task in tasks
     ]

@@ -39,6 +39,16 @@ from db.permissions import (
     may_see_task,
     may_update_task,
 )
+from db.recurring import (
+    ScheduleReading,
+    current_period_id,
+    decide_period,
+    end_future_periods,
+    extend_period,
+    report_period_done,
+    set_schedule,
+    sync_task,
+)
 from db.text_input import check_length, clean_code, clean_text, normalize_text
 
 TITLE_LIMIT = 2000
@@ -214,8 +224,11 @@ def create_task(
     title: str,
     due: DueReading | None,
     now: datetime,
+    recurring: ScheduleReading | None = None,
+    tz: str = "Asia/Ho_Chi_Minh",
 ) -> Task:
-    """Assign a task to ``lead`` (with ``co_agencies``) in ``council``."""
+    """Assign a task to ``lead`` (with ``co_agencies``) in ``council``; ``recurring`` makes it
+    a periodic duty (db.recurring) whose deadline fields follow its current period."""
     assert council.id is not None and lead.id is not None
     if not actor.allows(Access.SECRETARIAT, council.id):
         raise Forbidden()
@@ -230,6 +243,11 @@ def create_task(
     session.add(task)
     session.flush()
     assert task.id is not None
+    if recurring is not None:
+        task.due_text = recurring.text
+        set_schedule(
+            session=session, task=task, schedule=recurring.schedule, now=now, until=now, tz=tz
+        )
     session.add(TaskCouncil(task_id=task.id, council_id=council.id))
     for agency in _distinct(co_agencies, exclude=lead.id):
         assert agency.id is not None
@@ -268,6 +286,8 @@ def edit_task(
     before = snapshot(task, AUDITED_TASK_FIELDS)
     if title is not None:
         task.title = clean_title(title)
+    if due is not None and task.recurrence is not None:
+        raise InvalidInput("recurrence_due_fixed", task_id=task_id)
     if due is not None:
         _apply_due(task, due)
     if lead is not None:
@@ -296,7 +316,11 @@ def cancel_task(*, session: Session, actor: Actor, task_id: int, now: datetime) 
     task, _scope = changeable_task(session=session, actor=actor, task_id=task_id)
     if task.state == TaskState.DONE:
         raise InvalidInput("task_closed", task_id=task.id)
-    return _claim_state(session, actor, task, OPEN_STATES, TaskState.CANCELLED, now, "task.cancel")
+    _claim_state(session, actor, task, OPEN_STATES, TaskState.CANCELLED, now, "task.cancel")
+    if task.recurrence is not None:
+        assert task.id is not None
+        end_future_periods(session=session, task_id=task.id, now=now)
+    return task
 
 
 # --- updates from agencies -------------------------------------------------------------------
@@ -313,6 +337,7 @@ def add_update(
     percent: int | None = None,
     attachment: Attachment | None = None,
     requested: DueReading | None = None,
+    reply_to: tuple[int, int] | None = None,
 ) -> tuple[ProgressUpdate, Task]:
     """Record an agency's update: progress, completion, obstacle or extension request; returns
     it with the task (read once: the caller need not read it again).
@@ -337,6 +362,12 @@ def add_update(
             raise InvalidInput("extension_not_later")
     if kind == UpdateKind.COMPLETION and task.state == TaskState.REPORTED_DONE:
         raise InvalidInput("completion_already_reported")
+    # A recurring task: a completion is the current period's; the task itself stays open.
+    period = (
+        report_period_done(session=session, task=task, now=now)
+        if kind == UpdateKind.COMPLETION and task.recurrence is not None
+        else None
+    )
     update = ProgressUpdate(
         task_id=task_id,
         author_id=actor.member_id,
@@ -348,12 +379,17 @@ def add_update(
         requested_due_text=requested.text if requested else None,
         requested_deadline=requested.end if requested else None,
         created_at=now,
+        occurrence_id=period.id
+        if period
+        else current_period_id(session=session, task=task, reply_to=reply_to),
     )
     session.add(update)
     before = snapshot(task, AUDITED_TASK_FIELDS)
-    if update.percent is not None:
+    if update.percent is not None and period is None:
         task.percent = update.percent
-    if kind == UpdateKind.COMPLETION:
+    if period is not None:
+        task.completion_reported_at = now
+    elif kind == UpdateKind.COMPLETION:
         task.state = TaskState.REPORTED_DONE
         task.completion_reported_at = now
     task.updated_at = now
@@ -386,6 +422,20 @@ def decide_completion(
 ) -> Task:
     """Confirm a reported completion (done) or send the task back (open again)."""
     task, _scope = changeable_task(session=session, actor=actor, task_id=task_id)
+    if task.recurrence is not None:
+        before = snapshot(task, AUDITED_TASK_FIELDS)
+        period = decide_period(session=session, task=task, accept=accept, now=now)
+        record(
+            session=session,
+            at=now,
+            actor=actor,
+            action="task.confirm_period" if accept else "task.reject_period_completion",
+            entity="task",
+            entity_id=task.id,
+            before=before,
+            after={**snapshot(task, AUDITED_TASK_FIELDS), "occurrence_id": period.id},
+        )
+        return task
     reported = (TaskState.REPORTED_DONE,)
     if accept:
         return _claim_state(
@@ -430,7 +480,11 @@ def decide_request(
         values={"resolved_at": now, "resolved_by": actor.member_id, "resolution": resolution},
         key="request_already_decided",
     )
-    if update.kind != UpdateKind.OBSTACLE and approve:
+    if update.kind != UpdateKind.OBSTACLE and approve and task.recurrence is not None:
+        # A recurring task: the extension is the period's the request was about.
+        extend_period(session=session, update=update, now=now)
+        sync_task(session=session, task=task, now=now)
+    elif update.kind != UpdateKind.OBSTACLE and approve:
         # The original deadline is kept; the approved one is what status is judged against.
         task.approved_deadline = update.requested_deadline
         task.updated_at = now

@@ -17,11 +17,13 @@ from db.ids import button_id, id_in_range
 from db.models import Agency, Council, PendingInput
 from db.pending import set_pending, take_pending
 from db.permissions import Access
+from db.recurring import ScheduleReading
 from db.tasks import DueReading, agency_by_code, clean_title, create_task
-from handlers.deadlines import as_reading, is_no_deadline, parse_window
+from handlers.deadlines import as_reading, is_no_deadline, parse_window_or_schedule
 from handlers.notify import notify_assigned
 from handlers.replying import answer, edit_or_answer
 from handlers.task_views import co_text, echo_due
+from schedules.dates import Recurrence, format_deadline
 from schedules.reminders import replan_task
 
 STEP_COUNCIL = "assign:council"
@@ -212,6 +214,8 @@ async def _create(update: Update, context: BotContext, pending_id: int) -> None:
             title=data["title"],
             due=_reading(data),
             now=now,
+            recurring=_recurring(data),
+            tz=runtime.settings.app.timezone,
         )
         notify_assigned(session=session, context=context, task=task, now=now)
         assert task.id is not None
@@ -251,7 +255,9 @@ def _agencies(session: Session, text: str) -> dict[str, Any]:
 def _due(context: BotContext, text: str) -> dict[str, Any]:
     if is_no_deadline(text):
         return {"due_text": None}
-    window = parse_window(context, text)
+    window = parse_window_or_schedule(context, text)
+    if isinstance(window, Recurrence):
+        return _schedule(context, text, window)
     reading = as_reading(window)
     return {
         "due_text": reading.text,
@@ -263,6 +269,30 @@ def _due(context: BotContext, text: str) -> dict[str, Any]:
     }
 
 
+def _schedule(context: BotContext, text: str, schedule: Recurrence) -> dict[str, Any]:
+    """A recurring deadline: the schedule, echoed as read with its next three deadlines."""
+    now, tz = context.runtime.clock.now(), context.runtime.settings.app.timezone
+    return {
+        "due_text": " ".join(text.split()),
+        "recurrence": schedule.to_json(),
+        **{
+            f"due_echo_{lang}": t(
+                lang,
+                "task_due_read",
+                text=" ".join(text.split()),
+                reading=format_deadline(schedule, lang, now=now, tz=tz),
+            )
+            for lang in ("vi", "en")
+        },
+    }
+
+
+def _recurring(data: dict[str, Any]) -> ScheduleReading | None:
+    if data.get("recurrence") is None:
+        return None
+    return ScheduleReading(text=data["due_text"], schedule=Recurrence.from_json(data["recurrence"]))
+
+
 def _due_echo(data: dict[str, Any], lang: str) -> str:
     if data.get("due_text") is None:
         return t(lang, "task_no_due")
@@ -270,7 +300,7 @@ def _due_echo(data: dict[str, Any], lang: str) -> str:
 
 
 def _reading(data: dict[str, Any]) -> DueReading | None:
-    if data.get("due_text") is None:
+    if data.get("due_text") is None or data.get("recurrence") is not None:
         return None
     return DueReading(
         text=data["due_text"],

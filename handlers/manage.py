@@ -11,6 +11,7 @@ from bot.context import BotContext
 from db.errors import AppError
 from db.ids import button_id, parse_id
 from db.models import ProgressUpdate, UpdateKind
+from db.recurring import period_decided
 from db.reports import task_details
 from db.tasks import (
     agency_by_code,
@@ -116,6 +117,10 @@ async def decide_completion_button(update: Update, context: BotContext) -> None:
         category = task_details(
             session=session, task=task, now=now, due_soon_days=runtime.settings.app.due_soon_days
         ).category
+        # A recurring task: the answer is about the period just decided, not the next one.
+        decided = period_decided(
+            session=session, task=task, now=now, due_soon_days=runtime.settings.app.due_soon_days
+        )
         notify_decision(
             session=session, context=context, task=task, decision=_completion_key(yes), now=now
         )
@@ -124,8 +129,18 @@ async def decide_completion_button(update: Update, context: BotContext) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
     key = "completion_confirmed" if yes else "completion_rejected"
+    if decided is not None:
+        key, category = f"period_{key}", decided.category
     await edit_or_answer(
-        update, context, t(lang, key, id=task_id, category=task_views.category_name(category, lang))
+        update,
+        context,
+        t(
+            lang,
+            key,
+            id=task_id,
+            category=task_views.category_name(category, lang),
+            period=decided.label(lang) if decided else "",
+        ),
     )
 
 

@@ -122,6 +122,7 @@ async def _task(update: Update, context: BotContext, task_id: int) -> None:
         category=details.category,
         obstacle=details.obstacle,
         directive_number=details.directive_number,
+        period=details.period,
         updates=details.updates,
         with_updates=True,
     )

@@ -15,6 +15,7 @@ from bot.formatting import callback_data
 from db import paging
 from db.council_report import Tally
 from db.models import Agency, Member, ProgressUpdate, Task
+from db.recurring import CouncilPeriods, CurrentPeriod
 from db.reports import MeetingLine, Overview, TaskLine
 from db.status import CATEGORY_ORDER, Category
 from schedules.dates import DueWindow, format_due
@@ -166,6 +167,8 @@ def overview_page(overview: Overview, lang: str, tz: str, now: datetime) -> Page
         for category in CATEGORY_ORDER
         if overview.counts.get(category, 0)
     ]
+    if overview.periods is not None:
+        head.append(periods_line(overview.periods, lang))
     tail: list[str] = []
     if overview.obstacles:
         tail += ["", t(lang, "status_obstacles")]
@@ -238,8 +241,10 @@ def task_card(
     directive_number: str | None,
     updates: Sequence[tuple[ProgressUpdate, Member | None]] = (),
     with_updates: bool = False,
+    period: CurrentPeriod | None = None,
 ) -> str:
-    """A task's details: source, agencies, deadline as written and read, status, updates."""
+    """A task's details: source, agencies, deadline as written and read, status, updates;
+    for a recurring task, its current period and record ("4/5 kỳ đúng hạn")."""
     name = "name_vi" if lang == "vi" else "name_en"
     source = (
         t(lang, "task_source", number=directive_number, clause=task.clause or "")
@@ -261,6 +266,8 @@ def task_card(
         else "",
         obstacle=Html(t(lang, "task_obstacle_flag")) if obstacle else "",
     )
+    if period is not None:
+        card = Html(f"{card}\n{period_line(period, lang, tz)}")
     if not with_updates:
         return card
     lines = [card, "", t(lang, "task_updates_header")]
@@ -282,6 +289,37 @@ def task_card(
             )
         )
     return "\n".join(lines)
+
+
+def periods_line(periods: CouncilPeriods, lang: str) -> Html:
+    """The recurring tasks' periods by category and their record, on the overview."""
+    counts = ", ".join(
+        f"{category_name(category, lang)}: {periods.by_category[category]}"
+        for category in CATEGORY_ORDER
+        if periods.by_category.get(category)
+    )
+    return t(
+        lang,
+        "status_periods_line",
+        tasks=periods.tasks,
+        counts=counts,
+        on_time=periods.on_time,
+        counted=periods.counted,
+    )
+
+
+def period_line(period: CurrentPeriod, lang: str, tz: str) -> Html:
+    """A recurring task's period at hand and how its periods were kept so far."""
+    deadline = period.occurrence.approved_deadline or period.occurrence.original_deadline
+    return t(
+        lang,
+        "task_period_line",
+        period=period.label(lang),
+        deadline=day(deadline, tz),
+        category=category_name(period.category, lang),
+        on_time=period.record.on_time,
+        counted=period.record.counted,
+    )
 
 
 def task_buttons(task_id: int, lang: str, *, lead: bool = True) -> InlineKeyboardMarkup:

@@ -83,6 +83,8 @@ class Report:
     text: str
     percent: int | None = None
     attachment: Attachment | None = None
+    # The bot's message it replies to (chat, message): a reminder names a recurring task's period.
+    reply_to: tuple[int, int] | None = None
 
 
 # --- /tasks --------------------------------------------------------------------------------
@@ -150,6 +152,7 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
             category=details.category,
             obstacle=details.obstacle,
             directive_number=details.directive_number,
+            period=details.period,
         )
         text += "\n" + t(lang, "task_reply_hint")
         assert details.task.id is not None
@@ -337,7 +340,14 @@ async def on_message(update: Update, context: BotContext) -> None:
         await record_report(
             update,
             context,
-            Report(subject.task_id, UpdateKind.PROGRESS, body, percent, attachment),
+            Report(
+                subject.task_id,
+                UpdateKind.PROGRESS,
+                body,
+                percent,
+                attachment,
+                reply_to=(chat.id, subject.message_id),
+            ),
         )
         return
     if listed:
@@ -492,6 +502,7 @@ async def record_report(
             attachment=report.attachment,
             requested=requested,
             now=now,
+            reply_to=report.reply_to,
         )
         category = categorize(task, now, due_soon_days=runtime.settings.app.due_soon_days)
         notify_update(session=session, context=context, update=saved, now=now)

@@ -44,11 +44,23 @@ from functools import lru_cache
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
+from schedules.recurrence import (
+    RECURRENCE_EXAMPLES,
+    Recurrence,
+    describe_recurrence,
+    looks_recurring,
+    parse_recurrence,
+)
+
 __all__ = [
     "ACCEPTED_EXAMPLES",
     "DueWindow",
     "PeriodLabel",
+    "Recurrence",
+    "examples_for",
+    "format_deadline",
     "format_due",
+    "parse_deadline",
     "parse_due",
     "warm_up",
 ]
@@ -216,6 +228,34 @@ def format_due(window: DueWindow, lang: str) -> str:
         return _fmt_day(window.end)
     span = f"{_fmt_day(window.start)} – {_fmt_day(window.end)}"
     return f"{window.label.render(language)} ({span})" if window.label else span
+
+
+def parse_deadline(
+    text: str, *, now: datetime, tz: str = DEFAULT_TZ
+) -> DueWindow | Recurrence | None:
+    """Read a one-off deadline or a recurring one ("hằng quý, trước ngày 20 …"), or None.
+
+    A phrase with a recurring word ("định kỳ", "hằng tháng", "every"…) is read only as a
+    schedule (:mod:`schedules.recurrence`): never half-read as a one-off date.
+    """
+    if looks_recurring(text):
+        return parse_recurrence(text)
+    return parse_due(text, now=now, tz=tz)
+
+
+def format_deadline(
+    reading: DueWindow | Recurrence, lang: str, *, now: datetime, tz: str = DEFAULT_TZ
+) -> str:
+    """A window as :func:`format_due`; a schedule as read with its next three deadlines."""
+    if isinstance(reading, Recurrence):
+        return describe_recurrence(reading, now=now, tz=tz, lang=lang)
+    return format_due(reading, lang)
+
+
+def examples_for(text: str, lang: str) -> list[str]:
+    """The examples to answer a refused ``text`` with: recurring ones if it tried to recur."""
+    language = _language(lang)
+    return (RECURRENCE_EXAMPLES if looks_recurring(text) else ACCEPTED_EXAMPLES)[language]
 
 
 _WARM_UP_NOW: Final = datetime(2023, 8, 19, 10, tzinfo=ZoneInfo(DEFAULT_TZ))

@@ -34,6 +34,7 @@ from db.models import (
     TaskCouncil,
     UpdateKind,
 )
+from db.recurring import CouncilPeriods, council_periods
 from db.status import CATEGORY_ORDER, Category, categorize, deadline_in_force
 from schedules.reminders import (
     KIND_DIGEST,
@@ -97,6 +98,8 @@ class Digest:
     changes: tuple[TaskChange, ...]
     overdue: tuple[AgencyOverdue, ...]
     problems: tuple[DeliveryProblem, ...]
+    # The recurring tasks' periods, counted once each (db.recurring); None when there are none.
+    periods: CouncilPeriods | None = None
 
     @property
     def total(self) -> int:
@@ -232,6 +235,13 @@ def build_digest(
         changes=_changes(session, task_by_id, since, until),
         overdue=_overdue(session, task_by_id, categories, now, config),
         problems=_problems(session, council_id, list(task_by_id), since, now),
+        periods=periods
+        if (
+            periods := council_periods(
+                session=session, council_id=council_id, now=now, due_soon_days=config.due_soon_days
+            )
+        ).tasks
+        else None,
     )
 
 

@@ -63,6 +63,7 @@ from db.models import (
     SentMessageTask,
     Task,
 )
+from db.recurring import occurrence_label, period_due_on
 from db.status import categorize, deadline_in_force
 from db.types import UTCDateTime
 from schedules.clock import Clock
@@ -797,6 +798,8 @@ class _Context:
         can_snooze = row.kind in PLANNED_KINDS
         if row.target_kind == TARGET_TASK and row.target_id in self.tasks:
             task_facts = self._task_facts(self.tasks[row.target_id], lang)
+            if self.tasks[row.target_id].recurrence is not None and "@" in row.offset:
+                task_facts = self._period_facts(task_facts, row, lang, config)
         elif row.target_kind == TARGET_MEETING and row.target_id in self.meetings:
             meeting = self.meetings[row.target_id]
             council = self.councils.get(meeting.council_id)
@@ -853,6 +856,27 @@ class _Context:
             meeting=meeting_facts,
             digest=digest,
             progress=progress,
+        )
+
+    def _period_facts(
+        self, facts: TaskFacts, row: Reminder, lang: str, config: ReminderConfig
+    ) -> TaskFacts:
+        """A recurring task's reminder speaks of its own period (the offset's anchor day)."""
+        anchor = row.offset.rsplit("@", 1)[1][:8]
+        period = period_due_on(
+            session=self.session, task_id=facts.task_id, day=anchor, tz=config.timezone
+        )
+        if period is None:
+            return facts
+        deadline = deadline_in_force(period)
+        label = occurrence_label(period, lang)
+        return replace(
+            facts,
+            due_text=f"{facts.due_text} — {label}" if facts.due_text else label,
+            due_start=deadline,
+            due_end=deadline,
+            due_precision="day",
+            deadline=deadline,
         )
 
     def _task_facts(self, task: Task, lang: str) -> TaskFacts:

@@ -54,10 +54,12 @@ from db.models import (
     Role,
     Task,
     TaskCouncil,
+    TaskOccurrence,
     TaskState,
     UpdateKind,
 )
 from db.permissions import Actor
+from db.recurring import ensure_periods, periods_of
 from db.status import DEFAULT_DUE_SOON_DAYS, deadline_in_force
 from schedules.calendar import WorkingCalendar
 from schedules.policy import (
@@ -384,6 +386,18 @@ def _replan_tasks(
     wanted_by_task: dict[int, list[tuple[PlannedReminder, set[int]]]] = {}
     recipients_by_task: dict[int, set[int]] = {}
     closed: set[int] = set()
+    periodic: set[int] = set()  # recurring tasks: offsets come anchored on their period
+    # Their periods due within the horizon are written first, so the nightly re-planning
+    # brings in the next period as the horizon slides (two statements per chunk).
+    recurring = [
+        task
+        for task in tasks.values()
+        if task.recurrence is not None and task.state not in CLOSED_TASK_STATES
+    ]
+    ensure_periods(
+        session=session, tasks=recurring, until=now + config.planning_horizon, tz=config.timezone
+    )
+    periods = periods_of(session=session, task_ids=[task.id for task in recurring if task.id])
     for task_id in task_ids:
         task = tasks.get(task_id)
         if task is None or task.state in CLOSED_TASK_STATES:
@@ -393,14 +407,18 @@ def _replan_tasks(
         councils = councils_of.get(task_id, set())
         focal_points = {m for c in councils for m in focal[(c, task.lead_agency_id)]}
         escalate_to = {m for c in councils for m in secretariat[c]} | admins
-        plan = plan_task_reminders(
-            deadline=deadline_in_force(task),
-            now=now,
-            policy=config.policy,
-            calendar=config.calendar,
-            last_activity=_latest(task.created_at, last_update.get(task_id)),
-            created_at=task.created_at,
-        )
+        if task.recurrence is not None:
+            plan = _plan_periods(task, periods.get(task_id, []), now, config)
+            periodic.add(task_id)
+        else:
+            plan = plan_task_reminders(
+                deadline=deadline_in_force(task),
+                now=now,
+                policy=config.policy,
+                calendar=config.calendar,
+                last_activity=_latest(task.created_at, last_update.get(task_id)),
+                created_at=task.created_at,
+            )
         wanted_by_task[task_id] = [
             (p, escalate_to if p.audience == "secretariat" else focal_points) for p in plan
         ]
@@ -416,8 +434,40 @@ def _replan_tasks(
         closed,
         now,
         config,
-        anchor=lambda task_id, planned: _task_anchor(deadlines.get(task_id), planned, config),
+        anchor=lambda task_id, planned: (
+            planned.offset
+            if task_id in periodic
+            else _task_anchor(deadlines.get(task_id), planned, config)
+        ),
     )
+
+
+def _plan_periods(
+    task: Task, periods: Sequence[TaskOccurrence], now: datetime, config: ReminderConfig
+) -> list[PlannedReminder]:
+    """A recurring task's reminders: each open period's, as for a one-off deadline.
+
+    Each reminder's offset is anchored on its own period's deadline, so two periods never share
+    a key and a period's reminder is never stored twice; a period awaiting confirmation, done or
+    cancelled has none.
+    """
+    plan: list[PlannedReminder] = []
+    for period in periods:
+        deadline = deadline_in_force(period)
+        if period.state != TaskState.OPEN or deadline is None:
+            continue
+        anchor = f"@{config.calendar.local(deadline):%Y%m%d}"
+        plan.extend(
+            replace(planned, offset=f"{planned.offset}{anchor}")
+            for planned in plan_task_reminders(
+                deadline=deadline,
+                now=now,
+                policy=config.policy,
+                calendar=config.calendar,
+                created_at=task.created_at,
+            )
+        )
+    return sorted(plan, key=lambda planned: planned.due_at)
 
 
 def _task_anchor(

@@ -24,11 +24,14 @@ from schedules.dates import (
     ACCEPTED_EXAMPLES,
     DueWindow,
     PeriodLabel,
+    format_deadline,
     format_due,
+    parse_deadline,
     parse_due,
     warm_up,
 )
 from schedules.dates_examples import NOW_A, NOW_B, READINGS, REFUSALS, Example
+from schedules.recurrence import looks_recurring
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -392,17 +395,25 @@ def doc_examples() -> list[tuple[str, str, datetime, str]]:
 def test_docs_show_how_each_phrase_is_read(
     lang: str, phrase: str, now: datetime, reading: str
 ) -> None:
-    window = parse_due(phrase, now=now)
+    window = parse_deadline(phrase, now=now)
     if not reading:
         assert window is None, f"docs/deadlines.md says {phrase!r} is refused"
     else:
         assert window is not None, f"docs/deadlines.md says {phrase!r} is understood"
-        assert format_due(window, lang) == reading
+        assert format_deadline(window, lang, now=now) == reading
 
 
 def test_docs_have_both_example_tables() -> None:
     assert sum(lang == "vi" for lang, *_ in doc_examples()) >= 30
     assert sum(lang == "en" for lang, *_ in doc_examples()) >= 20
+
+
+def test_docs_show_recurring_forms_and_their_refusals() -> None:
+    rows = doc_examples()
+    recurring = [(lang, reading) for lang, phrase, _, reading in rows if looks_recurring(phrase)]
+    for lang in ("vi", "en"):
+        assert sum(bool(r) for la, r in recurring if la == lang) >= 5
+        assert sum(not r for la, r in recurring if la == lang) >= 3
 
 
 # --- properties -------------------------------------------------------------------------------
