@@ -150,6 +150,9 @@ class TaskFacts:
     deadline: datetime | None
     directive_number: str | None
     clause: str | None
+    # A recurring task's reminder is about one period: it keeps its own card (never merged),
+    # so that a reply to it is recorded against that period.
+    one_period: bool = False
 
 
 @dataclass(frozen=True)
@@ -450,6 +453,7 @@ class Dispatcher:
                 self.merger is not None
                 and job.view.kind in self.merge_kinds
                 and job.view.task is not None
+                and not job.view.task.one_period
             )
             if not mergeable:
                 units.append([job])
@@ -877,6 +881,7 @@ class _Context:
             due_end=deadline,
             due_precision="day",
             deadline=deadline,
+            one_period=True,
         )
 
     def _task_facts(self, task: Task, lang: str) -> TaskFacts:

@@ -24,7 +24,7 @@ BUDGET = 6
 # What each kind runs today (the same on SQLite and PostgreSQL). Lower it when you reduce one.
 REACHED = {
     "/help": 3,
-    "/status": 8,
+    "/status": 9,  # 8, plus the recurring duties' periods (issue 17)
     "/status <task>": 7,
     "/tasks": 7,
     "reply": 12,
