@@ -45,6 +45,7 @@ from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
 from schedules.recurrence import (
+    ENGLISH_MONTHS,
     RECURRENCE_EXAMPLES,
     Recurrence,
     describe_recurrence,
@@ -344,23 +345,7 @@ def _numbered(groups: Iterable[Iterable[str]], start: int) -> dict[str, int]:
     return {word: n for n, words in enumerate(groups, start) for word in words}
 
 
-_MONTHS_EN: Final = _numbered(
-    (
-        ("january", "jan"),
-        ("february", "feb"),
-        ("march", "mar"),
-        ("april", "apr"),
-        ("may",),
-        ("june", "jun"),
-        ("july", "jul"),
-        ("august", "aug"),
-        ("september", "sept", "sep"),
-        ("october", "oct"),
-        ("november", "nov"),
-        ("december", "dec"),
-    ),
-    start=1,
-)
+_MONTHS_EN: Final = ENGLISH_MONTHS
 # Monday = 0, as date.weekday(). "thu" alone is not Thursday: on the ASCII form it is the
 # Vietnamese "thứ". "thu sau" is Friday (thứ sáu) while "tuan sau" is next week (tuần sau).
 _WEEKDAYS: Final = _numbered(

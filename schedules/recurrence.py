@@ -200,7 +200,8 @@ _PERIOD_RES: Final = [(period, re.compile(rf"(?:{form})(?= |$)")) for period, fo
 
 _BY = r"(?:truoc|cham nhat(?: la)?|han(?: chot)?(?: la)?|khong qua|by|no later than)"
 _ORD = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
-_MONTH_NAMES: Final = {
+# English month names and their abbreviations (schedules/dates.py reads them too).
+ENGLISH_MONTHS: Final = {
     name: n
     for n, names in enumerate(
         (
@@ -221,7 +222,7 @@ _MONTH_NAMES: Final = {
     )
     for name in names
 }
-_MONTH_NAME_ALT = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+_MONTH_NAME_ALT = "|".join(sorted(ENGLISH_MONTHS, key=len, reverse=True))
 _POSITIONS: Final = {
     "dau": "first",
     "thu nhat": "first",
@@ -338,7 +339,7 @@ def _build(found: _Found) -> Recurrence:
             if period != "year":
                 raise ValueError("a calendar date fits a yearly schedule only")
             groups = m.groupdict()
-            month = int(groups["m"]) if groups.get("m") else _MONTH_NAMES[groups["mname"]]
+            month = int(groups["m"]) if groups.get("m") else ENGLISH_MONTHS[groups["mname"]]
             date(2023, month, day)  # a day every year has (no 29/2)
         else:
             if period not in _MONTHS_IN:
