@@ -7,6 +7,7 @@ import html
 from bot.catalogue import Html, t
 from db.intake.proposal import Proposal, ProposedTask
 from schedules.dates import format_due
+from schedules.recurrence import describe_upcoming
 
 # A screenful in Telegram: beyond it the preview summarises and the .xlsx has every task.
 SCREEN_TASKS = 40
@@ -79,7 +80,13 @@ def task_line(task: ProposedTask, lang: str, mark: str = "") -> Html:
         if task.co
         else t(lang, "intake_none")
     )
-    if task.due and task.window is not None:
+    if task.schedule is not None:
+        due = t(
+            lang,
+            "intake_due_schedule",
+            reading=describe_upcoming(task.schedule, task.upcoming, lang),
+        )
+    elif task.due and task.window is not None:
         due = t(lang, "intake_due_read", text=task.due, reading=format_due(task.window, lang))
     else:
         due = t(lang, "intake_no_due")

@@ -619,6 +619,9 @@ class _Sync:
 
     def _task(self, spec: TaskSpec, task: Task | None, created_id: int | None) -> TaskItem:
         if task is None:
+            if spec.schedule is not None and not spec.upcoming:
+                # set_schedule refuses it in an import; a dry run says the same.
+                raise InvalidInput("recurrence_no_periods")
             return TaskItem(
                 spec.clause,
                 Status.ADDED,
@@ -628,6 +631,11 @@ class _Sync:
                 schedule=spec.schedule,
                 upcoming=spec.upcoming,
             )
+        wanted = spec.schedule.schedule.to_json() if spec.schedule else None
+        if task.recurrence != wanted:
+            # Periods already written (and maybe reported) would not fit a new schedule; a dry
+            # run refuses exactly as the import does.
+            raise InvalidInput("imp_err_recurrence_changed", clause=spec.clause)
         changes = _changes(self._stored_task_view(task), self._task_view(spec))
         if not changes:
             return TaskItem(spec.clause, Status.UNCHANGED, spec.lead, spec.due, task_id=task.id)
@@ -687,12 +695,7 @@ class _Sync:
         before = self._task_audit(task, None)
         task.title = spec.text
         task.lead_agency_id = self._agency_id(spec.lead)
-        wanted = spec.schedule.schedule.to_json() if spec.schedule else None
-        if task.recurrence != wanted:
-            # Periods already written (and maybe reported) would not fit a new schedule.
-            raise InvalidInput("imp_err_recurrence_changed", clause=spec.clause)
-        if wanted is not None:
-            assert spec.schedule is not None
+        if spec.schedule is not None:  # the same schedule (_task refused another one)
             task.due_text = spec.schedule.text
         elif task.due_text != (spec.due.text if spec.due else None) or (
             task.original_deadline != (spec.due.end if spec.due else None)

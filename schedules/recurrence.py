@@ -45,6 +45,7 @@ __all__ = [
     "next_deadlines",
     "occurrences",
     "parse_recurrence",
+    "recurrence_phrase",
 ]
 
 Period = Literal["month", "quarter", "half", "year", "half_and_year"]
@@ -539,3 +540,25 @@ def describe_upcoming(rec: Recurrence, upcoming: Sequence[datetime], lang: str) 
         return f"{text}; {'đã hết các kỳ' if language == 'vi' else 'no periods left'}"
     dates = ", ".join(f"{due:%d/%m/%Y}" for due in upcoming)
     return f"{text}; {_NEXT_WORD[language]}: {dates}"
+
+
+_PHRASE_POSITIONS: Final = {1: "đầu", 2: "giữa"}
+
+
+def recurrence_phrase(rec: Recurrence) -> str:
+    """A Vietnamese phrase that :func:`parse_recurrence` reads back as ``rec`` (what the letter
+    intake stores as a recurring task's deadline text, e.g. "hằng năm, trước ngày 15 tháng 12")."""
+    parts = [_PERIOD_WORDS["vi"][rec.period]]
+    if rec.day is not None:
+        if rec.period == "month":
+            parts.append(f"trước ngày {rec.day}")
+        elif rec.period == "year":
+            parts.append(f"trước ngày {rec.day} tháng {rec.month or 12}")
+        else:
+            months = _MONTHS_IN[rec.period]
+            position = "cuối" if rec.month == months else _PHRASE_POSITIONS[rec.month or 1]
+            unit = "quý" if rec.period == "quarter" else "kỳ"
+            parts.append(f"trước ngày {rec.day} của tháng {position} {unit}")
+    if years := _years_words(rec, "vi"):
+        parts.append(years)
+    return ", ".join(parts)

@@ -105,8 +105,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The deadline “{text}” counts from an unknown day: none set, please enter a date.",
     },
     "intake_warn_due_recurring": {
-        "vi": "«{text}» là hạn định kỳ: chưa ghi hạn, hãy nhập kỳ đầu tiên.",
-        "en": "“{text}” is a recurring deadline: none set, please enter the first one.",
+        "vi": "«{text}» là hạn định kỳ: chưa ghi hạn; hãy nhập lịch định kỳ hoặc hạn kỳ đầu tiên.",
+        "en": "“{text}” is a recurring deadline: none set; type the schedule or the first deadline.",
     },
     "intake_warn_due_past": {
         "vi": "Thời hạn «{text}» đã qua ở ngày ban hành (có thể là ngày của văn bản khác): chưa ghi hạn.",
@@ -192,8 +192,8 @@ TEXTS.update(
             "en": "Type the codes or names of clause {clause}'s co-operating agencies, comma-separated; - for none.",
         },
         "intake_due_prompt": {
-            "vi": "Gõ thời hạn mục {clause} như văn bản viết (ví dụ: trong quý IV năm 2023, trước ngày 15/12/2023); gõ - nếu không có hạn.",
-            "en": "Type clause {clause}'s deadline as written (e.g. trong quý IV năm 2023, trước ngày 15/12/2023); - for none.",
+            "vi": "Gõ thời hạn mục {clause} như văn bản viết (ví dụ: trong quý IV năm 2023, trước ngày 15/12/2023, hoặc lịch định kỳ: hằng quý, trước ngày 20 của tháng cuối quý); gõ - nếu không có hạn.",
+            "en": "Type clause {clause}'s deadline as written (e.g. trong quý IV năm 2023, trước ngày 15/12/2023, or a schedule: hằng quý, trước ngày 20 của tháng cuối quý); - for none.",
         },
         "intake_xlsx_caption": {
             "vi": "Sửa trong Excel nếu cần, rồi gửi lại tệp này với chú thích /import.",

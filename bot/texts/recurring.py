@@ -49,4 +49,42 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "chưa xác nhận hoàn thành một kỳ",
         "en": "completion of a period not accepted",
     },
+    # --- the letter intake (db/intake/recurring.py) ---------------------------------------
+    "intake_due_schedule": {
+        "vi": "🔁 {reading}",
+        "en": "🔁 {reading}",
+    },
+    "intake_warn_recurring_no_period": {
+        "vi": (
+            "«{text}»: nhiệm vụ định kỳ nhưng không rõ kỳ (tháng, quý, 6 tháng, năm): chưa ghi "
+            "hạn; hãy nhập lịch, ví dụ «hằng quý, trước ngày 20 của tháng cuối quý»."
+        ),
+        "en": (
+            "“{text}”: a recurring duty without a readable period (month, quarter, half-year, "
+            "year): none set; type its schedule, e.g. “every quarter by the 20th of its last "
+            "month”."
+        ),
+    },
+    "intake_warn_recurring_unclear": {
+        "vi": (
+            "«{text}»: chưa đọc được lịch định kỳ (thiếu hoặc thừa thông tin): chưa ghi hạn; hãy "
+            "nhập lịch, ví dụ «hằng năm, trước ngày 15 tháng 12»."
+        ),
+        "en": (
+            "“{text}”: the recurring schedule cannot be read whole: none set; type it, e.g. "
+            "“every year by 15 December”."
+        ),
+    },
+    "intake_schedule_unreadable": {
+        "vi": (
+            "Không đọc được lịch định kỳ «{text}». Ví dụ: hằng tháng, trước ngày 25; hằng quý, "
+            "trước ngày 20 của tháng cuối quý; 6 tháng và hằng năm; hằng năm, trước ngày 15 "
+            "tháng 12."
+        ),
+        "en": (
+            "Cannot read the schedule “{text}”. Examples: hằng tháng, trước ngày 25; hằng quý, "
+            "trước ngày 20 của tháng cuối quý; 6 tháng và hằng năm; hằng năm, trước ngày 15 "
+            "tháng 12."
+        ),
+    },
 }

@@ -92,6 +92,9 @@ def read_letter(
     reader = Reader(registry.matcher, proposal.reference(tz, now), tz, issuer_code)
     reader.read(clause_tree(frame.body))
     proposal.tasks, proposal.meetings = reader.tasks, reader.meetings
+    for task in proposal.tasks:
+        # A schedule's periods start from today (as when the task is stored), not the letter's date.
+        task.set_schedule(task.schedule, tz, now)
     proposal.warnings += reader.warnings
     for task in proposal.tasks:
         if task.lead_code is None:

@@ -59,7 +59,7 @@ def read_proposal(
                 proposal.date = letter_date
             proposal.reread(tz, now)
             for index, task in enumerate(proposal.tasks):
-                if task.due and task.window is None:
+                if task.due and task.window is None and task.schedule is None:
                     issues.append(
                         Issue("Thời hạn", rows[index], "imp_err_due_unreadable", {"text": task.due})
                     )

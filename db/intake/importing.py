@@ -83,8 +83,8 @@ def proposal_toml(proposal: Proposal, councils: Sequence[str]) -> str:
             f"co = [{', '.join(q(code) for code in dict.fromkeys(codes))}]",
             f"text = {q(_limit(task.text))}",
         ]
-        if task.due and task.window is not None:
-            lines.append(f"due = {q(task.due)}")
+        if task.due and (task.window is not None or task.schedule is not None):
+            lines.append(f"due = {q(task.due)}")  # a schedule's phrase: read as in /assign
     for meeting in proposal.meetings:
         lines += [
             "",

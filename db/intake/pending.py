@@ -29,7 +29,8 @@ from db.intake.proposal import Proposal
 from db.intake.text import fold
 from db.models import Agency, AgencyKind, Council, PendingImport
 from db.permissions import Access, Actor
-from schedules.dates import parse_due
+from schedules.dates import parse_deadline
+from schedules.recurrence import Recurrence, looks_recurring
 from schedules.reminders import ReminderConfig
 
 MARK = "intake"
@@ -175,13 +176,23 @@ class Editor:
         phrase = " ".join(text.split())
         if phrase in ("-", "—", "0"):
             task.due, task.window = None, None
+            task.set_schedule(None, self.tz, self.now)
         else:
             if len(phrase) > MAX_DUE_TEXT:
                 raise InvalidInput("intake_due_too_long", limit=MAX_DUE_TEXT)
-            window = parse_due(phrase, now=self.proposal.reference(self.tz, self.now), tz=self.tz)
-            if window is None:
-                raise InvalidInput("intake_due_unreadable", text=phrase)
-            task.due, task.window = phrase, window
+            reading = parse_deadline(
+                phrase, now=self.proposal.reference(self.tz, self.now), tz=self.tz
+            )
+            if reading is None:
+                key = "intake_schedule_unreadable" if looks_recurring(phrase) else None
+                raise InvalidInput(key or "intake_due_unreadable", text=phrase)
+            if isinstance(reading, Recurrence):
+                # "hằng quý, trước ngày 20 của tháng cuối quý": as /assign reads it.
+                task.due, task.window = phrase, None
+                task.set_schedule(reading, self.tz, self.now)
+            else:
+                task.due, task.window = phrase, reading
+                task.set_schedule(None, self.tz, self.now)
         self.proposal.warnings = [
             w
             for w in self.proposal.warnings

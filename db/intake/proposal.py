@@ -13,6 +13,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from schedules.dates import DueWindow, parse_due
+from schedules.recurrence import (
+    Recurrence,
+    format_recurrence,
+    looks_recurring,
+    next_deadlines,
+    parse_recurrence,
+)
+
+# How many of a recurring task's deadlines the preview shows.
+UPCOMING = 3
 
 
 @dataclass
@@ -40,8 +50,20 @@ class ProposedTask:
     co: list[str]  # as written, one entry per party
     co_codes: list[str | None]
     text: str
-    due: str | None  # the deadline phrase as written
+    due: str | None  # the deadline phrase as written (a schedule's: as stored, see below)
     window: DueWindow | None = None
+    # A recurring duty (db.intake.recurring): ``due`` is then the schedule's phrase, which
+    # parse_recurrence reads back, and ``upcoming`` its next deadlines from now.
+    schedule: Recurrence | None = None
+    upcoming: tuple[datetime, ...] = ()
+
+    def set_schedule(self, schedule: Recurrence | None, tz: str, now: datetime) -> None:
+        self.schedule = schedule
+        self.upcoming = (
+            tuple(o.due for o in next_deadlines(schedule, after=now, count=UPCOMING, tz=tz))
+            if schedule is not None
+            else ()
+        )
 
     @property
     def resolved(self) -> bool:
@@ -77,8 +99,17 @@ class Proposal:
     def reread(self, tz: str, now: datetime) -> None:
         """Read every deadline phrase again at the letter's date (after a fix or a reload)."""
         at = self.reference(tz, now)
+        # A deadline the reader left out with a warning stays out (not half-read on a reload).
+        unsure = {w.clause for w in self.warnings if w.key.startswith("intake_warn_due")}
         for task in self.tasks:
-            task.window = parse_due(task.due, now=at, tz=tz) if task.due else None
+            recurring = bool(task.due) and looks_recurring(task.due or "")
+            # A recurring phrase is read only as a schedule, never half-read as one date.
+            task.set_schedule(parse_recurrence(task.due or "") if recurring else None, tz, now)
+            task.window = (
+                parse_due(task.due, now=at, tz=tz)
+                if task.due and not recurring and task.clause not in unsure
+                else None
+            )
         for meeting in self.meetings:
             meeting.window = parse_due(meeting.when, now=at, tz=tz) if meeting.when else None
 
@@ -105,6 +136,11 @@ class Proposal:
                     "due": task.due,
                     "due_start": day(task.window.start if task.window else None),
                     "due_end": day(task.window.end if task.window else None),
+                    "schedule": task.schedule.to_json() if task.schedule else None,
+                    "schedule_read": (
+                        format_recurrence(task.schedule, "vi") if task.schedule else None
+                    ),
+                    "next_deadlines": [day(moment) for moment in task.upcoming],
                 }
                 for task in self.tasks
             ],

@@ -9,7 +9,9 @@ hiện" neither. A meeting is a clause with no agency subject that calls one ("t
 "họp để …"). Deadlines are the longest phrase after a deadline word that
 :func:`schedules.dates.parse_due` reads whole, at the letter's date; a phrase relative to
 something unknown ("kể từ ngày nhận được"), recurring ("hằng năm"), already over at the letter's
-date, or two different deadlines in one task give no deadline and a warning.
+date, or two different deadlines in one task give no deadline and a warning. A recurring duty
+("Định kỳ hằng năm, … trước ngày 15 tháng 12") gets its schedule (:mod:`db.intake.recurring`)
+or, when the schedule cannot be read whole, a warning and no deadline.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import datetime
 
 from db.intake.agencies import TITLES, AgencyMatcher, Tokens, folded_words, tokenize
 from db.intake.proposal import ProposedMeeting, ProposedTask, Warning_
+from db.intake.recurring import read_recurring
 from db.intake.structure import Clause
 from db.intake.text import fold
 from schedules.dates import DueWindow, parse_due
@@ -266,7 +269,7 @@ class Reader:
         """'Các đơn vị thực hiện trước ngày 24/3/2016.' or 'Báo cáo … gửi về … trước ngày …'
         after the paragraph that assigned the work, which set no deadline: that deadline."""
         group = self._previous
-        if not group or any(task.window is not None for task in group):
+        if not group or any(t.window is not None or t.schedule is not None for t in group):
             return False
         words = text.split()
         own = self._assignment(text)
@@ -341,7 +344,12 @@ class Reader:
             if not (w.clause == task.clause and w.key.startswith("intake_warn_due"))
         ]
         phrase, window, warning = find_due(task.text, at=self.at, tz=self.tz)
-        task.due, task.window = phrase, window
+        task.due, task.window, task.schedule = phrase, window, None
+        recurring = read_recurring(task.text)
+        if recurring is not None:
+            # A recurring duty: its schedule, or a warning and no deadline at all.
+            task.due, task.window, task.schedule = recurring.phrase, None, recurring.schedule
+            warning, phrase = recurring.warning, recurring.written
         if warning is not None:
             self.warnings.append(Warning_(warning, task.clause, {"text": phrase or ""}))
 

@@ -58,7 +58,11 @@ def test_deadlines_read_at_the_letters_date(body: str, due_end: date) -> None:
             "1. Giao Bộ Tài chính báo cáo trong vòng 30 ngày kể từ ngày nhận được văn bản này.",
             "intake_warn_due_relative",
         ),
-        ("1. Giao Bộ Tài chính báo cáo trước ngày 15/12 hằng năm.", "intake_warn_due_recurring"),
+        (
+            # "hằng năm" names the plan here; the deadline may be each year's: not guessed.
+            "1. Giao Bộ Tài chính đưa vào kế hoạch hằng năm, báo cáo trước ngày 15/12.",
+            "intake_warn_due_recurring",
+        ),
         (
             "1. Giao Bộ Tài chính báo cáo trước ngày 15/9/2023, Bộ Y tế tổng hợp trước ngày "
             "30/9/2023.",
