@@ -254,6 +254,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from db.intake.files import read_proposal
     from db.migrate import upgrade
     from schedules.clock import SystemClock
+    from schedules.recurrence import format_recurrence
 
     settings = settings_from_args(args)
     lang = args.lang or settings.app.default_language
@@ -287,6 +288,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
         document = proposal.to_json(settings.app.timezone)
         for warning, item in zip(proposal.warnings, document["warnings"], strict=True):
             item["message"] = plain(t(lang, warning.key, **warning.params))
+        for task, item in zip(proposal.tasks, document["tasks"], strict=True):
+            if task.schedule is not None:
+                item["schedule_read"] = format_recurrence(task.schedule, lang)
         print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         print(plain(render_proposal(proposal, lang)))

@@ -87,4 +87,14 @@ TEXTS: dict[str, dict[str, str]] = {
             "tháng 12."
         ),
     },
+    "intake_warn_recurring_over": {
+        "vi": (
+            "«{text}»: lịch định kỳ này không còn kỳ nào từ hôm nay (năm kết thúc đã qua): "
+            "sửa thời hạn hoặc bỏ nhiệm vụ trước khi nhập."
+        ),
+        "en": (
+            "“{text}”: this schedule has no period left from today (its last year is over): "
+            "change the deadline or drop the task before importing."
+        ),
+    },
 }

@@ -95,6 +95,10 @@ def read_letter(
     for task in proposal.tasks:
         # A schedule's periods start from today (as when the task is stored), not the letter's date.
         task.set_schedule(task.schedule, tz, now)
+        if task.schedule is not None and not task.upcoming:
+            proposal.warnings.append(
+                Warning_("intake_warn_recurring_over", task.clause, {"text": task.due or ""})
+            )
     proposal.warnings += reader.warnings
     for task in proposal.tasks:
         if task.lead_code is None:

@@ -436,10 +436,11 @@ class Reader:
                 at = end + 1 + (1 if words[end + 1 : end + 2] == [","] else 0)
         # After "Giao / Đề nghị / Yêu cầu X" the sentence assigns, whatever follows; a bare
         # subject must be followed by what it is to do, not by a report ("X đã …").
-        if start == 0 and at < len(tokens) and tokens[at].text.lower() in _NOT_TASK_AFTER:
+        bare = start == 0 or start == self._after_schedule(tokens, words)
+        if bare and at < len(tokens) and tokens[at].text.lower() in _NOT_TASK_AFTER:
             return None
         if (
-            start == 0
+            bare
             and at + 1 < len(tokens)
             and (tokens[at].text.lower(), tokens[at + 1].text.lower()) in _NOT_TASK_PAIRS
         ):
@@ -488,6 +489,21 @@ class Reader:
                     return after
         if self._starts_party(tokens, words, 0):
             return 0
+        return self._after_schedule(tokens, words)
+
+    def _after_schedule(self, tokens: Tokens, words: list[str]) -> int | None:
+        """'Định kỳ hằng năm, các Bộ …', 'Hằng tháng, trước ngày 25, Bộ X …': where the
+        subject starts after an opening schedule (the task's text keeps it)."""
+        if words[:2] != ["dinh", "ky"] and words[:1] not in (["hang"], ["moi"]):
+            return None
+        at = 0
+        for _ in range(2):  # the period, then perhaps the deadline, each closed by a comma
+            comma = next((k for k in range(at, min(len(words), at + 12)) if words[k] == ","), None)
+            if comma is None:
+                return None
+            at = comma + 1
+            if self._starts_party(tokens, words, at):
+                return at
         return None
 
     def _self_before(self, tokens: Tokens, words: list[str], k: int) -> bool:
