@@ -71,7 +71,7 @@ _PERIODS: Final[tuple[tuple[Period, str], ...]] = (
     ("year", r"(?:dinh ky\s+)?(?:hang|moi)\s+nam\b(?!\s*\d)|nam\s+mot\s+lan"),
 )
 _PERIOD_RES: Final = [(period, re.compile(rf"\b(?:{form})")) for period, form in _PERIODS]
-_PERIOD_WORDS: Final[dict[str, str]] = {
+_PERIOD_WORDS: Final[dict[Period, str]] = {
     "month": "hang thang",
     "quarter": "hang quy",
     "half": "dinh ky 6 thang",
@@ -132,15 +132,20 @@ def read_recurring(text: str) -> RecurringReading | None:
     years = [piece.words for piece in ranges]
     pieces = sorted([*periods, *deadlines, *ranges[:1]], key=lambda p: p.start)
     written = " … ".join(text[p.start : p.end] for p in pieces)
-    kinds = {p.words for p in periods}
-    deadline_words = _deadline_words(periods[0].kind, deadlines) if len(kinds) == 1 else None
+    kinds = {p.kind for p in periods}
+    if kinds == {"half", "year"}:
+        # "báo cáo định kỳ 6 tháng (trước ngày 10/6) và hằng năm (trước ngày 10/12)"
+        kinds = {"half_and_year"}
+    period = kinds.pop() if len(kinds) == 1 else None
+    deadline_words = _deadline_words(period, deadlines) if period else None
     unclear = RecurringReading(None, None, written, "intake_warn_recurring_unclear")
     if deadline_words is None or len(set(years)) > 1:
         return unclear
     for dated in _DATED.finditer(folded):
         if not any(p.start <= dated.start() < p.end for p in pieces):
             return RecurringReading(None, None, written, "intake_warn_due_several")
-    phrase = " ".join(p for p in (periods[0].words, deadline_words, *years[:1]) if p)
+    assert period is not None
+    phrase = " ".join(p for p in (_PERIOD_WORDS[period], deadline_words, *years[:1]) if p)
     schedule = parse_recurrence(phrase)
     if schedule is None:
         return unclear

@@ -27,6 +27,8 @@ class Score:
     right_lead: int = 0
     right_due: int = 0
     wrong_due: list[str] | None = None  # a deadline given that is not the letter's
+    schedules: int = 0  # expected recurring duties (tasks with a schedule)
+    right_schedules: int = 0
 
 
 def base_agencies() -> list[Agency]:
@@ -94,6 +96,15 @@ def score_corpus() -> tuple[Score, list[str]]:
             total.found += 1
             total.right_lead += task.lead_code == want["lead"]
             due_end = task.window.end.date().isoformat() if task.window else None
+            schedule = task.schedule.to_json() if task.schedule else None
+            total.schedules += want.get("schedule") is not None
+            if schedule == want.get("schedule"):
+                total.right_schedules += want.get("schedule") is not None
+            elif schedule is not None:
+                assert total.wrong_due is not None
+                total.wrong_due.append(f"{name} {want['clause']}: schedule {schedule}")
+            else:
+                report.append(f"{name} {want['clause']}: no schedule for {want['schedule']}")
             if due_end == want["due_end"]:
                 total.right_due += 1
             elif due_end is not None:
@@ -128,10 +139,12 @@ def test_recall_precision_leads_and_no_deadline_silently_wrong() -> None:
     summary = (
         f"recall {recall:.0%} ({score.found}/{score.expected}), precision {precision:.0%} "
         f"({score.found}/{score.proposed}), lead {lead:.0%}, deadline "
-        f"{score.right_due}/{score.found}; " + "; ".join(report)
+        f"{score.right_due}/{score.found}, schedules {score.right_schedules}/{score.schedules}; "
+        + "; ".join(report)
     )
     print(summary)
     assert score.wrong_due == [], summary
     assert recall >= RECALL, summary
     assert precision >= PRECISION, summary
     assert lead >= LEAD_ACCURACY, summary
+    assert score.right_schedules == score.schedules >= 7, summary
