@@ -35,6 +35,8 @@ from schedules.reminders import ReminderConfig
 
 MARK = "intake"
 MAX_DUE_TEXT = 200
+# The warnings about a task's deadline, answered once the deadline is typed.
+DEADLINE_WARNINGS = ("intake_warn_due", "intake_warn_recurring")
 
 
 @dataclass
@@ -196,7 +198,7 @@ class Editor:
         self.proposal.warnings = [
             w
             for w in self.proposal.warnings
-            if not (w.clause == task.clause and w.key.startswith("intake_warn_due"))
+            if not (w.clause == task.clause and w.key.startswith(DEADLINE_WARNINGS))
         ]
         return self.save()
 

@@ -341,7 +341,10 @@ class Reader:
         self.warnings[:] = [
             w
             for w in self.warnings
-            if not (w.clause == task.clause and w.key.startswith("intake_warn_due"))
+            if not (
+                w.clause == task.clause
+                and w.key.startswith(("intake_warn_due", "intake_warn_recurring"))
+            )
         ]
         phrase, window, warning = find_due(task.text, at=self.at, tz=self.tz)
         task.due, task.window, task.schedule = phrase, window, None

@@ -91,3 +91,32 @@ def test_an_unclear_recurring_due_is_a_file_error(
     outcome = import_source(engine, clock, RECURRING.format(due=due))
     assert [issue.key for issue in outcome.issues] == ["imp_err_due_unreadable"]
     assert fingerprint(engine) == before
+
+
+@pytest.mark.parametrize(
+    "due", ["hằng tháng, trước ngày 25", "trong quý IV năm 2023", "hằng quý, từ năm 2024"]
+)
+def test_a_dry_run_refuses_a_schedule_change_exactly_as_the_import_does(
+    engine: Engine, clock: ManualClock, due: str
+) -> None:
+    import_source(engine, clock, RECURRING.format(due=QUARTERLY))
+    before = fingerprint(engine)
+    refusals = []
+    for dry_run in (True, False):
+        with pytest.raises(InvalidInput) as refused:
+            import_source(engine, clock, RECURRING.format(due=due), dry_run=dry_run)
+        refusals.append((refused.value.key, refused.value.params))
+        assert fingerprint(engine) == before
+    assert refusals[0] == refusals[1] == ("imp_err_recurrence_changed", {"clause": "1"})
+
+
+def test_a_schedule_with_no_period_left_is_refused_by_a_dry_run_too(
+    engine: Engine, clock: ManualClock
+) -> None:
+    source = RECURRING.format(due="hằng năm, trước ngày 15 tháng 12, giai đoạn 2021-2022")
+    before = fingerprint(engine)
+    for dry_run in (True, False):
+        with pytest.raises(InvalidInput) as refused:
+            import_source(engine, clock, source, dry_run=dry_run)
+        assert refused.value.key == "recurrence_no_periods"
+    assert fingerprint(engine) == before

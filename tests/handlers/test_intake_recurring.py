@@ -1,0 +1,111 @@
+"""A letter with recurring duties sent to the bot (issue 17): the preview shows each schedule as
+read with its next three deadlines, a schedule can be typed as a task's deadline, and
+confirming stores the periods exactly as /assign does."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from bot.offline import FakeUser, OfflineBot, texts
+from db.models import Role, Task, TaskOccurrence
+from schedules.clock import ManualClock
+from tests.conftest import ADMIN_ID
+from tests.directives import load_example_registry
+from tests.factories import Factory
+from tests.handlers.test_intake import button, card
+from tests.handlers.test_task_life import assign_task
+from tests.intake_helpers import CORPUS
+
+ADMIN = FakeUser(ADMIN_ID, "Nguyễn Thị Lan")
+LETTER = (CORPUS / "vpcp-chedo-baocao-2023-mau.txt").read_text(encoding="utf-8")
+QUARTERLY = "hằng quý, trước ngày 20 của tháng cuối quý"
+
+
+@pytest.fixture(autouse=True)
+def registry(engine: Engine, clock: ManualClock) -> None:
+    load_example_registry(engine, clock)
+
+
+def periods(engine: Engine, task_id: int | None) -> list[tuple[str, str, str, str]]:
+    with Session(engine) as session:
+        rows = session.exec(
+            select(TaskOccurrence)
+            .where(TaskOccurrence.task_id == task_id)
+            .order_by(col(TaskOccurrence.original_deadline))
+        ).all()
+    return [
+        (row.kind, str(row.period_start), str(row.period_end), row.original_deadline.isoformat())
+        for row in rows
+    ]
+
+
+async def test_a_letter_with_recurring_duties_previewed_fixed_and_imported(
+    bot: OfflineBot, engine: Engine, factory: Factory
+) -> None:
+    calls = await bot.send(ADMIN, "/import " + LETTER)
+    preview = texts(calls)[-1]
+    assert (
+        f"1. <b>1</b> · BKHDT · — · 🔁 {QUARTERLY}; các kỳ tới: 20/12/2023, 20/03/2024, "
+        "20/06/2024" in preview
+    )
+    assert (
+        "2. <b>2.1</b> · BTC · — · 🔁 hằng năm, trước ngày 15/12, từ năm 2021 đến năm 2025; "
+        "các kỳ tới: 15/12/2023, 15/12/2024, 15/12/2025" in preview
+    )
+    assert (
+        "4. <b>3</b> · BTC · BKHDT · 🔁 6 tháng và hằng năm, hạn là ngày cuối kỳ; các kỳ tới: "
+        "31/12/2023, 30/06/2024, 31/12/2024" in preview
+    )
+    # "báo cáo định kỳ" without a period: no deadline, and a warning on that task.
+    assert "5. <b>4</b> · BTTTT · — · không có hạn" in preview
+    assert "• Mục 4: «định kỳ về việc xây»: nhiệm vụ định kỳ nhưng không rõ kỳ" in preview
+    # Clause 2's years are over by now: nothing hides it before the import.
+    assert "Mục 2.1" not in preview  # (2021–2025 still has periods on 20/11/2023)
+    assert "6. <b>5</b> · BKHDT · — · trong quý I năm 2024 (đọc là" in preview
+
+    # The secretariat types the schedule the letter left unsaid.
+    proposal = calls
+    for typed in ("hằng quý, trước ngày 20", QUARTERLY):
+        menu = await bot.press(ADMIN, card(proposal), button(card(proposal), "✏️ 5"))
+        await bot.press(ADMIN, card(menu), button(card(menu), "Thời hạn"))
+        calls = await bot.send(ADMIN, typed)
+        if typed != QUARTERLY:  # which month of the quarter? refused, with examples
+            assert "Không đọc được lịch định kỳ «hằng quý, trước ngày 20»" in texts(calls)[-1]
+    fixed = texts(calls)[-1]
+    assert f"5. <b>4</b> · BTTTT · — · 🔁 {QUARTERLY}; các kỳ tới: 20/12/2023" in fixed
+    assert "không rõ kỳ" not in fixed
+
+    done = await bot.press(ADMIN, card(calls), button(card(calls), "Nhập"))
+    report = texts(done)[-1]
+    assert report.startswith("<b>Đã nhập văn bản 9170/VPCP-KTTH ngày 15/11/2023</b>")
+    assert f"{QUARTERLY}; các kỳ tới: 20/12/2023, 20/03/2024, 20/06/2024" in report
+    with Session(engine) as session:
+        tasks = {task.clause: task for task in session.exec(select(Task))}
+    assert tasks["1"].recurrence == {"period": "quarter", "day": 20, "month": 3}
+    assert tasks["3"].recurrence == {"period": "half_and_year"}
+    assert tasks["5"].recurrence is None
+    assert periods(engine, tasks["3"].id) == [
+        ("year", "2023-01-01", "2023-12-31", "2023-12-31T16:59:59+00:00")
+    ]
+
+    # The same duty assigned with /assign is stored the same way: schedule, text, periods.
+    secretariat = factory.user(Role.SECRETARIAT, council=factory.council("DBSH"))
+    await assign_task(bot, secretariat, f"BKHDT | Tổng hợp tình hình hoạt động | {QUARTERLY}")
+    with Session(engine) as session:
+        assigned = session.exec(select(Task).where(col(Task.directive_id).is_(None))).one()
+    assert (assigned.recurrence, assigned.due_text) == (tasks["1"].recurrence, tasks["1"].due_text)
+    assert periods(engine, assigned.id) == periods(engine, tasks["1"].id)
+    assert periods(engine, tasks["1"].id) == [
+        ("quarter", "2023-10-01", "2023-12-31", "2023-12-20T16:59:59+00:00")
+    ]
+
+
+async def test_an_english_preview_reads_the_schedule_in_english(bot: OfflineBot) -> None:
+    english = FakeUser(ADMIN_ID, "Lan", language_code="en")
+    calls = await bot.send(english, "/import " + LETTER)
+    assert (
+        "1. <b>1</b> · BKHDT · — · 🔁 quarterly, by the 20th of the last month of the quarter; "
+        "next: 20/12/2023, 20/03/2024, 20/06/2024" in texts(calls)[-1]
+    )
