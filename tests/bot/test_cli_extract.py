@@ -13,7 +13,7 @@ from bot.cli import main
 from db.intake.spreadsheet import read_xlsx, write_xlsx
 from db.models import AuditLog, Meeting, Task
 from tests.directives import REGISTRY, fingerprint
-from tests.intake_helpers import LETTER_6411_TEXT, docx_bytes, example_registry
+from tests.intake_helpers import CORPUS, LETTER_6411_TEXT, docx_bytes, example_registry
 
 
 @pytest.fixture(autouse=True)
@@ -142,4 +142,37 @@ def test_a_sheet_with_mistakes_is_refused_with_its_rows(
     assert code == 1
     assert f"{path}:8: Chủ trì: clause 1: “Bộ Không Có” is not in the agency registry" in err
     assert f"{path}:9: Thời hạn:" in err
+    assert fingerprint(engine) == before
+
+
+def test_extract_json_and_a_dry_run_show_a_letters_schedules(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, engine: Engine
+) -> None:
+    from datetime import UTC, datetime
+
+    from schedules.clock import SystemClock
+
+    monkeypatch.setattr(SystemClock, "now", lambda self: datetime(2023, 11, 20, 2, tzinfo=UTC))
+    assert run(capsys, "registry", "load", str(REGISTRY))[0] == 0
+    letter = CORPUS / "vpcp-chedo-baocao-2023-mau.txt"
+    code, out, _ = run(capsys, "extract", str(letter), "--json", "--lang", "en")
+    assert code == 0
+    tasks = {task["clause"]: task for task in json.loads(out)["tasks"]}
+    assert {
+        key: tasks["1"][key]
+        for key in ("due", "due_end", "schedule", "schedule_read", "next_deadlines")
+    } == {
+        "due": "hằng quý, trước ngày 20 của tháng cuối quý",
+        "due_end": None,
+        "schedule": {"period": "quarter", "day": 20, "month": 3},
+        "schedule_read": "quarterly, by the 20th of the last month of the quarter",
+        "next_deadlines": ["2023-12-20", "2024-03-20", "2024-06-20"],
+    }
+    assert tasks["4"]["schedule"] is None and tasks["4"]["next_deadlines"] == []
+    assert tasks["5"]["schedule"] is None and tasks["5"]["due_end"] == "2024-03-31"
+    # `import --dry-run` of the letter previews the schedules as the import report shows them.
+    before = fingerprint(engine)
+    code, out, err = run(capsys, "import", str(letter), "--dry-run", "--councils", "DBSH")
+    assert code == 0, err
+    assert "hằng quý, trước ngày 20 của tháng cuối quý; các kỳ tới: 20/12/2023, 20/03/2024" in out
     assert fingerprint(engine) == before
