@@ -277,8 +277,12 @@ def edit_task(
     title: str | None = None,
     due: DueReading | None = None,
     lead: Agency | None = None,
+    schedule: ScheduleReading | None = None,
+    tz: str = "Asia/Ho_Chi_Minh",
 ) -> Task:
-    """Change a task's title, deadline (the original one) or lead agency."""
+    """Change a task's title, deadline (the original one) or lead agency, or make a one-off
+    task recurring (``schedule``). A recurring task's schedule is never changed: its periods
+    may already be reported (cancel it and assign it again)."""
     locked = lock_task(session=session, task_id=task_id)  # held: read again just below
     task, scope = changeable_task(session=session, actor=actor, task_id=task_id)
     assert locked is None or locked is task
@@ -286,8 +290,16 @@ def edit_task(
     before = snapshot(task, AUDITED_TASK_FIELDS)
     if title is not None:
         task.title = clean_title(title)
-    if due is not None and task.recurrence is not None:
+    if (due is not None or schedule is not None) and task.recurrence is not None:
         raise InvalidInput("recurrence_due_fixed", task_id=task_id)
+    if schedule is not None:
+        if task.state != TaskState.OPEN:
+            # A reported completion or a pending request belongs to the one-off deadline.
+            raise InvalidInput("recurrence_edit_not_open", task_id=task_id)
+        task.due_text = schedule.text
+        set_schedule(
+            session=session, task=task, schedule=schedule.schedule, now=now, until=now, tz=tz
+        )
     if due is not None:
         _apply_due(task, due)
     if lead is not None:

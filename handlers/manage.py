@@ -11,8 +11,9 @@ from bot.context import BotContext
 from db.errors import AppError
 from db.ids import button_id, parse_id
 from db.models import ProgressUpdate, UpdateKind
-from db.recurring import period_decided
+from db.recurring import ScheduleReading, period_decided
 from db.reports import task_details
+from db.text_input import normalize_text
 from db.tasks import (
     agency_by_code,
     cancel_task,
@@ -23,9 +24,10 @@ from db.tasks import (
     require_not_closed,
 )
 from handlers import task_views
-from handlers.deadlines import read_due
+from handlers.deadlines import as_reading, parse_window_or_schedule
 from handlers.notify import notify_cancelled, notify_decision
 from handlers.replying import answer, edit_or_answer
+from schedules.dates import DueWindow, Recurrence
 from schedules.reminders import replan_task
 
 # Sub-commands in English and in Vietnamese (without or with diacritics), as /broadcast has.
@@ -52,7 +54,13 @@ async def edit(update: Update, context: BotContext) -> None:
     field, value = EDIT_FIELDS[args[1].lower()], " ".join(args[2:])
     runtime = context.runtime
     now = runtime.clock.now()
-    due = read_due(context, value) if field == "deadline" else None
+    reading = parse_window_or_schedule(context, value) if field == "deadline" else None
+    due = as_reading(reading) if isinstance(reading, DueWindow) else None
+    schedule = (
+        ScheduleReading(normalize_text(value, multiline=False), reading)
+        if isinstance(reading, Recurrence)
+        else None
+    )
     with runtime.session() as session:
         lead = agency_by_code(session=session, code=value) if field == "lead" else None
         task = edit_task(
@@ -63,6 +71,8 @@ async def edit(update: Update, context: BotContext) -> None:
             title=value if field == "title" else None,
             due=due,
             lead=lead,
+            schedule=schedule,
+            tz=runtime.settings.app.timezone,
         )
         replan_task(session=session, task_id=task_id, now=now, config=runtime.reminders)
     runtime.wake()

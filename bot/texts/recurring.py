@@ -97,4 +97,14 @@ TEXTS: dict[str, dict[str, str]] = {
             "change the deadline or drop the task before importing."
         ),
     },
+    "recurrence_edit_not_open": {
+        "vi": (
+            "Nhiệm vụ #{task_id} đang chờ xác nhận hoàn thành: chưa chuyển thành việc định kỳ. "
+            "Hãy xác nhận (hoặc trả lại) rồi sửa lại."
+        ),
+        "en": (
+            "Task #{task_id} awaits a completion decision: it is not made recurring yet. "
+            "Confirm (or send back) first, then edit again."
+        ),
+    },
 }

@@ -109,3 +109,32 @@ async def test_an_english_preview_reads_the_schedule_in_english(bot: OfflineBot)
         "1. <b>1</b> · BKHDT · — · 🔁 quarterly, by the 20th of the last month of the quarter; "
         "next: 20/12/2023, 20/03/2024, 20/06/2024" in texts(calls)[-1]
     )
+
+
+async def test_edit_makes_a_one_off_task_recurring_once(
+    bot: OfflineBot, engine: Engine, factory: Factory
+) -> None:
+    secretariat = factory.user(Role.SECRETARIAT, council=factory.council("DBSH"))
+    await assign_task(bot, secretariat, "BKHDT | Tổng hợp tình hình | trước ngày 30/11/2023")
+    with Session(engine) as session:
+        task = session.exec(select(Task)).one()
+    calls = await bot.send(secretariat, f"/edit {task.id} han {QUARTERLY}")
+    assert f"✅ Đã sửa nhiệm vụ #{task.id}" in texts(calls)[-1]
+    with Session(engine) as session:
+        edited = session.get(Task, task.id)
+        assert edited is not None
+        assert (edited.recurrence, edited.due_text) == (
+            {"period": "quarter", "day": 20, "month": 3},
+            QUARTERLY,
+        )
+    assert periods(engine, task.id) == [
+        ("quarter", "2023-10-01", "2023-12-31", "2023-12-20T16:59:59+00:00")
+    ]
+    # A schedule is never changed afterwards (periods may be reported): refused, nothing moves.
+    for value in ("hằng tháng, trước ngày 25", "trước ngày 30/12/2023"):
+        calls = await bot.send(secretariat, f"/edit {task.id} han {value}")
+        assert f"Việc #{task.id} là việc định kỳ" in texts(calls)[-1]
+    assert len(periods(engine, task.id)) == 1
+    # An unreadable schedule is answered with the recurring examples.
+    calls = await bot.send(secretariat, f"/edit {task.id} han hằng quý, trước ngày 20")
+    assert "hằng quý, trước ngày 20 của tháng cuối quý" in texts(calls)[-1]
