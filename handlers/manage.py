@@ -13,7 +13,6 @@ from db.ids import button_id, parse_id
 from db.models import ProgressUpdate, UpdateKind
 from db.recurring import ScheduleReading, period_decided
 from db.reports import task_details
-from db.text_input import normalize_text
 from db.tasks import (
     agency_by_code,
     cancel_task,
@@ -23,6 +22,7 @@ from db.tasks import (
     edit_task,
     require_not_closed,
 )
+from db.text_input import normalize_text
 from handlers import task_views
 from handlers.deadlines import as_reading, parse_window_or_schedule
 from handlers.notify import notify_cancelled, notify_decision
