@@ -71,7 +71,7 @@ _PERIODS: Final[tuple[tuple[Period, str], ...]] = (
     ("year", r"(?:dinh ky\s+)?(?:hang|moi)\s+nam\b(?!\s*\d)|nam\s+mot\s+lan"),
 )
 _PERIOD_RES: Final = [(period, re.compile(rf"\b(?:{form})")) for period, form in _PERIODS]
-_PERIOD_WORDS: Final[dict[Period, str]] = {
+_PERIOD_WORDS: Final[dict[str, str]] = {
     "month": "hang thang",
     "quarter": "hang quy",
     "half": "dinh ky 6 thang",
