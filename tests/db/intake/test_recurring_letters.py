@@ -190,3 +190,14 @@ def test_confirming_stores_the_periods_as_a_directive_file_does(
     assert sorted((p.task_id, p.period_start.isoformat()) for p in periods) == sorted(
         (tasks[c].id, "2023-01-01") for c in ("1.1", "1.2")
     )
+
+
+def test_the_excel_sheet_keeps_the_schedule() -> None:
+    from db.intake.spreadsheet import read_xlsx, write_xlsx
+
+    proposal = read(BODY)
+    back, _, issues = read_xlsx(write_xlsx(proposal), matcher=example_registry().matcher)
+    assert issues == [] and back is not None
+    back.reread(TZ, NOW)
+    assert [task.schedule for task in back.tasks] == [task.schedule for task in proposal.tasks]
+    assert back.tasks[0].upcoming == proposal.tasks[0].upcoming
