@@ -36,12 +36,14 @@ from db.models import (
     Task,
     TaskCoAgency,
     TaskCouncil,
+    TaskOccurrence,
     TaskState,
 )
 from db.permissions import Access, Actor
 from db.reports import open_obstacle, ranked_updates
 from db.status import Category, TaskDates, categorize, deadline_in_force, finished_at
 from schedules.periods import ReportPeriod, read_period
+from schedules.recurrence import Occurrence, Recurrence
 
 WEEKS = 12
 DAY = timedelta(days=1)
@@ -127,6 +129,7 @@ class Tally:
     """The Government Office's categories for a set of tasks (one agency's, or all)."""
 
     total: int = 0  # with a deadline in the period
+    periods: int = 0  # of the total: periods of recurring tasks (each counted as an item)
     done_on_time: int = 0
     done_late: int = 0
     within_deadline: int = 0  # not completed, deadline not passed (on time and due soon)
@@ -160,7 +163,7 @@ class LatestUpdate:
 
 @dataclass(frozen=True)
 class AppendixRow:
-    """One task of the appendix."""
+    """One task of the appendix, or one period of a recurring task (``period``)."""
 
     id: int
     directive: str | None
@@ -183,6 +186,10 @@ class AppendixRow:
     category: Category = Category.ON_TIME
     obstacle: str | None = None  # the text of the latest open obstacle
     latest: LatestUpdate | None = None
+    # A recurring task's schedule (its row is replaced by its periods' rows, db.report_periods).
+    schedule: Recurrence | None = None
+    created_at: datetime | None = None
+    period: Occurrence | None = None  # the period this row counts ("quý IV/2023")
 
     @property
     def extended(self) -> bool:
@@ -283,7 +290,17 @@ def council_report(
     if (request.agency_id and agency is None) or (request.directive_id and directive is None):
         raise NotFound()
     scope = _scope(council_ids, request)
-    rows = _rows(session, scope, now, due_soon_days)
+    # Imported here: db.report_periods builds on this module's rows.
+    from db.report_periods import with_periods
+
+    rows = with_periods(
+        session=session,
+        rows=_rows(session, scope, now, due_soon_days),
+        period=request.period,
+        now=now,
+        due_soon_days=due_soon_days,
+        tz=tz,
+    )
     dated = [row for row in rows if deadline_in_force(row) is not None]
     undated = [row for row in rows if deadline_in_force(row) is None]
     dated.sort(key=_appendix_order)
@@ -336,10 +353,11 @@ class Scored(TaskDates, Protocol):
 def tally(rows: Iterable[Scored], now: datetime, *, no_deadline: int = 0) -> Tally:
     """The Government Office's categories of ``rows`` (tasks with a deadline), at ``now``."""
     counts: dict[Category, int] = defaultdict(int)
-    obstacles = due = 0
+    obstacles = due = periods = 0
     late: list[int] = []
     for row in rows:
         counts[row.category] += 1
+        periods += getattr(row, "period", None) is not None
         obstacles += row.obstacle is not None
         deadline = deadline_in_force(row)
         if row.category in (Category.DONE_ON_TIME, Category.DONE_LATE) or (
@@ -352,6 +370,7 @@ def tally(rows: Iterable[Scored], now: datetime, *, no_deadline: int = 0) -> Tal
             late.append(math.ceil((finished - deadline) / DAY))
     return Tally(
         total=sum(counts.values()),
+        periods=periods,
         done_on_time=counts[Category.DONE_ON_TIME],
         done_late=counts[Category.DONE_LATE],
         within_deadline=counts[Category.ON_TIME] + counts[Category.DUE_SOON],
@@ -442,12 +461,14 @@ def agency_scorecard(
 def _scope(council_ids: Sequence[int], request: ReportRequest) -> Select[Any]:
     """The ids of the tasks in the report: followed by the councils, narrowed to the agency
     (lead or co-operating, as ``/status <agency>``) or the directive, and not cancelled, with a
-    deadline in force in the period or none at all."""
+    deadline in force in the period or none at all. Recurring tasks (those with periods) are in
+    whatever their current deadline and state: their periods are chosen by db.report_periods."""
+    recurring = col(Task.id).in_(sa_select(col(TaskOccurrence.task_id)))
     followed = sa_select(col(TaskCouncil.task_id)).where(
         col(TaskCouncil.council_id).in_(list(council_ids))
     )
     query = sa_select(col(Task.id)).where(
-        col(Task.id).in_(followed), col(Task.state) != TaskState.CANCELLED
+        col(Task.id).in_(followed), or_(col(Task.state) != TaskState.CANCELLED, recurring)
     )
     if request.agency_id is not None:
         co_tasks = sa_select(col(TaskCoAgency.task_id)).where(
@@ -464,6 +485,7 @@ def _scope(council_ids: Sequence[int], request: ReportRequest) -> Select[Any]:
             or_(
                 deadline.is_(None),
                 deadline.between(request.period.start, request.period.end),
+                recurring,
             )
         )
     return query
@@ -521,6 +543,8 @@ def _rows(
             col(Task.completion_reported_at),
             col(Task.completed_at),
             col(Task.percent),
+            col(Task.recurrence),
+            col(Task.created_at),
         )
         .join(Agency, col(Agency.id) == col(Task.lead_agency_id))
         .outerjoin(Directive, col(Directive.id) == col(Task.directive_id))
@@ -545,6 +569,8 @@ def _rows(
         reported,
         completed,
         percent,
+        recurrence,
+        created_at,
     ) in rows:
         dates = _Dates(state, original, approved, reported, completed)
         result.append(
@@ -570,6 +596,8 @@ def _rows(
                 category=categorize(dates, now, due_soon_days=due_soon_days),
                 obstacle=obstacles.get(task_id),
                 latest=latest.get(task_id),
+                schedule=Recurrence.from_json(recurrence) if recurrence else None,
+                created_at=created_at,
             )
         )
     return result
@@ -610,8 +638,14 @@ def _open_obstacles(session: Session, ids: Any) -> dict[int, str]:
 
 
 def _appendix_order(row: AppendixRow) -> tuple[Any, ...]:
-    """By directive (tasks without one last), clause, then id."""
-    return (row.directive is None, row.directive or "", _clause_key(row.clause), row.id)
+    """By directive (tasks without one last), clause, id, then a recurring task's periods."""
+    return (
+        row.directive is None,
+        row.directive or "",
+        _clause_key(row.clause),
+        row.id,
+        row.period.period_start if row.period else date.min,
+    )
 
 
 def _clause_key(clause: str | None) -> tuple[tuple[int, int | str], ...]:
