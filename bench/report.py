@@ -138,7 +138,8 @@ def _report(results: dict[str, Any]) -> list[str]:
         met = f["workbook_total_s"] <= 3 and f["chart_s"] <= 1 and f["peak_rss_mb"] < 300
         rows.append(
             f"| 7. report: {label} | {scenario['database']} | workbook {f['workbook_total_s']} s "
-            f"({f['tasks']:,} rows{_periods(f)}), chart {f['chart_s']} s (first {f['chart_first_s']} s), "
+            f"({f['tasks']:,} rows{_periods(f)}), "
+            f"chart {f['chart_s']} s (first {f['chart_first_s']} s), "
             f"peak {f['peak_rss_mb']} MB | ≤ 3 s, ≤ 1 s, < 300 MB | {_ok(met)} |"
         )
     return rows

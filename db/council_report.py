@@ -417,28 +417,39 @@ def agency_scorecard(
     due_soon_days: int,
 ) -> Tally:
     """The tasks ``agency_id`` leads in ``council_ids``, every deadline (``/status <agency>``'s
-    first line): the same figures as the report's row for that agency, from two light queries
-    (the dates of its tasks, which of them have an open obstacle) on /status's path."""
+    first line): the same figures as the report's row for that agency (a recurring task counted
+    as its periods written), from three light queries (the dates of its tasks, of their periods,
+    which have an open obstacle) on /status's path."""
+    from db.report_periods import stored_periods  # here: it builds on this module
+
     followed = sa_select(col(TaskCouncil.task_id)).where(
         col(TaskCouncil.council_id).in_(list(council_ids))
     )
     led = sa_select(col(Task.id)).where(
         col(Task.lead_agency_id) == agency_id,
         col(Task.id).in_(followed),
-        col(Task.state) != TaskState.CANCELLED,
+        or_(
+            col(Task.state) != TaskState.CANCELLED,
+            col(Task.id).in_(sa_select(col(TaskOccurrence.task_id))),
+        ),
     )
-    obstructed = set(
-        session.execute(
-            sa_select(col(ProgressUpdate.task_id)).where(
-                open_obstacle(), col(ProgressUpdate.task_id).in_(led.scalar_subquery())
-            )
-        ).scalars()
-    )
+    obstructed: set[int] = set()
+    named: dict[int, set[int]] = defaultdict(set)  # task -> its periods an obstacle names
+    for task_id, occurrence_id in session.execute(
+        sa_select(col(ProgressUpdate.task_id), col(ProgressUpdate.occurrence_id)).where(
+            open_obstacle(), col(ProgressUpdate.task_id).in_(led.scalar_subquery())
+        )
+    ):
+        obstructed.add(task_id)
+        if occurrence_id is not None:
+            named[task_id].add(occurrence_id)
+    periods = stored_periods(session, led.scalar_subquery(), None)
     rows: list[_Scored] = []
     undated = 0
-    for task_id, *values in session.execute(
+    for task_id, recurrence, *values in session.execute(
         sa_select(
             col(Task.id),
+            col(Task.recurrence),
             col(Task.state),
             col(Task.original_deadline),
             col(Task.approved_deadline),
@@ -447,6 +458,32 @@ def agency_scorecard(
         ).where(col(Task.id).in_(led.scalar_subquery()))
     ):
         dates = _Dates(*values)
+        if recurrence is not None or task_id in periods:
+            # As db.report_periods: the open obstacle on the period it names, else at hand.
+            for period in periods.get(task_id, ()):
+                if period.state == TaskState.CANCELLED:
+                    continue
+                at_hand = (
+                    period.original_deadline == dates.original_deadline
+                    and period.state == TaskState.OPEN
+                )
+                flagged = period.id in named[task_id] or (
+                    at_hand and task_id in obstructed and not named[task_id]
+                )
+                category = categorize(period, now, due_soon_days=due_soon_days)
+                rows.append(
+                    _Scored(
+                        period.state,
+                        period.original_deadline,
+                        period.approved_deadline or period.original_deadline,
+                        period.completion_reported_at,
+                        period.completed_at,
+                        category,
+                        "" if flagged else None,
+                        True,
+                    )
+                )
+            continue
         if deadline_in_force(dates) is None:
             undated += 1
             continue
@@ -507,6 +544,7 @@ class _Scored(NamedTuple):
     completed_at: datetime | None
     category: Category
     obstacle: str | None
+    period: object = None  # a recurring task's period (only whether there is one counts)
 
 
 def _rows(

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Literal, NamedTuple, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from sqlalchemy import or_
 from sqlalchemy import select as sa_select
@@ -55,7 +55,7 @@ def with_periods(
     if not recurring:
         return result
     ids = sorted(recurring)
-    stored = _stored_periods(session, ids, period)
+    stored = stored_periods(session, ids, period)
     notes = _period_notes(session, ids)
     for task_id, task in recurring.items():
         written = stored.get(task_id, [])
@@ -155,8 +155,8 @@ def _in_window(deadline: datetime | None, period: ReportPeriod | None) -> bool:
     return period is None or (deadline is not None and period.contains(deadline))
 
 
-def _stored_periods(
-    session: Session, ids: list[int], period: ReportPeriod | None
+def stored_periods(
+    session: Session, ids: list[int] | Any, period: ReportPeriod | None
 ) -> dict[int, list[_Stored]]:
     """The written periods of these tasks whose deadline (original or approved) is in the
     window: those in force in it, and those the schedule would otherwise compute again."""

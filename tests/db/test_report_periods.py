@@ -12,7 +12,13 @@ from sqlmodel import Session, select
 
 from bot.report_charts import chart_data
 from bot.report_files import render_files
-from db.council_report import CouncilReport, ReportRequest, council_report, read_request
+from db.council_report import (
+    CouncilReport,
+    ReportRequest,
+    agency_scorecard,
+    council_report,
+    read_request,
+)
 from db.models import Council, ProgressUpdate, Task, TaskOccurrence, TaskState, UpdateKind
 from db.recurring import end_future_periods, ensure_occurrences, set_schedule, sync_task
 from db.status import Category
@@ -282,3 +288,29 @@ def test_every_deadline_reports_the_periods_written(
     written = [row.period.label("vi") for row in made.rows if row.period]
     assert written == [f"tháng {m}/2023" for m in (7, 8, 9, 10, 11)]  # December cancelled
     assert made.counts[Category.DONE_ON_TIME] == 2  # July and August
+
+
+def test_the_scorecard_of_status_counts_the_periods_as_the_report_does(
+    engine: Engine, clock: ManualClock, factory: Factory, seeded: tuple[Council, int, int]
+) -> None:
+    council = seeded[0]
+    with Session(engine) as session:
+        made = council_report(
+            session=session,
+            council_ids=[council.id or 0],
+            request=ReportRequest(period=None),
+            now=clock.now(),
+            due_soon_days=7,
+            tz=TZ,
+        )
+        rows = {agency.code: agency.tally for agency in made.agencies}
+        for code in ("BKHDT", "BTC"):
+            card = agency_scorecard(
+                session=session,
+                agency_id=factory.agency(code).id or 0,
+                council_ids=[council.id or 0],
+                now=clock.now(),
+                due_soon_days=7,
+            )
+            assert card == rows[code]
+    assert (rows["BKHDT"].total, rows["BKHDT"].periods, rows["BKHDT"].obstacles) == (5, 5, 1)
