@@ -26,7 +26,7 @@ from sqlalchemy import Select, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from db.errors import Forbidden, InvalidInput, NotFound
+from db.errors import Forbidden, NotFound
 from db.models import (
     Agency,
     Council,
@@ -40,85 +40,19 @@ from db.models import (
     TaskState,
 )
 from db.permissions import Access, Actor
+from db.report_request import (  # noqa: F401 (re-exported: callers import them from here)
+    ReportRequest,
+    narrowed,
+    read_request,
+    reportable_councils,
+)
 from db.reports import open_obstacle, ranked_updates
 from db.status import Category, TaskDates, categorize, deadline_in_force, finished_at
-from schedules.periods import ReportPeriod, read_period
+from schedules.periods import ReportPeriod
 from schedules.recurrence import Occurrence, Recurrence
 
 WEEKS = 12
 DAY = timedelta(days=1)
-
-
-# --- what is asked ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReportRequest:
-    """``/report [<council>] [<agency> | <directive>] [<period>]``, read."""
-
-    period: ReportPeriod | None  # None: every deadline (the /status chart)
-    council_id: int | None = None
-    agency_id: int | None = None
-    directive_id: int | None = None
-
-
-def read_request(*, session: Session, text: str, now: datetime, tz: str) -> ReportRequest:
-    """Read the words after /report (or the CLI's options joined the same way).
-
-    A council code may come first, then an agency code or a directive number (matched as
-    ``/status`` matches them), then the period. A period the deadline parser cannot read as a
-    span is refused with the forms it understands.
-    """
-    words = text.split()
-    council_id = agency_id = directive_id = None
-    if words:
-        council = session.exec(select(Council).where(Council.code == words[0].upper())).first()
-        if council is not None:
-            council_id = council.id
-            words = words[1:]
-    if words:
-        agency = session.exec(select(Agency).where(Agency.code == words[0].upper())).first()
-        directive = session.exec(
-            select(Directive).where(col(Directive.number).ilike(words[0]))
-        ).first()
-        if agency is not None:
-            agency_id, words = agency.id, words[1:]
-        elif directive is not None:
-            directive_id, words = directive.id, words[1:]
-    period_text = " ".join(words)
-    period = read_period(period_text, now=now, tz=tz)
-    if period is None:
-        raise InvalidInput("report_period_not_understood", text=period_text)
-    return ReportRequest(period, council_id, agency_id, directive_id)
-
-
-def narrowed(
-    *, session: Session, request: ReportRequest, agency: str | None, directive: str | None
-) -> ReportRequest:
-    """``request`` narrowed to an agency's code or a directive's number (the CLI's options)."""
-    agency_id, directive_id = request.agency_id, request.directive_id
-    if agency:
-        found = session.exec(select(Agency).where(Agency.code == agency.upper())).first()
-        if found is None:
-            raise NotFound("agency_unknown", code=agency)
-        agency_id = found.id
-    if directive:
-        number = session.exec(
-            select(Directive).where(col(Directive.number).ilike(directive))
-        ).first()
-        if number is None:
-            raise NotFound("agency_or_task_unknown", query=directive)
-        directive_id = number.id
-    return ReportRequest(request.period, request.council_id, agency_id, directive_id)
-
-
-def reportable_councils(*, session: Session, actor: Actor, access: Access) -> list[Council]:
-    """The councils whose report ``actor`` may have (all of them for an admin), by code."""
-    query = select(Council).order_by(col(Council.code))
-    if not actor.is_admin:
-        mine = [c for c in actor.council_ids() if actor.allows(access, c)]
-        query = query.where(col(Council.id).in_(mine))
-    return list(session.exec(query))
 
 
 # --- what is reported ---------------------------------------------------------------------------
@@ -420,7 +354,8 @@ def agency_scorecard(
     first line): the same figures as the report's row for that agency (a recurring task counted
     as its periods written), from three light queries (the dates of its tasks, of their periods,
     which have an open obstacle) on /status's path."""
-    from db.report_periods import stored_periods  # here: it builds on this module
+    # Imported here: db.report_periods builds on this module.
+    from db.report_periods import PeriodScores
 
     followed = sa_select(col(TaskCouncil.task_id)).where(
         col(TaskCouncil.council_id).in_(list(council_ids))
@@ -433,17 +368,7 @@ def agency_scorecard(
             col(Task.id).in_(sa_select(col(TaskOccurrence.task_id))),
         ),
     )
-    obstructed: set[int] = set()
-    named: dict[int, set[int]] = defaultdict(set)  # task -> its periods an obstacle names
-    for task_id, occurrence_id in session.execute(
-        sa_select(col(ProgressUpdate.task_id), col(ProgressUpdate.occurrence_id)).where(
-            open_obstacle(), col(ProgressUpdate.task_id).in_(led.scalar_subquery())
-        )
-    ):
-        obstructed.add(task_id)
-        if occurrence_id is not None:
-            named[task_id].add(occurrence_id)
-    periods = stored_periods(session, led.scalar_subquery(), None)
+    periods = PeriodScores.load(session, led.scalar_subquery(), now, due_soon_days)
     rows: list[_Scored] = []
     undated = 0
     for task_id, recurrence, *values in session.execute(
@@ -458,37 +383,14 @@ def agency_scorecard(
         ).where(col(Task.id).in_(led.scalar_subquery()))
     ):
         dates = _Dates(*values)
-        if recurrence is not None or task_id in periods:
-            # As db.report_periods: the open obstacle on the period it names, else at hand.
-            for period in periods.get(task_id, ()):
-                if period.state == TaskState.CANCELLED:
-                    continue
-                at_hand = (
-                    period.original_deadline == dates.original_deadline
-                    and period.state == TaskState.OPEN
-                )
-                flagged = period.id in named[task_id] or (
-                    at_hand and task_id in obstructed and not named[task_id]
-                )
-                category = categorize(period, now, due_soon_days=due_soon_days)
-                rows.append(
-                    _Scored(
-                        period.state,
-                        period.original_deadline,
-                        period.approved_deadline or period.original_deadline,
-                        period.completion_reported_at,
-                        period.completed_at,
-                        category,
-                        "" if flagged else None,
-                        True,
-                    )
-                )
-            continue
-        if deadline_in_force(dates) is None:
+        if recurrence is not None or task_id in periods.written:
+            rows += periods.scored(task_id, dates.original_deadline)
+        elif deadline_in_force(dates) is None:
             undated += 1
-            continue
-        category = categorize(dates, now, due_soon_days=due_soon_days)
-        rows.append(_Scored(*dates, category, "" if task_id in obstructed else None))
+        else:
+            category = categorize(dates, now, due_soon_days=due_soon_days)
+            obstacle = "" if task_id in periods.obstructed else None
+            rows.append(_Scored(*dates, category, obstacle))
     return tally(rows, now, no_deadline=undated)
 
 

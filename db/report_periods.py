@@ -14,7 +14,7 @@ exactly as a one-off task is. Which periods:
 
 Cancelled periods are left out, as cancelled tasks are. A period's row shows the newest update
 and the open obstacle that name it; the period at hand (the one whose deadline the task mirrors)
-also shows the task's own when no update names a period. Three queries, whatever the number of
+also shows the task's own when no update names a period. Two queries, whatever the number of
 tasks and periods.
 """
 
@@ -29,10 +29,10 @@ from sqlalchemy import or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from db.council_report import AppendixRow, LatestUpdate
+from db.council_report import AppendixRow, LatestUpdate, _Scored
 from db.models import Member, ProgressUpdate, TaskOccurrence, TaskState
 from db.reports import open_obstacle
-from db.status import categorize, deadline_in_force
+from db.status import Category, categorize, deadline_in_force
 from schedules.periods import ReportPeriod
 from schedules.recurrence import Occurrence, occurrences
 
@@ -203,3 +203,59 @@ def _period_notes(session: Session, ids: list[int]) -> _Notes:
             notes.obstacle[occurrence_id] = text
             notes.obstructed_tasks.add(task_id)
     return notes
+
+
+class PeriodScores:
+    """The agency scorecard's periods (``council_report.agency_scorecard``): every period written
+    of the tasks in ``ids``, scored as :func:`with_periods` scores them without a window."""
+
+    def __init__(
+        self,
+        written: dict[int, list[_Stored]],
+        obstructed: set[int],
+        named: dict[int, set[int]],
+        now: datetime,
+        due_soon_days: int,
+    ) -> None:
+        self.written, self.obstructed, self.named = written, obstructed, named
+        self.now, self.due_soon_days = now, due_soon_days
+
+    @classmethod
+    def load(cls, session: Session, ids: Any, now: datetime, due_soon_days: int) -> PeriodScores:
+        """Two queries: the periods written, the open obstacles (and the periods they name)."""
+        obstructed: set[int] = set()
+        named: dict[int, set[int]] = defaultdict(set)
+        for task_id, occurrence_id in session.execute(
+            sa_select(col(ProgressUpdate.task_id), col(ProgressUpdate.occurrence_id)).where(
+                open_obstacle(), col(ProgressUpdate.task_id).in_(ids)
+            )
+        ):
+            obstructed.add(task_id)
+            if occurrence_id is not None:
+                named[task_id].add(occurrence_id)
+        return cls(stored_periods(session, ids, None), obstructed, named, now, due_soon_days)
+
+    def scored(self, task_id: int, mirrored: datetime | None) -> list[_Scored]:
+        """The task's periods not cancelled; ``mirrored``: the deadline the task mirrors."""
+        named = self.named.get(task_id, set())
+        scored = []
+        for period in self.written.get(task_id, ()):
+            if period.state == TaskState.CANCELLED:
+                continue
+            at_hand = period.original_deadline == mirrored and period.state == TaskState.OPEN
+            # As _row: the open obstacle on the period it names, else on the period at hand.
+            flagged = period.id in named or (at_hand and task_id in self.obstructed and not named)
+            category: Category = categorize(period, self.now, due_soon_days=self.due_soon_days)
+            scored.append(
+                _Scored(
+                    period.state,
+                    period.original_deadline,
+                    period.approved_deadline or period.original_deadline,
+                    period.completion_reported_at,
+                    period.completed_at,
+                    category,
+                    "" if flagged else None,
+                    True,
+                )
+            )
+        return scored
