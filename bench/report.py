@@ -157,7 +157,8 @@ def render(results: dict[str, Any]) -> str:
         f"Measured on {machine.get('cpu', '?')}, {machine.get('cores', '?')} cores, "
         f"{machine.get('ram_gb', '?')} GB, {machine.get('os', '?')}, Python "
         f"{machine.get('python', '?')}, with the national dataset (6 councils, 1,200 members, "
-        "12,000 tasks of which 1,200 recurring, 120,000 updates, 100,000 pending reminders). Each scenario's own time (and, "
+        "12,000 tasks of which 1,200 recurring, 120,000 updates, 100,000 pending reminders). "
+        "Each scenario's own time (and, "
         "for those measured since it was added, the machine's speed then: `python_speed_ns`, which "
         "drifts, see bench/README.md) is in `bench/results.json`.",
         "",
