@@ -14,7 +14,8 @@ What it holds (at ``NOW``, Monday 20 November 2023, 09:00 in Hà Nội):
 - 12,000 tasks: 120 in 4 national directives followed by all six councils, and 1,980 per council
   in directives of 10 to 60 tasks (so a council follows 2,100), with co-agencies, deadlines
   written as directives write them (read by ``schedules.dates.parse_due``) and spread over the
-  past and the future so that every status category occurs, a few extensions;
+  past and the future so that every status category occurs, a few extensions; 1,200 of them
+  recurring, with their periods (``bench/dataset_recurring.py``);
 - 120,000 progress updates, some obstacles still open;
 - meetings (past, upcoming, known only by a period) with agendas;
 - the reminder outbox as the bot itself leaves it: every reminder the real policy plans for the
