@@ -14,7 +14,8 @@ What it holds (at ``NOW``, Monday 20 November 2023, 09:00 in Hà Nội):
 - 12,000 tasks: 120 in 4 national directives followed by all six councils, and 1,980 per council
   in directives of 10 to 60 tasks (so a council follows 2,100), with co-agencies, deadlines
   written as directives write them (read by ``schedules.dates.parse_due``) and spread over the
-  past and the future so that every status category occurs, a few extensions;
+  past and the future so that every status category occurs, a few extensions; 1,200 of them
+  recurring, with their periods (``bench/dataset_recurring.py``);
 - 120,000 progress updates, some obstacles still open;
 - meetings (past, upcoming, known only by a period) with agendas;
 - the reminder outbox as the bot itself leaves it: every reminder the real policy plans for the
@@ -58,6 +59,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import Engine, Table, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.dataset_recurring import make_recurring, plan_periods  # noqa: E402
 from bot.reminder_config import reminder_config  # noqa: E402
 from bot.settings import (  # noqa: E402
     DatabaseSettings,
@@ -87,6 +89,7 @@ from db.models import (  # noqa: E402
     Task,
     TaskCoAgency,
     TaskCouncil,
+    TaskOccurrence,
 )
 from schedules.dates import parse_due  # noqa: E402
 from schedules.digest import JOB_WEEKLY_DIGEST, latest_digest_moment, week_label  # noqa: E402
@@ -104,7 +107,7 @@ from schedules.reminders import (  # noqa: E402
     reminder_key,
 )
 
-DATASET_VERSION = "national-1"
+DATASET_VERSION = "national-2"  # 2: 10 % of the tasks recurring, with their periods
 SEED = 20231120
 NOW = datetime(2023, 11, 20, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hà Nội: working hours
 TZ = "Asia/Ho_Chi_Minh"
@@ -254,7 +257,8 @@ def bench_settings(url: str, *, admins: frozenset[int] = frozenset()) -> Setting
 
 
 def dataset_key() -> str:
-    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
+    sources = (Path(__file__), Path(__file__).with_name("dataset_recurring.py"))
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:8]
     return f"{DATASET_VERSION}-{head_revision()}-{digest}"
 
 
@@ -376,6 +380,7 @@ class _Task:
     category: str
     councils: list[int]
     national: bool = False
+    periods: list[dict[str, Any]] = field(default_factory=list)  # a recurring task's
 
 
 @dataclass
@@ -403,6 +408,7 @@ def generate() -> _Data:
     _registry(data)
     _members(data)
     _tasks(data)
+    make_recurring(data.tasks, data.rows, NOW, config)
     _updates(data)
     _meetings(data)
     _tune(data)
@@ -671,6 +677,7 @@ def _updates(data: _Data) -> None:
         "on_time": 8,
         "no_deadline": 6,
         "cancelled": 3,
+        "recurring": 10,
     }
     chosen = rng.choices(
         range(len(data.tasks)), [weights[t.category] for t in data.tasks], k=UPDATES
@@ -827,6 +834,11 @@ def _task_plan(data: _Data, task: _Task) -> list[tuple[PlannedReminder, str, lis
         {m for c in task.councils for m in data.focal.get((c, row["lead_agency_id"]), [])}
     )
     escalate = sorted({m for c in task.councils for m in data.secretariat[c]})
+    if task.periods:  # a recurring task: each open period's reminders (_plan_periods)
+        return [
+            (p, offset, escalate if p.audience == "secretariat" else focal)
+            for p, offset in plan_periods(task.periods, row["created_at"], NOW, data.config)
+        ]
     deadline = row["approved_deadline"] or row["original_deadline"]
     last_update = data.last_update.get(row["id"])
     activity = max(m for m in (row["created_at"], last_update) if m is not None)
@@ -1021,6 +1033,7 @@ _TABLES: tuple[Any, ...] = (
     Directive,
     DirectiveCouncil,
     Task,
+    TaskOccurrence,
     TaskCouncil,
     TaskCoAgency,
     ProgressUpdate,
@@ -1046,8 +1059,14 @@ def build(engine: Engine, *, quiet: bool = False) -> dict[str, int]:
         for model in _TABLES:
             table: Table = model.__table__
             rows = data.rows.get(table.name, [])
-            for start in range(0, len(rows), _CHUNK):
-                connection.execute(table.insert(), rows[start : start + _CHUNK])
+            # Recurring tasks apart: the others leave ``recurrence`` out, so it is SQL NULL.
+            for group in (
+                [[r for r in rows if "recurrence" not in r], [r for r in rows if "recurrence" in r]]
+                if table.name == "task"
+                else [rows]
+            ):
+                for start in range(0, len(group), _CHUNK):
+                    connection.execute(table.insert(), group[start : start + _CHUNK])
             counts[table.name] = len(rows)
             if engine.dialect.name == "postgresql" and "id" in table.c and rows:
                 connection.execute(

@@ -1,7 +1,8 @@
 """The report as an .xlsx workbook in the Government Office's form (XlsxWriter).
 
 Sheets: *Tổng hợp* (title block, the categories with counts and shares, then one row per lead
-agency with its scorecard), *Phụ lục* (one row per task with a deadline in the period) and
+agency with its scorecard), *Phụ lục* (one row per task with a deadline in the period, one per
+period for a recurring task, named in the column *Kỳ*) and
 *Không có hạn* (the tasks without a deadline, listed apart). Spreadsheet habits: a frozen header
 row and filters on every table, wrapped long text, column widths fitted to the content, dates as
 Excel dates shown dd/mm/yyyy, shares as numbers formatted as %, and print settings (A4
@@ -65,6 +66,7 @@ def scope_text(report: CouncilReport, lang: str) -> str | None:
 # The Government Office's categories, in the order its reports list them: (key, Tally field).
 SUMMARY_ROWS: tuple[tuple[str, str], ...] = (
     ("xl_total", "total"),
+    ("xl_periods", "periods"),
     ("xl_due", "due"),
     ("xl_done_on_time", "done_on_time"),
     ("xl_done_late", "done_late"),
@@ -93,6 +95,7 @@ APPENDIX_COLUMNS: tuple[str, ...] = (
     "xl_agency",
     "xl_col_co",
     "xl_col_due_text",
+    "xl_col_period",
     "xl_col_due_read",
     "xl_col_approved",
     "xl_col_status",
@@ -104,6 +107,11 @@ APPENDIX_COLUMNS: tuple[str, ...] = (
     "xl_col_task_id",
 )
 WRAPPED_COLUMNS = frozenset({"xl_col_task", "xl_col_update_text", "xl_col_obstacle", "xl_agency"})
+_COLUMN = {key: index for index, key in enumerate(APPENDIX_COLUMNS)}
+NUMBER_COLUMNS = tuple(_COLUMN[key] for key in ("xl_stt", "xl_col_percent", "xl_col_task_id"))
+DATE_COLUMNS = tuple(
+    _COLUMN[key] for key in ("xl_col_due_read", "xl_col_approved", "xl_col_update_date")
+)
 
 
 def render_workbook(report: CouncilReport, lang: str) -> bytes:
@@ -313,7 +321,7 @@ class _Summary(_Sheet):
 
 
 class _Appendix(_Sheet):
-    """Phụ lục (and Không có hạn): one row per task."""
+    """Phụ lục (and Không có hạn): one row per task (per period of a recurring task)."""
 
     def __init__(
         self,
@@ -335,18 +343,21 @@ class _Appendix(_Sheet):
         column_styles = [
             styles.wrapped if key in WRAPPED_COLUMNS else styles.cell for key in APPENDIX_COLUMNS
         ]
-        for column, style in ((7, styles.date), (8, styles.date), (10, styles.percent)):
-            column_styles[column] = style
-        column_styles[11] = styles.date
+        for column in DATE_COLUMNS:
+            column_styles[column] = styles.date
+        read, percent, task_id = (
+            _COLUMN[key] for key in ("xl_col_due_read", "xl_col_percent", "xl_col_task_id")
+        )
+        column_styles[percent] = styles.percent
         sheet = self.sheet
         # Each column holds one type (or nothing): its writer is chosen once, not per cell.
         writers = [sheet.write_string] * len(APPENDIX_COLUMNS)
-        for column in (0, 10, 15):
+        for column in NUMBER_COLUMNS:
             writers[column] = sheet.write_number
-        for column in (7, 8, 11):
+        for column in DATE_COLUMNS:
             writers[column] = sheet.write_datetime
         blank = sheet.write_blank
-        texts = set(range(len(APPENDIX_COLUMNS))) - {0, 7, 8, 10, 11, 15}
+        texts = set(range(len(APPENDIX_COLUMNS))) - {*NUMBER_COLUMNS, *DATE_COLUMNS}
         categories = {
             category: plain(lang, f"category_{category}")
             for category in {row.category for row in self.rows}
@@ -359,7 +370,7 @@ class _Appendix(_Sheet):
             values = self._values(index, task, categories[task.category], flag)
             minute = task.due_precision == "minute"
             for column, value in enumerate(values):
-                style = styles.minute if minute and column == 7 else column_styles[column]
+                style = styles.minute if minute and column == read else column_styles[column]
                 if value is None:
                     blank(row_number, column, None, style)
                     continue
@@ -374,10 +385,10 @@ class _Appendix(_Sheet):
                 self.fit(column, "x" * longest[column])
         if self.rows:
             self.fit(0, str(len(self.rows)))
-            self.fit(15, str(max(row.id for row in self.rows)))
-            for column in (7, 8, 11):
+            self.fit(task_id, str(max(row.id for row in self.rows)))
+            for column in DATE_COLUMNS:
                 self.fit(column, date.min)
-            self.fit(10, 0.0)
+            self.fit(percent, 0.0)
         if not self.rows:
             row_number += 1
             self.sheet.write_string(row_number, 0, plain(lang, "xl_nothing"))
@@ -399,6 +410,7 @@ class _Appendix(_Sheet):
             _cell_text(f"{name} ({task.lead_code})"),
             ", ".join(task.co_agencies) or None,
             _cell_text(task.due_text) if task.due_text else None,
+            task.period.label(self.lang) if task.period else None,
             read,
             self.local_day(task.approved_deadline) if task.extended else None,
             f"{status} – {flag}" if task.obstacle is not None else status,

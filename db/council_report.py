@@ -26,7 +26,7 @@ from sqlalchemy import Select, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from db.errors import Forbidden, InvalidInput, NotFound
+from db.errors import Forbidden, NotFound
 from db.models import (
     Agency,
     Council,
@@ -36,87 +36,23 @@ from db.models import (
     Task,
     TaskCoAgency,
     TaskCouncil,
+    TaskOccurrence,
     TaskState,
 )
 from db.permissions import Access, Actor
+from db.report_request import (  # noqa: F401 (re-exported: callers import them from here)
+    ReportRequest,
+    narrowed,
+    read_request,
+    reportable_councils,
+)
 from db.reports import open_obstacle, ranked_updates
 from db.status import Category, TaskDates, categorize, deadline_in_force, finished_at
-from schedules.periods import ReportPeriod, read_period
+from schedules.periods import ReportPeriod
+from schedules.recurrence import Occurrence, Recurrence
 
 WEEKS = 12
 DAY = timedelta(days=1)
-
-
-# --- what is asked ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReportRequest:
-    """``/report [<council>] [<agency> | <directive>] [<period>]``, read."""
-
-    period: ReportPeriod | None  # None: every deadline (the /status chart)
-    council_id: int | None = None
-    agency_id: int | None = None
-    directive_id: int | None = None
-
-
-def read_request(*, session: Session, text: str, now: datetime, tz: str) -> ReportRequest:
-    """Read the words after /report (or the CLI's options joined the same way).
-
-    A council code may come first, then an agency code or a directive number (matched as
-    ``/status`` matches them), then the period. A period the deadline parser cannot read as a
-    span is refused with the forms it understands.
-    """
-    words = text.split()
-    council_id = agency_id = directive_id = None
-    if words:
-        council = session.exec(select(Council).where(Council.code == words[0].upper())).first()
-        if council is not None:
-            council_id = council.id
-            words = words[1:]
-    if words:
-        agency = session.exec(select(Agency).where(Agency.code == words[0].upper())).first()
-        directive = session.exec(
-            select(Directive).where(col(Directive.number).ilike(words[0]))
-        ).first()
-        if agency is not None:
-            agency_id, words = agency.id, words[1:]
-        elif directive is not None:
-            directive_id, words = directive.id, words[1:]
-    period_text = " ".join(words)
-    period = read_period(period_text, now=now, tz=tz)
-    if period is None:
-        raise InvalidInput("report_period_not_understood", text=period_text)
-    return ReportRequest(period, council_id, agency_id, directive_id)
-
-
-def narrowed(
-    *, session: Session, request: ReportRequest, agency: str | None, directive: str | None
-) -> ReportRequest:
-    """``request`` narrowed to an agency's code or a directive's number (the CLI's options)."""
-    agency_id, directive_id = request.agency_id, request.directive_id
-    if agency:
-        found = session.exec(select(Agency).where(Agency.code == agency.upper())).first()
-        if found is None:
-            raise NotFound("agency_unknown", code=agency)
-        agency_id = found.id
-    if directive:
-        number = session.exec(
-            select(Directive).where(col(Directive.number).ilike(directive))
-        ).first()
-        if number is None:
-            raise NotFound("agency_or_task_unknown", query=directive)
-        directive_id = number.id
-    return ReportRequest(request.period, request.council_id, agency_id, directive_id)
-
-
-def reportable_councils(*, session: Session, actor: Actor, access: Access) -> list[Council]:
-    """The councils whose report ``actor`` may have (all of them for an admin), by code."""
-    query = select(Council).order_by(col(Council.code))
-    if not actor.is_admin:
-        mine = [c for c in actor.council_ids() if actor.allows(access, c)]
-        query = query.where(col(Council.id).in_(mine))
-    return list(session.exec(query))
 
 
 # --- what is reported ---------------------------------------------------------------------------
@@ -127,6 +63,7 @@ class Tally:
     """The Government Office's categories for a set of tasks (one agency's, or all)."""
 
     total: int = 0  # with a deadline in the period
+    periods: int = 0  # of the total: periods of recurring tasks (each counted as an item)
     done_on_time: int = 0
     done_late: int = 0
     within_deadline: int = 0  # not completed, deadline not passed (on time and due soon)
@@ -160,7 +97,7 @@ class LatestUpdate:
 
 @dataclass(frozen=True)
 class AppendixRow:
-    """One task of the appendix."""
+    """One task of the appendix, or one period of a recurring task (``period``)."""
 
     id: int
     directive: str | None
@@ -183,6 +120,10 @@ class AppendixRow:
     category: Category = Category.ON_TIME
     obstacle: str | None = None  # the text of the latest open obstacle
     latest: LatestUpdate | None = None
+    # A recurring task's schedule (its row is replaced by its periods' rows, db.report_periods).
+    schedule: Recurrence | None = None
+    created_at: datetime | None = None
+    period: Occurrence | None = None  # the period this row counts ("quý IV/2023")
 
     @property
     def extended(self) -> bool:
@@ -283,7 +224,17 @@ def council_report(
     if (request.agency_id and agency is None) or (request.directive_id and directive is None):
         raise NotFound()
     scope = _scope(council_ids, request)
-    rows = _rows(session, scope, now, due_soon_days)
+    # Imported here: db.report_periods builds on this module's rows.
+    from db.report_periods import with_periods
+
+    rows = with_periods(
+        session=session,
+        rows=_rows(session, scope, now, due_soon_days),
+        period=request.period,
+        now=now,
+        due_soon_days=due_soon_days,
+        tz=tz,
+    )
     dated = [row for row in rows if deadline_in_force(row) is not None]
     undated = [row for row in rows if deadline_in_force(row) is None]
     dated.sort(key=_appendix_order)
@@ -336,10 +287,11 @@ class Scored(TaskDates, Protocol):
 def tally(rows: Iterable[Scored], now: datetime, *, no_deadline: int = 0) -> Tally:
     """The Government Office's categories of ``rows`` (tasks with a deadline), at ``now``."""
     counts: dict[Category, int] = defaultdict(int)
-    obstacles = due = 0
+    obstacles = due = periods = 0
     late: list[int] = []
     for row in rows:
         counts[row.category] += 1
+        periods += getattr(row, "period", None) is not None
         obstacles += row.obstacle is not None
         deadline = deadline_in_force(row)
         if row.category in (Category.DONE_ON_TIME, Category.DONE_LATE) or (
@@ -352,6 +304,7 @@ def tally(rows: Iterable[Scored], now: datetime, *, no_deadline: int = 0) -> Tal
             late.append(math.ceil((finished - deadline) / DAY))
     return Tally(
         total=sum(counts.values()),
+        periods=periods,
         done_on_time=counts[Category.DONE_ON_TIME],
         done_late=counts[Category.DONE_LATE],
         within_deadline=counts[Category.ON_TIME] + counts[Category.DUE_SOON],
@@ -398,28 +351,30 @@ def agency_scorecard(
     due_soon_days: int,
 ) -> Tally:
     """The tasks ``agency_id`` leads in ``council_ids``, every deadline (``/status <agency>``'s
-    first line): the same figures as the report's row for that agency, from two light queries
-    (the dates of its tasks, which of them have an open obstacle) on /status's path."""
+    first line): the same figures as the report's row for that agency (a recurring task counted
+    as its periods written), from three light queries (the dates of its tasks, of their periods,
+    which have an open obstacle) on /status's path."""
+    # Imported here: db.report_periods builds on this module.
+    from db.report_periods import PeriodScores
+
     followed = sa_select(col(TaskCouncil.task_id)).where(
         col(TaskCouncil.council_id).in_(list(council_ids))
     )
     led = sa_select(col(Task.id)).where(
         col(Task.lead_agency_id) == agency_id,
         col(Task.id).in_(followed),
-        col(Task.state) != TaskState.CANCELLED,
+        or_(
+            col(Task.state) != TaskState.CANCELLED,
+            col(Task.id).in_(sa_select(col(TaskOccurrence.task_id))),
+        ),
     )
-    obstructed = set(
-        session.execute(
-            sa_select(col(ProgressUpdate.task_id)).where(
-                open_obstacle(), col(ProgressUpdate.task_id).in_(led.scalar_subquery())
-            )
-        ).scalars()
-    )
+    periods = PeriodScores.load(session, led.scalar_subquery(), now, due_soon_days)
     rows: list[_Scored] = []
     undated = 0
-    for task_id, *values in session.execute(
+    for task_id, recurrence, *values in session.execute(
         sa_select(
             col(Task.id),
+            col(Task.recurrence),
             col(Task.state),
             col(Task.original_deadline),
             col(Task.approved_deadline),
@@ -428,11 +383,14 @@ def agency_scorecard(
         ).where(col(Task.id).in_(led.scalar_subquery()))
     ):
         dates = _Dates(*values)
-        if deadline_in_force(dates) is None:
+        if recurrence is not None or task_id in periods.written:
+            rows += periods.scored(task_id, dates.original_deadline)
+        elif deadline_in_force(dates) is None:
             undated += 1
-            continue
-        category = categorize(dates, now, due_soon_days=due_soon_days)
-        rows.append(_Scored(*dates, category, "" if task_id in obstructed else None))
+        else:
+            category = categorize(dates, now, due_soon_days=due_soon_days)
+            obstacle = "" if task_id in periods.obstructed else None
+            rows.append(_Scored(*dates, category, obstacle))
     return tally(rows, now, no_deadline=undated)
 
 
@@ -442,12 +400,14 @@ def agency_scorecard(
 def _scope(council_ids: Sequence[int], request: ReportRequest) -> Select[Any]:
     """The ids of the tasks in the report: followed by the councils, narrowed to the agency
     (lead or co-operating, as ``/status <agency>``) or the directive, and not cancelled, with a
-    deadline in force in the period or none at all."""
+    deadline in force in the period or none at all. Recurring tasks (those with periods) are in
+    whatever their current deadline and state: their periods are chosen by db.report_periods."""
+    recurring = col(Task.id).in_(sa_select(col(TaskOccurrence.task_id)))
     followed = sa_select(col(TaskCouncil.task_id)).where(
         col(TaskCouncil.council_id).in_(list(council_ids))
     )
     query = sa_select(col(Task.id)).where(
-        col(Task.id).in_(followed), col(Task.state) != TaskState.CANCELLED
+        col(Task.id).in_(followed), or_(col(Task.state) != TaskState.CANCELLED, recurring)
     )
     if request.agency_id is not None:
         co_tasks = sa_select(col(TaskCoAgency.task_id)).where(
@@ -464,6 +424,7 @@ def _scope(council_ids: Sequence[int], request: ReportRequest) -> Select[Any]:
             or_(
                 deadline.is_(None),
                 deadline.between(request.period.start, request.period.end),
+                recurring,
             )
         )
     return query
@@ -485,6 +446,7 @@ class _Scored(NamedTuple):
     completed_at: datetime | None
     category: Category
     obstacle: str | None
+    period: object = None  # a recurring task's period (only whether there is one counts)
 
 
 def _rows(
@@ -521,6 +483,8 @@ def _rows(
             col(Task.completion_reported_at),
             col(Task.completed_at),
             col(Task.percent),
+            col(Task.recurrence),
+            col(Task.created_at),
         )
         .join(Agency, col(Agency.id) == col(Task.lead_agency_id))
         .outerjoin(Directive, col(Directive.id) == col(Task.directive_id))
@@ -545,6 +509,8 @@ def _rows(
         reported,
         completed,
         percent,
+        recurrence,
+        created_at,
     ) in rows:
         dates = _Dates(state, original, approved, reported, completed)
         result.append(
@@ -570,6 +536,8 @@ def _rows(
                 category=categorize(dates, now, due_soon_days=due_soon_days),
                 obstacle=obstacles.get(task_id),
                 latest=latest.get(task_id),
+                schedule=Recurrence.from_json(recurrence) if recurrence else None,
+                created_at=created_at,
             )
         )
     return result
@@ -610,8 +578,14 @@ def _open_obstacles(session: Session, ids: Any) -> dict[int, str]:
 
 
 def _appendix_order(row: AppendixRow) -> tuple[Any, ...]:
-    """By directive (tasks without one last), clause, then id."""
-    return (row.directive is None, row.directive or "", _clause_key(row.clause), row.id)
+    """By directive (tasks without one last), clause, id, then a recurring task's periods."""
+    return (
+        row.directive is None,
+        row.directive or "",
+        _clause_key(row.clause),
+        row.id,
+        row.period.period_start if row.period else date.min,
+    )
 
 
 def _clause_key(clause: str | None) -> tuple[tuple[int, int | str], ...]:

@@ -462,7 +462,14 @@ def period_decided(
 
 def period_due_on(*, session: Session, task_id: int, day: str, tz: str) -> TaskOccurrence | None:
     """The task's period whose deadline in force falls on local ``day`` ("20231225")."""
-    for row in session.exec(select(TaskOccurrence).where(TaskOccurrence.task_id == task_id)):
+    return period_on_day(
+        session.exec(select(TaskOccurrence).where(TaskOccurrence.task_id == task_id)), day, tz
+    )
+
+
+def period_on_day(periods: Iterable[TaskOccurrence], day: str, tz: str) -> TaskOccurrence | None:
+    """Of ``periods`` (one task's, loaded already), the one due on local ``day``."""
+    for row in periods:
         deadline = deadline_in_force(row)
         if deadline is not None and f"{deadline.astimezone(ZoneInfo(tz)):%Y%m%d}" == day:
             return row

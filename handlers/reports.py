@@ -188,6 +188,9 @@ async def _send(update: Update, context: BotContext, files: ReportFiles) -> None
                 council=council,
                 period=period,
                 total=summary.total,
+                periods=t(lang, "report_caption_periods", count=summary.periods)
+                if summary.periods
+                else "",
                 done_on_time=summary.done_on_time,
                 done_late=summary.done_late,
                 within=summary.within_deadline,

@@ -62,8 +62,9 @@ from db.models import (
     SentMessage,
     SentMessageTask,
     Task,
+    TaskOccurrence,
 )
-from db.recurring import occurrence_label, period_due_on
+from db.recurring import occurrence_label, period_on_day, periods_of
 from db.status import categorize, deadline_in_force
 from db.types import UTCDateTime
 from schedules.clock import Clock
@@ -740,6 +741,8 @@ class _Context:
     announced: set[int]  # meetings the meetings feature announced itself
     agendas: dict[int, list[tuple[AgendaItem, Task | None]]]
     digests: dict[tuple[int, str], Digest | None] = field(default_factory=dict)
+    # The recurring tasks' periods, loaded with the batch: a reminder names its own.
+    periods: dict[int, list[TaskOccurrence]] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -770,6 +773,10 @@ class _Context:
             progress=_by_id(session, ProgressUpdate, progress_ids),
             announced=announced_meetings(session, meetings),
             agendas=_agendas(session, {r.target_id for r in rows if r.kind == "meeting_agenda"}),
+            periods=periods_of(
+                session=session,
+                task_ids=[t.id for t in tasks.values() if t.recurrence is not None and t.id],
+            ),
         )
 
     def closed_reason(self, row: Reminder, now: datetime) -> tuple[OutboxState, str] | None:
@@ -867,9 +874,7 @@ class _Context:
     ) -> TaskFacts:
         """A recurring task's reminder speaks of its own period (the offset's anchor day)."""
         anchor = row.offset.rsplit("@", 1)[1][:8]
-        period = period_due_on(
-            session=self.session, task_id=facts.task_id, day=anchor, tz=config.timezone
-        )
+        period = period_on_day(self.periods.get(facts.task_id, ()), anchor, config.timezone)
         if period is None:
             return facts
         deadline = deadline_in_force(period)

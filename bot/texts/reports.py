@@ -44,16 +44,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "report_caption": {
         "vi": (
             "<b>{council}</b> — kỳ {period}\n"
-            "Tổng số: {total}. Hoàn thành đúng hạn {done_on_time}, quá hạn {done_late}; "
+            "Tổng số: {total}{periods}. Hoàn thành đúng hạn {done_on_time}, quá hạn {done_late}; "
             "chưa hoàn thành: trong hạn {within}, quá hạn {overdue}; chờ xác nhận {awaiting}. "
             "Không có hạn: {undated}."
         ),
         "en": (
             "<b>{council}</b> — period {period}\n"
-            "Total: {total}. Done on time {done_on_time}, late {done_late}; "
+            "Total: {total}{periods}. Done on time {done_on_time}, late {done_late}; "
             "not done: within the deadline {within}, overdue {overdue}; awaiting confirmation "
             "{awaiting}. Without a deadline: {undated}."
         ),
+    },
+    "report_caption_periods": {
+        "vi": " (trong đó {count} kỳ của nhiệm vụ định kỳ)",
+        "en": " (of which {count} periods of recurring tasks)",
     },
     "report_chart_caption": {
         "vi": "📊 {council} — {period}",
@@ -106,6 +110,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Tổng số nhiệm vụ có thời hạn trong kỳ",
         "en": "Tasks with a deadline in the period",
     },
+    "xl_periods": {
+        "vi": "Trong đó: số kỳ của nhiệm vụ định kỳ",
+        "en": "Of which: periods of recurring tasks",
+    },
     "xl_due": {"vi": "Nhiệm vụ đến hạn", "en": "Tasks due"},
     "xl_done_on_time": {"vi": "Đã hoàn thành đúng hạn", "en": "Completed on time"},
     "xl_done_late": {"vi": "Đã hoàn thành quá hạn", "en": "Completed late"},
@@ -138,6 +146,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "xl_col_task": {"vi": "Nội dung nhiệm vụ", "en": "Task"},
     "xl_col_co": {"vi": "Cơ quan phối hợp", "en": "Co-operating"},
     "xl_col_due_text": {"vi": "Thời hạn (theo văn bản)", "en": "Deadline (as written)"},
+    "xl_col_period": {"vi": "Kỳ", "en": "Period"},
     "xl_col_due_read": {"vi": "Thời hạn (đọc là)", "en": "Deadline (as read)"},
     "xl_col_approved": {"vi": "Thời hạn được gia hạn", "en": "Extended to"},
     "xl_col_status": {"vi": "Tình trạng", "en": "Status"},

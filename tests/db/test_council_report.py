@@ -250,7 +250,7 @@ def test_the_workbook_in_the_government_offices_form(
     # Phụ lục: one row per task, a frozen and filtered header, Excel dates, % progress.
     appendix = book["Phụ lục"]
     assert appendix.freeze_panes == "A7"
-    assert appendix.auto_filter.ref == "A6:P12"
+    assert appendix.auto_filter.ref == "A6:Q12"
     assert appendix.print_title_rows == "$6:$6"
     assert appendix.page_setup.orientation == "landscape"
     # One page wide (fitToWidth is left out when 1, the default), as many pages long as needed.
@@ -258,22 +258,23 @@ def test_the_workbook_in_the_government_offices_form(
     assert str(appendix.page_setup.fitToHeight) == "0"
     assert appendix.sheet_properties.pageSetUpPr.fitToPage
     assert appendix["A6"].value == "STT" and appendix["D6"].value == "Nội dung nhiệm vụ"
-    lines = {row[15].value: row for row in appendix.iter_rows(min_row=7)}
+    lines = {row[16].value: row for row in appendix.iter_rows(min_row=7)}
     assert set(lines) == {row.id for row in made.rows}
     extended = lines[seeded.ids["extended"]]
     assert extended[3].value == "=Gia hạn từ quý III"  # user text, not a formula
     assert extended[3].data_type == "s" and extended[3].alignment.wrap_text
-    assert extended[7].value.date() == date(2023, 9, 15)  # as read: the original deadline
-    assert extended[7].number_format == "dd/mm/yyyy"
-    assert extended[8].value.date() == date(2023, 12, 15)  # the approved extension
-    assert extended[9].value == "Đang thực hiện – trong hạn"
-    assert (extended[10].value, extended[10].number_format) == (0.4, "0%")
-    assert extended[11].value.date() == date(2023, 11, 2)
-    assert extended[12].value == "Nguyễn Văn An" and extended[13].value == "Đã trình dự thảo lần 2"
+    assert extended[8].value.date() == date(2023, 9, 15)  # as read: the original deadline
+    assert extended[8].number_format == "dd/mm/yyyy"
+    assert extended[9].value.date() == date(2023, 12, 15)  # the approved extension
+    assert extended[10].value == "Đang thực hiện – trong hạn"
+    assert (extended[11].value, extended[11].number_format) == (0.4, "0%")
+    assert extended[12].value.date() == date(2023, 11, 2)
+    assert extended[13].value == "Nguyễn Văn An" and extended[14].value == "Đã trình dự thảo lần 2"
     overdue = lines[seeded.ids["overdue"]]
-    assert overdue[9].value == "Quá hạn – Có vướng mắc"
-    assert overdue[14].value == "Chưa có ý kiến của địa phương"
-    assert overdue[8].value is None  # not extended
+    assert overdue[10].value == "Quá hạn – Có vướng mắc"
+    assert overdue[15].value == "Chưa có ý kiến của địa phương"
+    assert overdue[9].value is None  # not extended
+    assert appendix["H6"].value == "Kỳ" and overdue[7].value is None  # a one-off task
     on_time = lines[seeded.ids["on_time"]]
     assert (on_time[1].value, on_time[2].value) == ("6411/VPCP-KTTH", "2.a.10")
     assert lines[seeded.ids["due_soon"]][5].value == "BKHDT"
@@ -281,7 +282,7 @@ def test_the_workbook_in_the_government_offices_form(
     # Listed apart: the task without a deadline, its text kept as written (not HTML-escaped).
     undated = book["Không có hạn"]
     assert undated["D7"].value == "Không có hạn <b>HTML</b> & co"
-    assert undated["J7"].value == "Không có hạn" and undated["H7"].value is None
+    assert undated["K7"].value == "Không có hạn" and undated["I7"].value is None
 
 
 def test_the_workbook_in_english(engine: Engine, clock: ManualClock, seeded: Seeded) -> None:
