@@ -14,8 +14,10 @@ for one instance on one machine. A claimed row is SENDING, with the batch's toke
 ``claimed_by`` and the time in ``claimed_at``; every later write is conditional on that token.
 
 Delivery guarantee. A row is marked SENT, with Telegram's message id, only after Telegram
-answered, in its own short transaction (one row per commit, so a crash loses at most the one row
-in flight). If the process dies after Telegram accepted a message and before that commit, the
+answered, in its own short transaction (one message per commit, so a crash loses at most the
+messages in flight). Up to ``concurrency`` chats are sent to at once, each chat's messages one
+after the other in the batch's order (a chat's next message waits for the previous one's
+outcome to be recorded). If the process dies after Telegram accepted a message and before that commit, the
 row stays SENDING; :meth:`Dispatcher.recover_stale_claims` hands it back to the queue after
 ``stale_claim_after`` and it is sent again. That window (a few milliseconds per message) is the
 only way a reminder can be sent twice; the alternative, never retrying an interrupted send, would
@@ -39,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -226,6 +229,25 @@ class _Job:
 
 
 @dataclass
+class _Run:
+    """One batch's delivery, shared by its lanes' workers."""
+
+    waiting: deque[deque[list[_Job]]]
+    sent: int = 0
+    stop: bool = False
+    until: datetime | None = None  # flood control: not before then
+
+
+def _lanes(units: list[list[_Job]]) -> list[deque[list[_Job]]]:
+    """The messages grouped by chat, each chat's in the batch's order; the chats in the order
+    of their first message."""
+    lanes: dict[int, deque[list[_Job]]] = {}
+    for unit in units:
+        lanes.setdefault(unit[0].chat_id, deque()).append(unit)
+    return list(lanes.values())
+
+
+@dataclass
 class _Batch:
     token: str
     claimed_at: datetime
@@ -249,6 +271,7 @@ class Dispatcher:
         merger: Merger | None = None,
         merge_kinds: frozenset[str] = frozenset(),
         role: Callable[[], bool] | None = None,
+        concurrency: int | None = None,
     ) -> None:
         # Whether this process may send now (schedules/sending_role.py: one instance at a time
         # on PostgreSQL). Blocking: asked in a worker thread. None: always.
@@ -269,6 +292,9 @@ class Dispatcher:
         self.instance_id = instance_id[:48]
         self.renderer = renderer
         self.paused_until: datetime | None = None
+        # Chats sent to at once: the pacer's rate (a send's round trip and its commit take
+        # longer than 1/30 s); 1 without a pacer (bench_dispatcher.py measures one at a time).
+        self.concurrency = concurrency or (pacer.per_second if pacer is not None else 1)
         self._batches = itertools.count(1)
         self._lock = asyncio.Lock()
 
@@ -465,58 +491,80 @@ class Dispatcher:
         return units
 
     async def _deliver(self, batch: _Batch) -> tuple[int, bool]:
-        """Send the batch's messages in order, recording each outcome before the next send (so
-        at most the one message in flight can be "sent but not recorded"); returns (sent,
-        stop)."""
-        sent = 0
-        units = self._units(batch.jobs)
-        for index, unit in enumerate(units):
-            now = self.clock.now()
-            job = unit[0]
-            if now - batch.claimed_at > self.config.stale_claim_after / 2:
-                rest = [j.reminder_id for u in units[index:] for j in u]
-                await asyncio.to_thread(self._release, batch.token, rest, None)
-                return sent, True
-            try:
-                if self.pacer is not None:
-                    await self.pacer.wait_turn(job.chat_id)
-                # Phrases such as "in 12 minutes" are written for the moment of sending, not for
-                # the moment the batch was claimed or the row planned.
-                sending_at = self.clock.now()
-                if len(unit) == 1:
-                    outgoing = self.renderer(replace(job.view, now=sending_at))
-                else:
-                    assert self.merger is not None
-                    outgoing = self.merger([replace(j.view, now=sending_at) for j in unit])
-                result = await self.sender.send(job.chat_id, outgoing.text, outgoing.buttons)
-            except RetryLater as exc:
-                until = now + timedelta(seconds=max(exc.seconds, 1))
-                self.paused_until = until
-                if self.pacer is not None:
-                    self.pacer.pause(max(exc.seconds, 1))
-                logger.warning("Telegram flood control: pausing reminders until %s", until)
-                rest = [j.reminder_id for u in units[index:] for j in u]
-                await asyncio.to_thread(self._release, batch.token, rest, until)
-                return sent, True
-            except PermanentFailure as exc:
-                for each in unit:
-                    await asyncio.to_thread(
-                        self._fail, batch.token, each, exc.reason, exc.unreachable
-                    )
-            except TransientFailure as exc:
-                for each in unit:
-                    await asyncio.to_thread(self._retry_or_fail, batch.token, each, exc.reason)
-            except Exception as exc:  # a bug in rendering or sending: retried, then failed
-                logger.exception("reminder %s could not be sent", job.reminder_id)
-                reason = f"{type(exc).__name__}: {exc}"
-                for each in unit:
-                    await asyncio.to_thread(self._retry_or_fail, batch.token, each, reason)
+        """Send the batch's messages, each chat's in order, up to ``concurrency`` chats at once
+        (one lane per chat: a chat waiting for its one-a-second turn does not hold up the
+        others); each outcome is recorded before that lane's next send, so at most the messages
+        in flight can be "sent but not recorded". Returns (sent, stop)."""
+        lanes = _lanes(self._units(batch.jobs))
+        run = _Run(waiting=deque(lanes))
+        workers = min(self.concurrency, len(lanes))
+        outcomes = await asyncio.gather(
+            *(self._work(batch, run) for _ in range(workers)), return_exceptions=True
+        )
+        rest = [job.reminder_id for lane in lanes for unit in lane for job in unit]
+        if rest:  # flood control, or the batch ran too long: given back unsent
+            await asyncio.to_thread(self._release, batch.token, rest, run.until)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return run.sent, run.stop
+
+    async def _work(self, batch: _Batch, run: _Run) -> None:
+        """Take lanes one after the other and send each to its end (or until told to stop)."""
+        while run.waiting and not run.stop:
+            lane = run.waiting.popleft()
+            while lane and not run.stop:
+                if self.clock.now() - batch.claimed_at > self.config.stale_claim_after / 2:
+                    run.stop = True
+                    return
+                unit = lane.popleft()
+                if not await self._send_unit(batch, unit, run):
+                    lane.appendleft(unit)  # not sent: given back with the rest
+                    return
+
+    async def _send_unit(self, batch: _Batch, unit: list[_Job], run: _Run) -> bool:
+        """Send one message and record its outcome; False on flood control (nothing sent)."""
+        job = unit[0]
+        now = self.clock.now()
+        try:
+            if self.pacer is not None:
+                await self.pacer.wait_turn(job.chat_id)
+            if run.stop:
+                return False  # a 429 elsewhere while this one waited
+            # Phrases such as "in 12 minutes" are written for the moment of sending, not for
+            # the moment the batch was claimed or the row planned.
+            sending_at = self.clock.now()
+            if len(unit) == 1:
+                outgoing = self.renderer(replace(job.view, now=sending_at))
             else:
-                await asyncio.to_thread(self._mark_sent, batch.token, unit, result.message_id)
-                sent += 1
-                if outgoing.photo is not None:
-                    await self._send_photo(job, outgoing.photo)
-        return sent, False
+                assert self.merger is not None
+                outgoing = self.merger([replace(j.view, now=sending_at) for j in unit])
+            result = await self.sender.send(job.chat_id, outgoing.text, outgoing.buttons)
+        except RetryLater as exc:
+            until = now + timedelta(seconds=max(exc.seconds, 1))
+            self.paused_until = until
+            run.stop, run.until = True, until
+            if self.pacer is not None:
+                self.pacer.pause(max(exc.seconds, 1))
+            logger.warning("Telegram flood control: pausing reminders until %s", until)
+            return False
+        except PermanentFailure as exc:
+            for each in unit:
+                await asyncio.to_thread(self._fail, batch.token, each, exc.reason, exc.unreachable)
+        except TransientFailure as exc:
+            for each in unit:
+                await asyncio.to_thread(self._retry_or_fail, batch.token, each, exc.reason)
+        except Exception as exc:  # a bug in rendering or sending: retried, then failed
+            logger.exception("reminder %s could not be sent", job.reminder_id)
+            reason = f"{type(exc).__name__}: {exc}"
+            for each in unit:
+                await asyncio.to_thread(self._retry_or_fail, batch.token, each, reason)
+        else:
+            await asyncio.to_thread(self._mark_sent, batch.token, unit, result.message_id)
+            run.sent += 1
+            if outgoing.photo is not None:
+                await self._send_photo(job, outgoing.photo)
+        return True
 
     async def _send_photo(self, job: _Job, draw: Callable[[], tuple[bytes, str]]) -> None:
         try:

@@ -16,6 +16,11 @@ broadcasts); background senders queue one behind the other and leave ``reserve``
 second to replies. A sender that already waited its turn (the dispatcher, the broadcaster) holds a
 *ticket* for that chat, so its request is not counted twice. Each chat gets about one message a
 second (``per_chat`` in any ``per_chat`` seconds: a short burst, then one a second).
+
+Several instances on one database (``schedules/send_budget.py``): ``instances`` live ones split
+the limits — each sends at most ``per_second // instances`` a second, ``per_group_minute //
+instances`` a minute to a group, and ``per_chat`` to a chat in ``per_chat * instances`` seconds —
+so that their sum stays within Telegram's; ``on_pause`` tells the others of a 429.
 """
 
 from __future__ import annotations
@@ -74,6 +79,10 @@ class Pacer:
         self._group_recent: defaultdict[int, deque[datetime]] = defaultdict(deque)
         self._paused_until: datetime | None = None
         self._lock = asyncio.Lock()
+        # Live instances sharing the bot's limits (schedules/send_budget.py sets it).
+        self.instances = 1
+        # Told of every 429 met here (the shared budget passes it on to the other instances).
+        self.on_pause: Callable[[datetime], None] | None = None
 
     async def wait_turn(self, chat_id: int | None, *, interactive: bool = False) -> None:
         """Wait until a request to ``chat_id`` (None: not addressed to a chat, e.g. a button's
@@ -90,6 +99,10 @@ class Pacer:
                 self._interactive_waiting -= 1
             self._count(chat_id)
             return
+        # The chat's own window first, outside the queue: a background sender waiting for one
+        # chat does not hold up the others' sends to other chats (the dispatcher's lanes).
+        while (delay := self._chat_delay(chat_id, self.clock.now())) > timedelta(0):
+            await self.sleep(delay.total_seconds())
         async with self._lock:
             while True:
                 delay = self._delay(chat_id, self.clock.now(), self.reserve)
@@ -122,15 +135,25 @@ class Pacer:
         if self.per_chat is not None:
             self._chat_recent[chat_id].append(now)
             if len(self._chat_recent) > CHATS_REMEMBERED:  # forget chats not written to lately
-                cutoff = now - SECOND * self.per_chat - self.margin
+                cutoff = now - SECOND * self.per_chat * max(self.instances, 1) - self.margin
                 for chat in [c for c, times in self._chat_recent.items() if times[-1] <= cutoff]:
                     del self._chat_recent[chat]
         if chat_id < 0:  # groups and supergroups have negative ids
             self._group_recent[chat_id].append(now)
 
+    @property
+    def paused_until(self) -> datetime | None:
+        return self._paused_until
+
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nobody sends until ``seconds`` have passed."""
         until = self.clock.now() + timedelta(seconds=seconds)
+        self.pause_until(until)
+        if self.on_pause is not None:
+            self.on_pause(until)
+
+    def pause_until(self, until: datetime) -> None:
+        """Nobody sends before ``until`` (a 429 here, or one another instance met)."""
         if self._paused_until is None or until > self._paused_until:
             self._paused_until = until
 
@@ -140,23 +163,31 @@ class Pacer:
             waits.append(self._paused_until - now)
         second, minute = SECOND + self.margin, MINUTE + self.margin
         _forget_before(self._recent, now - second)
-        allowed = max(self.per_second - reserve, 1)
+        share = max(self.instances, 1)
+        allowed = max(self.per_second // share - reserve, 1)
         if len(self._recent) >= allowed:
             waits.append(self._recent[len(self._recent) - allowed] + second - now)
-        if chat_id is not None and self.per_chat is not None:
-            window = SECOND * self.per_chat + self.margin
-            chat = self._chat_recent[chat_id]
-            _forget_before(chat, now - window)
-            if not chat:
-                del self._chat_recent[chat_id]  # one entry per chat recently written to
-            elif len(chat) >= self.per_chat:
-                waits.append(chat[0] + window - now)
+        waits.append(self._chat_delay(chat_id, now))
         if chat_id is not None and chat_id < 0:
             group = self._group_recent[chat_id]
             _forget_before(group, now - minute)
-            if len(group) >= self.per_group_minute:
+            if len(group) >= max(self.per_group_minute // share, 1):
                 waits.append(group[0] + minute - now)
         return max(waits)
+
+    def _chat_delay(self, chat_id: int | None, now: datetime) -> timedelta:
+        if chat_id is None or self.per_chat is None:
+            return timedelta(0)
+        window = SECOND * self.per_chat * max(self.instances, 1) + self.margin
+        chat = self._chat_recent.get(chat_id)
+        if chat is None:
+            return timedelta(0)
+        _forget_before(chat, now - window)
+        if not chat:
+            del self._chat_recent[chat_id]  # one entry per chat recently written to
+        elif len(chat) >= self.per_chat:
+            return chat[0] + window - now
+        return timedelta(0)
 
 
 def _forget_before(window: deque[datetime], cutoff: datetime) -> None:
