@@ -18,11 +18,12 @@ answered, in its own short transaction (one message per commit, so a crash loses
 messages in flight). Up to ``concurrency`` chats are sent to at once, each chat's messages one
 after the other in the batch's order (a chat's next message waits for the previous one's
 outcome to be recorded). If the process dies after Telegram accepted a message and before that
-commit, the row stays SENDING; :meth:`Dispatcher.recover_stale_claims` hands it back to the queue after
-``stale_claim_after`` and it is sent again. That window (a few milliseconds per message) is the
-only way a reminder can be sent twice; the alternative, never retrying an interrupted send, would
-lose reminders instead. To keep a live instance's claims from looking stale, a batch stops
-sending and gives its remaining rows back once half of ``stale_claim_after`` has passed.
+commit, the row stays SENDING; :meth:`Dispatcher.recover_stale_claims` hands it back to the
+queue after ``stale_claim_after`` and it is sent again. That window (a few milliseconds per
+message) is the only way a reminder can be sent twice; the alternative, never retrying an
+interrupted send, would lose reminders instead. To keep a live instance's claims from looking
+stale, a batch stops sending and gives its remaining rows back once half of
+``stale_claim_after`` has passed.
 
 Failures. Telegram's 429 (:class:`RetryLater`) pauses this dispatcher for ``retry_after``: the row
 and the rest of the batch go back to PENDING with ``next_attempt_at`` then, without counting an
