@@ -24,7 +24,7 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, Table, delete, func, select
+from sqlalchemy import Engine, Executable, Table, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db.engine import is_postgres
@@ -115,7 +115,7 @@ class SharedBudget:
         except Exception:  # the next beat writes it
             logger.exception("could not tell the other instances of a 429")
 
-    def _upsert(self, now: datetime, paused_until: datetime | None) -> object:
+    def _upsert(self, now: datetime, paused_until: datetime | None) -> Executable:
         values = {"instance_id": self.instance_id, "seen_at": now, "paused_until": paused_until}
         dialect = postgresql if is_postgres(self.engine) else sqlite
         statement = dialect.insert(_INSTANCES).values(**values)
