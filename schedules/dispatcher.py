@@ -42,7 +42,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -86,10 +85,13 @@ from schedules.reminders import (
     ReminderConfig,
     announced_meetings,
 )
+from schedules.send_lanes import Lanes
 
 logger = logging.getLogger(__name__)
 
 ERROR_LIMIT = 500  # Reminder.last_error
+# Messages claimed ahead of the lanes: this many seconds' worth at ``concurrency`` a second.
+LOOKAHEAD_SECONDS = 10
 # Notices whose offset is the id of the progress update they are about (db/notices.py).
 NOTICES_ABOUT_AN_UPDATE = frozenset({"notice_report"})
 Button = tuple[str, str]  # (label, callback data)
@@ -231,21 +233,11 @@ class _Job:
 
 @dataclass
 class _Run:
-    """One batch's delivery, shared by its lanes' workers."""
+    """One run's delivery, shared by its lanes' workers."""
 
-    waiting: deque[deque[list[_Job]]]
+    lanes: Lanes[tuple[_Batch, list[_Job]]] | None = None
     sent: int = 0
-    stop: bool = False
     until: datetime | None = None  # flood control: not before then
-
-
-def _lanes(units: list[list[_Job]]) -> list[deque[list[_Job]]]:
-    """The messages grouped by chat, each chat's in the batch's order; the chats in the order
-    of their first message."""
-    lanes: dict[int, deque[list[_Job]]] = {}
-    for unit in units:
-        lanes.setdefault(unit[0].chat_id, deque()).append(unit)
-    return list(lanes.values())
 
 
 @dataclass
@@ -315,16 +307,7 @@ class Dispatcher:
             if self.role is not None and not await asyncio.to_thread(self.role):
                 return 0  # another instance sends; it takes our claims back if we died
             await asyncio.to_thread(self._recover_stale)
-            sent = 0
-            while True:
-                batch = await asyncio.to_thread(self._claim_batch)
-                if batch is None:
-                    break
-                count, stop = await self._deliver(batch)
-                sent += count
-                if stop or not batch.full:
-                    break
-            return sent
+            return await self._deliver_due()
 
     async def recover_stale_claims(self) -> int:
         """Give rows claimed by a dispatcher that never finished them back to the queue."""
@@ -491,37 +474,42 @@ class Dispatcher:
                 units.append(together[job.chat_id])
         return units
 
-    async def _deliver(self, batch: _Batch) -> tuple[int, bool]:
-        """Send the batch's messages, each chat's in order, up to ``concurrency`` chats at once
-        (one lane per chat: a chat waiting for its one-a-second turn does not hold up the
-        others); each outcome is recorded before that lane's next send, so at most the messages
-        in flight can be "sent but not recorded". Returns (sent, stop)."""
-        lanes = _lanes(self._units(batch.jobs))
-        run = _Run(waiting=deque(lanes))
-        workers = min(self.concurrency, len(lanes))
-        outcomes = await asyncio.gather(
-            *(self._work(batch, run) for _ in range(workers)), return_exceptions=True
+    async def _deliver_due(self) -> int:
+        """Claim batches and send their messages through lanes (``schedules/send_lanes.py``):
+        up to ``concurrency`` chats at once, each chat's messages in order, each outcome recorded
+        before that chat's next send (so at most the messages in flight can be "sent but not
+        recorded"). The next batch is claimed while the last one's messages are still going
+        out. Returns how many messages Telegram accepted."""
+        run = _Run()
+        lanes: Lanes[tuple[_Batch, list[_Job]]] = Lanes(
+            lambda item: self._send_unit(item[0], item[1], run),
+            concurrency=self.concurrency,
+            # A batch running too long gives its rows back before its claim looks stale.
+            usable=lambda item: (
+                self.clock.now() - item[0].claimed_at <= self.config.stale_claim_after / 2
+            ),
         )
-        rest = [job.reminder_id for lane in lanes for unit in lane for job in unit]
-        if rest:  # flood control, or the batch ran too long: given back unsent
-            await asyncio.to_thread(self._release, batch.token, rest, run.until)
-        for outcome in outcomes:
-            if isinstance(outcome, BaseException):
-                raise outcome
-        return run.sent, run.stop
-
-    async def _work(self, batch: _Batch, run: _Run) -> None:
-        """Take lanes one after the other and send each to its end (or until told to stop)."""
-        while run.waiting and not run.stop:
-            lane = run.waiting.popleft()
-            while lane and not run.stop:
-                if self.clock.now() - batch.claimed_at > self.config.stale_claim_after / 2:
-                    run.stop = True
-                    return
-                unit = lane.popleft()
-                if not await self._send_unit(batch, unit, run):
-                    lane.appendleft(unit)  # not sent: given back with the rest
-                    return
+        run.lanes = lanes
+        try:
+            while not lanes.stopped:
+                batch = await asyncio.to_thread(self._claim_batch)
+                if batch is None:
+                    break
+                for unit in self._units(batch.jobs):
+                    lanes.add(unit[0].chat_id, (batch, unit))
+                if not batch.full:
+                    break
+                # Claim ahead (about ten seconds of sending at the limit): a chat's later
+                # messages join its lane early, instead of waiting behind everyone else's.
+                await lanes.room(self.concurrency * LOOKAHEAD_SECONDS)
+        finally:
+            rest = await lanes.finish()
+            by_token: dict[str, list[int]] = {}
+            for batch, unit in rest:
+                by_token.setdefault(batch.token, []).extend(j.reminder_id for j in unit)
+            for token, ids in by_token.items():  # flood control, or too long: given back
+                await asyncio.to_thread(self._release, token, ids, run.until)
+        return run.sent
 
     async def _send_unit(self, batch: _Batch, unit: list[_Job], run: _Run) -> bool:
         """Send one message and record its outcome; False on flood control (nothing sent)."""
@@ -530,7 +518,7 @@ class Dispatcher:
         try:
             if self.pacer is not None:
                 await self.pacer.wait_turn(job.chat_id)
-            if run.stop:
+            if run.lanes is not None and run.lanes.stopped:
                 return False  # a 429 elsewhere while this one waited
             # Phrases such as "in 12 minutes" are written for the moment of sending, not for
             # the moment the batch was claimed or the row planned.
@@ -544,7 +532,7 @@ class Dispatcher:
         except RetryLater as exc:
             until = now + timedelta(seconds=max(exc.seconds, 1))
             self.paused_until = until
-            run.stop, run.until = True, until
+            run.until = until
             if self.pacer is not None:
                 self.pacer.pause(max(exc.seconds, 1))
             logger.warning("Telegram flood control: pausing reminders until %s", until)

@@ -12,10 +12,11 @@ One budget for every request that sends (issue 16). The pacer is consulted at th
 (``bot/update_scope.InboxRequest``) for every sending Bot API call, not only by the outbox
 senders: an interactive reply (a call made while an update is handled) waits only for the limits
 themselves and goes ahead of every background sender waiting (reminders, notices, digests,
-broadcasts); background senders queue one behind the other and leave ``reserve`` turns of each
-second to replies. A sender that already waited its turn (the dispatcher, the broadcaster) holds a
-*ticket* for that chat, so its request is not counted twice. Each chat gets about one message a
-second (``per_chat`` in any ``per_chat`` seconds: a short burst, then one a second).
+broadcasts); background senders queue one behind the other and, while members are being
+answered, leave ``reserve`` turns of each second to replies. A sender that already waited its
+turn (the dispatcher, the broadcaster) holds a *ticket* for that chat, so its request is not
+counted twice. Each chat gets about one message a second (``per_chat`` in any ``per_chat``
+seconds: a short burst, then one a second).
 
 Several instances on one database (``schedules/send_budget.py``): ``instances`` live ones split
 the limits — each sends at most ``per_second // instances`` a second, ``per_group_minute //
@@ -42,6 +43,10 @@ MINUTE = timedelta(minutes=1)
 # a few milliseconds inside Telegram's second and get a 429 (seen in bench_broadcast.py). The
 # margin costs 5% of the rate.
 MARGIN = timedelta(milliseconds=50)
+
+# Background senders leave ``Pacer.reserve`` turns a second to replies while a reply was sent
+# this recently; at quiet times (a Monday's reminders at 08:30) they use the whole budget.
+TALKING = timedelta(seconds=10)
 
 # Chats whose recent sends are kept before the ones not written to lately are forgotten.
 CHATS_REMEMBERED = 4096
@@ -71,6 +76,8 @@ class Pacer:
         self.reserve = reserve
         self._chat_recent: defaultdict[int, deque[datetime]] = defaultdict(deque)
         self._interactive_waiting = 0
+        # When a reply last asked for a turn: the reserve is kept only while members talk.
+        self._interactive_at: datetime | None = None
         self.clock = clock
         self.sleep = sleep
         self.per_second = per_second
@@ -91,6 +98,7 @@ class Pacer:
         ``interactive``: an answer to a user; it goes ahead of every background sender waiting.
         """
         if interactive:
+            self._interactive_at = self.clock.now()
             self._interactive_waiting += 1
             try:
                 while (delay := self._delay(chat_id, self.clock.now(), 0)) > timedelta(0):
@@ -105,7 +113,8 @@ class Pacer:
             await self.sleep(delay.total_seconds())
         async with self._lock:
             while True:
-                delay = self._delay(chat_id, self.clock.now(), self.reserve)
+                now = self.clock.now()
+                delay = self._delay(chat_id, now, self._reserve(now))
                 if delay <= timedelta(0) and not self._interactive_waiting:
                     break
                 if delay > timedelta(0):
@@ -113,6 +122,12 @@ class Pacer:
                 # Let a waiting reply take its turn first (a manual clock's sleep never yields).
                 await asyncio.sleep(0)
             self._count(chat_id)
+
+    def _reserve(self, now: datetime) -> int:
+        """Turns background senders leave: ``reserve`` while members have been answered in the
+        last :data:`TALKING`, none otherwise (a reply still goes first: it waits one turn)."""
+        talking = self._interactive_at is not None and now - self._interactive_at < TALKING
+        return self.reserve if talking else 0
 
     async def wait_unpaused(self) -> None:
         """Wait out a 429 pause only (a request whose turn was given before the pause)."""

@@ -163,3 +163,24 @@ async def test_live_instances_split_the_limits() -> None:
         await pacer.wait_turn(77)
         chat.append(clock.now())
     assert most_in_any_window(chat, timedelta(seconds=6)) == 3  # a chat's 1/s, halved
+
+
+async def test_background_senders_leave_a_turn_to_replies_only_while_members_talk() -> None:
+    clock = ManualClock(START)
+    pacer = paced(clock)
+    pacer.reserve = 1
+
+    async def background_second() -> int:
+        started, count = clock.now(), 0
+        while clock.now() - started < timedelta(seconds=1):
+            await pacer.wait_turn(10_000 + count)
+            count += 1
+            clock.advance(timedelta(milliseconds=1))
+        return count
+
+    clock.advance(timedelta(seconds=5))
+    quiet = await background_second()
+    await pacer.wait_turn(5, interactive=True)  # a member is answered
+    clock.advance(timedelta(seconds=2))
+    talking = await background_second()
+    assert quiet >= 30 and talking < quiet
