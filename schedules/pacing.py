@@ -99,6 +99,9 @@ class Pacer:
         """
         if interactive:
             self._interactive_at = self.clock.now()
+            # A reply waiting for its own chat's window holds up no one else.
+            while (delay := self._chat_delay(chat_id, self.clock.now())) > timedelta(0):
+                await self.sleep(delay.total_seconds())
             self._interactive_waiting += 1
             try:
                 while (delay := self._delay(chat_id, self.clock.now(), 0)) > timedelta(0):
