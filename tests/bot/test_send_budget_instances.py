@@ -129,3 +129,14 @@ async def test_an_instance_that_stops_gives_its_share_back(
     await right.__aexit__(None, None, None)
     assert await left.runtime.send_budget.beat() == 1
     assert left.runtime.pacer.instances == 1
+
+
+async def test_an_instance_that_died_stops_counting_after_a_few_seconds(
+    pair: tuple[OfflineBot, OfflineBot], clock: ManualClock
+) -> None:
+    left, _ = pair
+    clock.advance(timedelta(seconds=3))  # the other missed a few beats: still counted
+    assert await left.runtime.send_budget.beat() == 2
+    clock.advance(timedelta(seconds=3))  # no beat for 6 s: gone
+    assert await left.runtime.send_budget.beat() == 1
+    assert left.runtime.pacer.instances == 1
