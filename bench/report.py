@@ -46,9 +46,14 @@ def _updates(results: dict[str, Any]) -> list[str]:
             rows.append(
                 f"| 1. update `{kind}` | {name} | p95 {value['p95_ms']} ms "
                 f"({value['p95_vs_floor']}× {floors}), "
-                f"{value['per_second']}/s | {budget} | {verdict} |"
+                f"{value['per_second']}/s{_statements(value)} | {budget} | {verdict} |"
             )
     return rows
+
+
+def _statements(value: dict[str, Any]) -> str:
+    count = value.get("statements")
+    return f", {count} statements" if count else ""
 
 
 def _startup(results: dict[str, Any]) -> list[str]:
