@@ -305,6 +305,9 @@ class Reminder(SQLModel, table=True):
         Index("ix_reminder_retry", "state", "next_attempt_at"),
         # Re-planning a task or meeting reads and rewrites exactly its own rows.
         Index("ix_reminder_target", "target_kind", "target_id"),
+        # A chat's due rows, claimed together (schedules/claims.py), and the rows a merged
+        # list was sent as (its "remind me later").
+        Index("ix_reminder_chat", "chat_id", "state", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
