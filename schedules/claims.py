@@ -20,7 +20,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, text, update
+from sqlalchemy import and_, func, literal_column, or_, text, update
 from sqlmodel import Session, col, select
 
 from db.models import OutboxState, Reminder
@@ -36,7 +36,8 @@ _LOCK_CHATS = text(
 
 def _due(now: datetime) -> Any:
     return and_(
-        col(Reminder.state) == OutboxState.PENDING,
+        # A literal (db.models.PENDING_ONLY), so the partial index of pending rows is used.
+        col(Reminder.state) == literal_column(f"'{OutboxState.PENDING.value}'"),
         col(Reminder.due_at) <= now,
         or_(col(Reminder.next_attempt_at).is_(None), col(Reminder.next_attempt_at) <= now),
     )
