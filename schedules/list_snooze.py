@@ -9,9 +9,10 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from db.errors import Conflict, Forbidden, NotFound
+from db.messages import merged_tasks
 from db.models import OutboxState, Reminder
 from db.permissions import Actor
-from schedules.reminders import PLANNED_KINDS, ReminderConfig, snooze_reminder
+from schedules.reminders import PLANNED_KINDS, TARGET_TASK, ReminderConfig, snooze_reminder
 
 
 def snooze_list(
@@ -24,9 +25,13 @@ def snooze_list(
         raise NotFound("reminder_not_found")
     if actor.member_id is None or lead.recipient_id != actor.member_id:
         raise Forbidden("reminder_not_yours")
+    # The list's tasks (sent_message_task), then their rows sent as that message: both by index.
+    listed = merged_tasks(session=session, chat_id=lead.chat_id, message_id=lead.sent_message_id)
     rows = session.exec(
         select(Reminder.id)
         .where(
+            Reminder.target_kind == TARGET_TASK,
+            col(Reminder.target_id).in_(listed or [lead.target_id]),
             Reminder.chat_id == lead.chat_id,
             Reminder.state == OutboxState.SENT,
             Reminder.sent_message_id == lead.sent_message_id,
@@ -35,6 +40,8 @@ def snooze_list(
         )
         .order_by(col(Reminder.id))
     ).all()
+    if not rows:
+        raise NotFound("reminder_not_found")
     due: datetime | None = None
     for row_id in rows:
         assert row_id is not None
