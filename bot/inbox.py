@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,9 +30,9 @@ from telegram.request._requestparameter import RequestParameter
 from bot import update_scope
 from bot.catalogue import t
 from bot.context import RUNTIME_KEY, AnyApplication
-from bot.runtime import Runtime
-from db import inbox
-from db.members import get_member_by_telegram_id
+from bot.runtime import ReadAhead, Runtime
+from db import inbox, write_watch
+from db.members import ActorRows, get_member_by_telegram_id
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,9 @@ JOB_RECOVER = "inbox-recover"
 RECOVER_EVERY = timedelta(minutes=1)
 STORE_RETRY_SECONDS = 1.0
 MESSAGE_LIMIT = 4096
+# The sender read with the inbox row is used by the access gate only this soon after, and only
+# if this process committed no change since (any other change: the gate reads again).
+READ_AHEAD_SECONDS = 2.0
 
 
 def _ids(update: Update) -> tuple[int | None, int | None]:
@@ -62,7 +66,27 @@ def receive(runtime: Runtime, update: Update, payload: dict[str, Any] | None = N
         )
     if stored.fresh:
         runtime.inbox_claimed.add(update.update_id)
+        if stored.actor is not None:
+            runtime.inbox_read_ahead[update.update_id] = ReadAhead(
+                actor=stored.actor,
+                at=time.monotonic(),
+                generation=write_watch.generation(runtime.engine),
+            )
     return stored.fresh
+
+
+def actor_read_ahead(runtime: Runtime, update_id: int) -> ActorRows | None:
+    """The sender read with the update's inbox row, if still to be trusted: read less than
+    :data:`READ_AHEAD_SECONDS` ago, and no change committed by this process since (a role
+    granted or withdrawn here is seen at once). Taken once: a second call returns None."""
+    ahead = runtime.inbox_read_ahead.pop(update_id, None)
+    if ahead is None or ahead.generation is None:
+        return None
+    if time.monotonic() - ahead.at >= READ_AHEAD_SECONDS:
+        return None
+    if write_watch.generation(runtime.engine) != ahead.generation:
+        return None
+    return ahead.actor
 
 
 def begin(runtime: Runtime, update: Update) -> update_scope.UpdateScope | None:
@@ -97,6 +121,7 @@ def begin(runtime: Runtime, update: Update) -> update_scope.UpdateScope | None:
 
 def end(runtime: Runtime, scope: update_scope.UpdateScope) -> None:
     runtime.inbox_handling.discard(scope.update_id)
+    runtime.inbox_read_ahead.pop(scope.update_id, None)  # an update the gate did not see
 
 
 class InboxQueue(asyncio.Queue[Any]):
