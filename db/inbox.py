@@ -146,21 +146,19 @@ def store(
     """Store a delivered update, claimed by ``claimer``; a redelivery is stored once."""
     # RETURNING, not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING.
     row = connection.execute(
-            _STORE[connection.dialect.name],
-            {
-                "b_update_id": update_id,
-                "b_chat_id": chat_id,
-                "b_user_id": user_id,
-                "b_payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-                "b_now": now,
-                "b_claimer": claimer,
-            },
-        ).first()
+        _STORE[connection.dialect.name],
+        {
+            "b_update_id": update_id,
+            "b_chat_id": chat_id,
+            "b_user_id": user_id,
+            "b_payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+            "b_now": now,
+            "b_claimer": claimer,
+        },
+    ).first()
     if row is None:
         return Stored(update_id=update_id, fresh=False)
-    actor = (
-        actor_rows(user_id, row.actor_member, row.actor_grants) if user_id is not None else None
-    )
+    actor = actor_rows(user_id, row.actor_member, row.actor_grants) if user_id is not None else None
     return Stored(update_id=update_id, fresh=True, actor=actor)
 
 

@@ -42,11 +42,12 @@ def watch(engine: Engine) -> None:
             connection.info[_WROTE] = True
 
     def committed(connection: Any) -> None:
-        if connection.info.pop(_WROTE, False):
+        if connection.invalidated or connection.info.pop(_WROTE, False):
             counter[0] += 1
 
     def rolled_back(connection: Any) -> None:
-        connection.info.pop(_WROTE, None)
+        if not connection.invalidated:  # an invalidated one has no info to read (or forget)
+            connection.info.pop(_WROTE, None)
 
     event.listen(engine, "before_cursor_execute", executed)
     event.listen(engine, "commit", committed)

@@ -16,8 +16,8 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from bot.catalogue import normalize_language, t
 from bot.commands import CALLBACK_ACCESS, COMMANDS_BY_NAME
 from bot.context import BotContext
-from bot.update_scope import note_outcome
 from bot.inbox import actor_read_ahead
+from bot.update_scope import note_outcome
 from db.members import actor_from_rows, load_actor
 from db.permissions import Access
 from handlers.replying import refuse
@@ -85,9 +85,7 @@ async def gate(update: Update, context: BotContext) -> None:
     admins = runtime.settings.access.admins
     rows = actor_read_ahead(runtime, update.update_id)
     ahead = (
-        actor_from_rows(
-            rows, fallback_language=fallback, admins=admins, private_chat=private_chat
-        )
+        actor_from_rows(rows, fallback_language=fallback, admins=admins, private_chat=private_chat)
         if rows is not None and rows.telegram_user_id == user.id
         else None
     )
