@@ -199,8 +199,11 @@ class UpdateScope:
                 return self._record(connection, method, params)
         try:
             connection = unit.session.connection()
-            self._mark(connection)
-            answer_id = self._record(connection, method, params) if record else None
+            if record and not self.processed:  # the usual case: one statement for both
+                answer_id = self._mark_with_answer(connection, method, params)
+            else:
+                self._mark(connection)
+                answer_id = self._record(connection, method, params) if record else None
             unit.session.commit()
         finally:
             unit.close()
@@ -266,6 +269,21 @@ class UpdateScope:
         ):
             raise ClaimLost(self.update_id)
         self.processed = True
+
+    def _mark_with_answer(self, connection: Any, method: str, params: dict[str, Any]) -> int:
+        answer_id = inbox.mark_processed_with_answer(
+            connection,
+            update_id=self.update_id,
+            claimer=self.claimer,
+            method=method,
+            params=params,
+            now=self.clock.now(),
+        )
+        if answer_id is None:
+            raise ClaimLost(self.update_id)
+        self.processed = True
+        self.recorded.append(answer_id)
+        return answer_id
 
     def _record(self, connection: Any, method: str, params: dict[str, Any]) -> int:
         answer_id = inbox.record_answer(

@@ -22,12 +22,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db.members import ActorRows, actor_columns, actor_rows
 from db.models import InboxAnswer, InboxUpdate
 from db.types import UTCDateTime
+from db.write_watch import MARK_WITH_ANSWER
 
 KEEP_FOR = timedelta(days=7)  # Telegram stops redelivering long before this
 LATE_AFTER = timedelta(minutes=1)  # an answer sent later than this says it is late
@@ -75,6 +88,34 @@ _RECORD_ANSWER = (
     )
     .returning(_ANSWERS.c.id)
 )
+# The update marked processed and its first answer recorded, in one statement (issue 16). On
+# PostgreSQL the mark is a data-modifying CTE; SQLite has none, so there an update with an answer
+# recorded counts as processed (see _has_answer) and only the claim is checked, under SQLite's
+# one writer at a time.
+_MARK_WITH_ANSWER_PARAMS = (
+    bindparam("b_update_id"),
+    bindparam("b_claimer"),
+    bindparam("b_method"),
+    bindparam("b_params"),
+    bindparam("b_now", type_=UTCDateTime()),
+)
+_MARK_WITH_ANSWER = {
+    "postgresql": text(
+        MARK_WITH_ANSWER + " SET processed_at = :b_now"
+        " WHERE update_id = :b_update_id AND processed_at IS NULL AND claimed_by = :b_claimer"
+        " RETURNING update_id)"
+        " INSERT INTO inbox_answer (update_id, method, params, created_at, late)"
+        " SELECT update_id, :b_method, :b_params, :b_now, false FROM marked RETURNING id"
+    ).bindparams(*_MARK_WITH_ANSWER_PARAMS),
+    "sqlite": text(
+        "INSERT INTO inbox_answer (update_id, method, params, created_at, late)"
+        " SELECT :b_update_id, :b_method, :b_params, :b_now, 0"
+        " WHERE EXISTS (SELECT 1 FROM inbox_update WHERE update_id = :b_update_id"
+        " AND processed_at IS NULL AND claimed_by = :b_claimer)"
+        " AND NOT EXISTS (SELECT 1 FROM inbox_answer WHERE update_id = :b_update_id)"
+        " RETURNING id"
+    ).bindparams(*_MARK_WITH_ANSWER_PARAMS),
+}
 _ANSWERED = (
     update(_UPDATES)
     .where(
@@ -119,6 +160,12 @@ class Answer:
     method: str
     params: dict[str, Any]
     created_at: datetime
+
+
+def _has_answer() -> Any:
+    """An answer recorded: the update was processed (on SQLite ``processed_at`` is then set only
+    when it is answered, see _MARK_WITH_ANSWER)."""
+    return exists().where(_ANSWERS.c.update_id == _UPDATES.c.update_id)
 
 
 def _is_open() -> Any:
@@ -176,6 +223,7 @@ def claim(
         .where(
             _UPDATES.c.update_id == update_id,
             _UPDATES.c.processed_at.is_(None),
+            ~_has_answer(),
             _claimable(claimer, now, stale_after),
         )
         .values(claimed_by=claimer, claimed_at=now)
@@ -191,6 +239,30 @@ def mark_processed(connection: Connection, *, update_id: int, claimer: str, now:
         _MARK_PROCESSED, {"b_update_id": update_id, "b_claimer": claimer, "b_now": now}
     )
     return bool(result.rowcount)
+
+
+def mark_processed_with_answer(
+    connection: Connection,
+    *,
+    update_id: int,
+    claimer: str,
+    method: str,
+    params: dict[str, Any],
+    now: datetime,
+) -> int | None:
+    """:func:`mark_processed` and :func:`record_answer` in one statement: the answer's id, or
+    None if the claim was lost (the caller rolls the change back)."""
+    row = connection.execute(
+        _MARK_WITH_ANSWER[connection.dialect.name],
+        {
+            "b_update_id": update_id,
+            "b_claimer": claimer,
+            "b_method": method,
+            "b_params": json.dumps(params, ensure_ascii=False, separators=(",", ":")),
+            "b_now": now,
+        },
+    ).first()
+    return int(row[0]) if row is not None else None
 
 
 def record_answer(
@@ -284,7 +356,7 @@ def claim_open(
     order): claimed by a process that stopped answering for ``stale_after``, or unclaimed for
     ``unclaimed_after`` (an answer Telegram refused, retried)."""
     candidates = (
-        select(_UPDATES.c.update_id)
+        select(_UPDATES.c.update_id, _has_answer().label("has_answer"))
         .where(
             _is_open(),
             or_(
@@ -303,7 +375,8 @@ def claim_open(
     )
     if connection.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
-    ids = list(connection.execute(candidates).scalars())
+    answered = {row.update_id: row.has_answer for row in connection.execute(candidates)}
+    ids = list(answered)
     if not ids:
         return []
     taken = connection.execute(
@@ -327,7 +400,7 @@ def claim_open(
                 user_id=row.user_id,
                 payload=json.loads(row.payload),
                 received_at=row.received_at,
-                processed=row.processed_at is not None,
+                processed=row.processed_at is not None or bool(answered[row.update_id]),
             )
             for row in taken
         ),
