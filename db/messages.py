@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import and_, literal
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from db.models import SentMessage, SentMessageTask
+from db.models import PendingInput, SentMessage, SentMessageTask
+from db.pending import unexpired
 
 
 def remember_messages(
@@ -53,6 +56,34 @@ def message_subject(*, session: Session, chat_id: int, message_id: int) -> SentM
             SentMessage.chat_id == chat_id, SentMessage.message_id == message_id
         )
     ).first()
+
+
+def reply_context(
+    *, session: Session, chat_id: int, message_id: int | None, member_id: int, now: datetime
+) -> tuple[SentMessage | None, PendingInput | None]:
+    """What a member's message in a chat answers: the bot's message it replies to (as
+    :func:`message_subject`, None without one) and what the bot waits for from them there (as
+    db.pending.get_pending), read in one statement (issue 16: statements per update)."""
+    one = sa_select(literal(1).label("one")).subquery()
+    row = session.exec(
+        select(SentMessage, PendingInput)
+        .select_from(one)
+        .outerjoin(
+            SentMessage,
+            and_(
+                col(SentMessage.chat_id) == chat_id,
+                col(SentMessage.message_id) == (message_id if message_id is not None else -1),
+            ),
+        )
+        .outerjoin(
+            PendingInput,
+            and_(col(PendingInput.member_id) == member_id, col(PendingInput.chat_id) == chat_id),
+        )
+    ).first()
+    subject, pending = row if row is not None else (None, None)
+    if message_id is None:
+        subject = None
+    return subject, unexpired(session=session, pending=pending, now=now)
 
 
 def merged_tasks(*, session: Session, chat_id: int, message_id: int) -> list[int]:

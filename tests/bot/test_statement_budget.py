@@ -27,7 +27,7 @@ REACHED = {
     "/status": 6,
     "/status <task>": 6,
     "/tasks": 6,
-    "reply": 10,
+    "reply": 8,
 }
 
 
