@@ -199,6 +199,7 @@ class UpdateScope:
                 return self._record(connection, method, params)
         try:
             connection = unit.session.connection()
+            answer_id: int | None
             if record and not self.processed:  # the usual case: one statement for both
                 answer_id = self._mark_with_answer(connection, method, params)
             else:

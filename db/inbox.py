@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     Connection,
     Table,
     and_,
@@ -92,7 +93,7 @@ _RECORD_ANSWER = (
 # PostgreSQL the mark is a data-modifying CTE; SQLite has none, so there an update with an answer
 # recorded counts as processed (see _has_answer) and only the claim is checked, under SQLite's
 # one writer at a time.
-_MARK_WITH_ANSWER_PARAMS = (
+_MARK_WITH_ANSWER_PARAMS: tuple[BindParameter[Any], ...] = (
     bindparam("b_update_id"),
     bindparam("b_claimer"),
     bindparam("b_method"),

@@ -38,7 +38,7 @@ def lock_task_with_scope(*, session: Session, task_id: int) -> tuple[Task, TaskS
     row = session.exec(
         select(Task, councils, co_agencies)
         .where(col(Task.id) == task_id)
-        .with_for_update(of=Task)  # type: ignore[arg-type]
+        .with_for_update(of=Task)
         .execution_options(populate_existing=True)
     ).first()
     if row is None:

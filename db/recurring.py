@@ -421,7 +421,7 @@ class CouncilPeriods:
     counted: int
 
 
-def periods_tally(followed: Any, now: Any, soon: Any) -> list[Select[Any]]:
+def periods_tally(followed: Any, now: Any, soon: Any) -> list[Select[Any, Any, Any, Any]]:
     """The periods of the tasks ``followed`` (a select of task ids) per category at ``now``,
     and how many tasks they belong to, as (category, None, count, kind) rows the overview
     adds to its tasks' tally (one statement less per /status, issue 16)."""
@@ -432,7 +432,7 @@ def periods_tally(followed: Any, now: Any, soon: Any) -> list[Select[Any]]:
         .where(ours)
         .group_by(category),
         sa_select(
-            null(), null(), func.count(distinct(TaskOccurrence.task_id)), literal_column("'n'")
+            null(), null(), func.count(distinct(col(TaskOccurrence.task_id))), literal_column("'n'")
         ).where(ours),
     ]
 
@@ -445,7 +445,7 @@ def periods_from_tally(rows: Iterable[tuple[str, str | None, int]]) -> CouncilPe
     for kind, name, count in rows:
         if kind == "n":
             tasks = count
-        elif kind == "p" and name != Category.CANCELLED:
+        elif kind == "p" and name is not None and name != Category.CANCELLED:
             totals[Category(name)] += count
     return CouncilPeriods(
         tasks=tasks,
