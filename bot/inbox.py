@@ -33,6 +33,7 @@ from bot.context import RUNTIME_KEY, AnyApplication
 from bot.runtime import ReadAhead, Runtime
 from db import inbox, write_watch
 from db.members import ActorRows, get_member_by_telegram_id
+from db.messages import ReplyAhead
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ def receive(runtime: Runtime, update: Update, payload: dict[str, Any] | None = N
     """Store ``update`` (``payload``: as Telegram sent it) claimed by this process, committed on
     return; raises if the database fails. False for a redelivery of a stored update."""
     chat_id, user_id = _ids(update)
+    replied = update.message.reply_to_message if update.message is not None else None
     with runtime.engine.begin() as connection:
         stored = inbox.store(
             connection,
@@ -63,30 +65,48 @@ def receive(runtime: Runtime, update: Update, payload: dict[str, Any] | None = N
             user_id=user_id,
             now=runtime.clock.now(),
             claimer=runtime.instance_id,
+            reply_to=replied.message_id if replied is not None else None,
         )
     if stored.fresh:
         runtime.inbox_claimed.add(update.update_id)
         if stored.actor is not None:
             runtime.inbox_read_ahead[update.update_id] = ReadAhead(
                 actor=stored.actor,
+                reply=stored.reply,
                 at=time.monotonic(),
                 generation=write_watch.generation(runtime.engine),
             )
     return stored.fresh
 
 
-def actor_read_ahead(runtime: Runtime, update_id: int) -> ActorRows | None:
-    """The sender read with the update's inbox row, if still to be trusted: read less than
-    :data:`READ_AHEAD_SECONDS` ago, and no change committed by this process since (a role
-    granted or withdrawn here is seen at once). Taken once: a second call returns None."""
-    ahead = runtime.inbox_read_ahead.pop(update_id, None)
+def _fresh(runtime: Runtime, update_id: int) -> ReadAhead | None:
+    """What was read with the update's inbox row, if still to be trusted: read less than
+    :data:`READ_AHEAD_SECONDS` ago, no change committed by this process since (a role granted
+    or withdrawn here is seen at once), and none waiting in this update's own transaction."""
+    ahead = runtime.inbox_read_ahead.get(update_id)
     if ahead is None or ahead.generation is None:
         return None
     if time.monotonic() - ahead.at >= READ_AHEAD_SECONDS:
         return None
     if write_watch.generation(runtime.engine) != ahead.generation:
         return None
-    return ahead.actor
+    if update_scope.has_waiting_writes():
+        return None
+    return ahead
+
+
+def actor_read_ahead(runtime: Runtime, update_id: int) -> ActorRows | None:
+    """The sender read with the update's inbox row, if still to be trusted (see _fresh)."""
+    ahead = _fresh(runtime, update_id)
+    return ahead.actor if ahead is not None else None
+
+
+def reply_read_ahead(runtime: Runtime, update_id: int) -> ReplyAhead | None:
+    """What the message answers, read with its inbox row, if still to be trusted (see _fresh).
+    Taken once: the update's later look-ups read the database."""
+    ahead = _fresh(runtime, update_id)
+    runtime.inbox_read_ahead.pop(update_id, None)
+    return ahead.reply if ahead is not None else None
 
 
 def begin(runtime: Runtime, update: Update) -> update_scope.UpdateScope | None:

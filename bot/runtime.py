@@ -20,6 +20,7 @@ from bot.settings import Settings
 from db import write_watch
 from db.engine import session_scope
 from db.members import ActorRows
+from db.messages import ReplyAhead
 from schedules.broadcaster import Broadcaster
 from schedules.clock import Clock
 from schedules.dispatcher import Dispatcher
@@ -37,6 +38,7 @@ class ReadAhead:
     committed writes, db/write_watch.py)."""
 
     actor: ActorRows
+    reply: ReplyAhead | None
     at: float
     generation: int | None
 

@@ -340,6 +340,12 @@ def commit_pending() -> None:
         scope.commit_pending()
 
 
+def has_waiting_writes() -> bool:
+    """The current update wrote something not committed yet (its own later reads see it)."""
+    scope = current()
+    return scope is not None and scope.unit is not None and scope.unit.wrote
+
+
 def answer_owed() -> bool:
     """The current update was applied and an answer recorded for it is not sent yet (the
     recovery sends it: an apology on top would be wrong)."""

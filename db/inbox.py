@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db.members import ActorRows, actor_columns, actor_rows
+from db.messages import ReplyAhead, reply_ahead, reply_columns
 from db.models import InboxAnswer, InboxUpdate
 from db.types import UTCDateTime
 from db.write_watch import MARK_WITH_ANSWER
@@ -66,7 +67,13 @@ _STORE = {
         claimed_at=bindparam("b_now", type_=UTCDateTime()),
     )
     .on_conflict_do_nothing(index_elements=["update_id"])
-    .returning(_UPDATES.c.update_id, *actor_columns(name, bindparam("b_user_id")))
+    .returning(
+        _UPDATES.c.update_id,
+        *actor_columns(name, bindparam("b_user_id")),
+        *reply_columns(
+            name, bindparam("b_chat_id"), bindparam("b_reply_to"), bindparam("b_user_id")
+        ),
+    )
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 _MARK_PROCESSED = (
@@ -141,6 +148,7 @@ class Stored:
     update_id: int
     fresh: bool  # first delivery: stored and claimed by the caller in one statement
     actor: ActorRows | None = None  # the sender, read by the same statement (first delivery)
+    reply: ReplyAhead | None = None  # what the message answers, read by it too
 
 
 @dataclass(frozen=True)
@@ -190,6 +198,7 @@ def store(
     user_id: int | None,
     now: datetime,
     claimer: str,
+    reply_to: int | None = None,
 ) -> Stored:
     """Store a delivered update, claimed by ``claimer``; a redelivery is stored once."""
     # RETURNING, not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING.
@@ -202,12 +211,18 @@ def store(
             "b_payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
             "b_now": now,
             "b_claimer": claimer,
+            "b_reply_to": reply_to,
         },
     ).first()
     if row is None:
         return Stored(update_id=update_id, fresh=False)
     actor = actor_rows(user_id, row.actor_member, row.actor_grants) if user_id is not None else None
-    return Stored(update_id=update_id, fresh=True, actor=actor)
+    return Stored(
+        update_id=update_id,
+        fresh=True,
+        actor=actor,
+        reply=reply_ahead(row.ahead_subject, row.ahead_pending) if actor is not None else None,
+    )
 
 
 def claim(

@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
+from bot.inbox import reply_read_ahead
 from db.errors import AppError, InvalidInput
 from db.ids import button_id, button_number, id_in_range, parse_id
 from db.messages import merged_tasks, remember_messages, reply_context
@@ -301,6 +302,7 @@ async def on_message(update: Update, context: BotContext) -> None:
             message_id=replied.message_id if replied is not None else None,
             member_id=actor.member_id,
             now=runtime.clock.now(),
+            ahead=reply_read_ahead(runtime, update.update_id),
         )
         if replied is not None and subject is None:
             listed = merged_tasks(session=session, chat_id=chat.id, message_id=replied.message_id)

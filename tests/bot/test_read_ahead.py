@@ -13,6 +13,7 @@ from telegram import Update
 from bot import inbox
 from bot.runtime import Runtime
 from bot.settings import Settings
+from db.messages import ReplyAhead
 from db.models import Role
 from schedules.clock import ManualClock
 from tests.factories import Factory
@@ -49,7 +50,8 @@ def test_the_sender_read_ahead_is_trusted_only_while_fresh(
     rows = inbox.actor_read_ahead(runtime, 1)
     assert rows is not None and rows.member is not None
     assert [Role(grant[1]) for grant in rows.grants] == [Role.SECRETARIAT]
-    assert inbox.actor_read_ahead(runtime, 1) is None  # taken once
+    assert inbox.reply_read_ahead(runtime, 1) == ReplyAhead(subject=None, pending=False)
+    assert inbox.actor_read_ahead(runtime, 1) is None  # taken with the reply's: once
 
     inbox.receive(runtime, _message(2, user.id))
     factory.user(Role.MEMBER, council=council)  # a change committed by this process meanwhile

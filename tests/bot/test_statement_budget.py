@@ -31,10 +31,10 @@ REACHED = {
     "/status": 6,
     "/status <task>": 6,
     "/tasks": 6,
-    "reply": 8,
+    "reply": 7,
 }
 # Connections taken from the pool per kind: the pre-pings PostgreSQL pays on top.
-CHECKOUTS = {"/help": 2, "/status": 3, "/status <task>": 3, "/tasks": 3, "reply": 4}
+CHECKOUTS = {"/help": 2, "/status": 3, "/status <task>": 3, "/tasks": 3, "reply": 3}
 
 
 @pytest.fixture
