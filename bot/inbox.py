@@ -41,8 +41,8 @@ JOB_RECOVER = "inbox-recover"
 RECOVER_EVERY = timedelta(minutes=1)
 STORE_RETRY_SECONDS = 1.0
 MESSAGE_LIMIT = 4096
-# The sender read with the inbox row is used by the access gate only this soon after, and only
-# if this process committed no change since (any other change: the gate reads again).
+# What was read with the inbox row (the sender, what a message replies to) is used only this
+# soon after, and only if this process committed no change since; else it is read again.
 READ_AHEAD_SECONDS = 2.0
 
 
