@@ -92,3 +92,12 @@ def set_council_group(
         after={"group_chat_id": chat_id},
     )
     return council
+
+
+def member_councils(*, session: Session, actor: Actor) -> list[Council]:
+    """The councils (by code) whose listings ``actor`` may see: their own, every one for an
+    admin."""
+    query = select(Council).order_by(col(Council.code))
+    if not actor.is_admin:
+        query = query.where(col(Council.id).in_(actor.council_ids()))
+    return list(session.exec(query))
