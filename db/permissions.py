@@ -50,6 +50,10 @@ class Actor:
     def council_ids(self) -> set[int]:
         return {grant.council_id for grant in self.grants}
 
+    def visible_council_ids(self) -> set[int] | None:
+        """The councils whose listings this actor sees; None: every council (an admin)."""
+        return None if self.is_admin else self.council_ids()
+
     def roles_in(self, council_id: int) -> set[Role]:
         return {grant.role for grant in self.grants if grant.council_id == council_id}
 

@@ -98,6 +98,7 @@ def member_councils(*, session: Session, actor: Actor) -> list[Council]:
     """The councils (by code) whose listings ``actor`` may see: their own, every one for an
     admin."""
     query = select(Council).order_by(col(Council.code))
-    if not actor.is_admin:
-        query = query.where(col(Council.id).in_(actor.council_ids()))
+    visible = actor.visible_council_ids()
+    if visible is not None:
+        query = query.where(col(Council.id).in_(visible))
     return list(session.exec(query))

@@ -138,7 +138,7 @@ async def doctor(update: Update, context: BotContext) -> None:
     findings.append(scheduler_finding(context.application))
     actor = context.actor
     # A council's secretariat sees only their councils' members (an admin sees everyone).
-    scope = None if actor.is_admin else actor.council_ids()
+    scope = actor.visible_council_ids()
     findings += database_findings(runtime, scope)
     await answer(update, context, render(findings, context.lang))
 
