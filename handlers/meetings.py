@@ -27,7 +27,7 @@ from db.meetings import (
     check_agenda,
     clean_meeting_title,
     conclude_meeting,
-    conclusion,
+    conclusion_to_propose,
     create_meeting,
     get_meeting,
     manageable_meeting,
@@ -35,7 +35,6 @@ from db.meetings import (
     reschedule_meeting,
 )
 from db.pending import set_pending, take_pending
-from db.permissions import Access
 from db.registry import get_council
 from db.roles import council_for_secretariat
 from db.tasks import DueReading
@@ -468,10 +467,9 @@ async def _conclusion_to_task(
 ) -> None:
     """One press: the conclusion becomes a proposed task (its preview asks for confirmation)."""
     with context.runtime.session() as session:
-        found = get_meeting(session=session, actor=context.actor, meeting_id=meeting_id)
-        if not context.actor.allows(Access.SECRETARIAT, found.council_id):
-            raise InvalidInput("forbidden")
-        line = conclusion(meeting=found, index=index)
+        found, line = conclusion_to_propose(
+            session=session, actor=context.actor, meeting_id=meeting_id, index=index
+        )
         data = parse_assignment(context, session, line) or {"title": line}
     data["council_id"] = found.council_id
     await propose_task(update, context, data)
