@@ -67,6 +67,12 @@ class Actor:
             and (council_id is None or grant.council_id == council_id)
         }
 
+    def focal_task_councils(self) -> set[int]:
+        """The councils whose tasks /tasks shows this actor: those of their grants that name an
+        agency they speak for."""
+        agencies = self.focal_agencies()
+        return {grant.council_id for grant in self.grants if grant.agency_id in agencies}
+
     def allows(self, access: Access, council_id: int | None = None) -> bool:
         """Whether the actor reaches ``access`` (in ``council_id``, or in any council)."""
         if access == Access.ANYONE:

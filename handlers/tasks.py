@@ -117,7 +117,7 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
         return
     now = runtime.clock.now()
     with runtime.session() as session:
-        councils = {grant.council_id for grant in actor.grants if grant.agency_id in agencies}
+        councils = actor.focal_task_councils()
         shown, total = open_tasks_page(
             session=session,
             agency_ids=agencies,
