@@ -1,5 +1,5 @@
-"""What /status looks up: a council's overview, an agency's or a directive's tasks, each read
-only within the councils the actor may see (every council for an admin)."""
+"""What /status looks up: a council's overview, one task, an agency's or a directive's tasks, each
+read only within the councils the actor may see (every council for an admin)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,16 @@ from db.errors import Forbidden, NotFound
 from db.models import Agency, Council, Directive
 from db.permissions import Access, Actor
 from db.registry import member_councils
-from db.reports import Overview, TaskLine, agency_tasks, council_overview, directive_tasks
+from db.reports import (
+    Overview,
+    TaskDetails,
+    TaskLine,
+    agency_tasks,
+    council_overview,
+    directive_tasks,
+    task_details,
+)
+from db.tasks import visible_task
 from db.text_input import clean_code
 
 
@@ -52,6 +61,14 @@ def visible_overview(
         page=page,
         page_size=page_size,
     )
+
+
+def task_status(
+    *, session: Session, actor: Actor, task_id: int, now: datetime, due_soon_days: int
+) -> TaskDetails:
+    """/status <task>: the card of a task the actor may see (``visible_task`` decides)."""
+    task, _scope = visible_task(session=session, actor=actor, task_id=task_id)
+    return task_details(session=session, task=task, now=now, due_soon_days=due_soon_days)
 
 
 def find_agency_or_directive(

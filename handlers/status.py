@@ -13,14 +13,13 @@ from bot.formatting import callback_data
 from db.errors import AppError, InvalidInput, NotFound
 from db.ids import button_id, button_number, parse_id
 from db.registry import get_council, member_councils
-from db.reports import task_details
 from db.status_lookups import (
     agency_status,
     directive_status,
     find_agency_or_directive,
+    task_status,
     visible_overview,
 )
-from db.tasks import visible_task
 from handlers import task_views
 from handlers.replying import answer, edit_or_answer
 from handlers.timezones import zone_of
@@ -105,10 +104,10 @@ def _overview(
 async def _task(update: Update, context: BotContext, task_id: int) -> None:
     runtime, lang = context.runtime, context.lang
     with runtime.session() as session:
-        task, _scope = visible_task(session=session, actor=context.actor, task_id=task_id)
-        details = task_details(
+        details = task_status(
             session=session,
-            task=task,
+            actor=context.actor,
+            task_id=task_id,
             now=runtime.clock.now(),
             due_soon_days=runtime.settings.app.due_soon_days,
         )
