@@ -16,9 +16,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from telegram import Bot
 
-from bot.fake_telegram import FakeTelegram
-from bot.reminder_messages import render_reminder
-from bot.telegram_sender import TelegramSender
+from bot.offline.fake_telegram import FakeTelegram
+from bot.outbound.reminder_messages import render_reminder
+from bot.outbound.telegram_sender import TelegramSender
 from db.engine import make_engine
 from db.models import OutboxState, Reminder, SentMessage
 from schedules.clock import ManualClock
