@@ -373,3 +373,24 @@ def _own_broadcast(session: Session, actor: Actor, broadcast_id: int) -> Broadca
     if not actor.allows(Access.SECRETARIAT, broadcast.council_id):
         raise Forbidden()
     return broadcast
+
+
+def queue_meeting_notice(
+    *, session: Session, actor: Actor, meeting: Meeting, notice: str, now: datetime
+) -> int:
+    """The meeting's notice (created, rescheduled, cancelled) to every member of its council,
+    queued and confirmed in the transaction of the change."""
+    assert meeting.id is not None
+    draft, _count = create_broadcast(
+        session=session,
+        actor=actor,
+        council_id=meeting.council_id,
+        text="",
+        audience=Audience(),
+        now=now,
+        meeting_id=meeting.id,
+        notice=notice,
+    )
+    assert draft.id is not None
+    confirm_broadcast(session=session, actor=actor, broadcast_id=draft.id, now=now)
+    return draft.id

@@ -186,6 +186,16 @@ def conclusion(*, meeting: Meeting, index: int) -> str:
     return lines[index]
 
 
+def conclusion_to_propose(
+    *, session: Session, actor: Actor, meeting_id: int, index: int
+) -> tuple[Meeting, str]:
+    """A conclusion the actor turns into a proposed task: their council's secretariat only."""
+    found = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+    if not actor.allows(Access.SECRETARIAT, found.council_id):
+        raise InvalidInput("forbidden")
+    return found, conclusion(meeting=found, index=index)
+
+
 def agenda_of(*, session: Session, meeting_id: int) -> list[AgendaItem]:
     return list(
         session.exec(

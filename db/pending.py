@@ -115,6 +115,11 @@ def clear_pending(*, session: Session, member_id: int, chat_id: int) -> bool:
     return True
 
 
+def drop_pending(*, session: Session, pending: PendingInput) -> None:
+    """Consume a pending input already read (the message that answers it is being handled)."""
+    session.delete(pending)
+
+
 def _find(session: Session, member_id: int, chat_id: int) -> PendingInput | None:
     return session.exec(
         select(PendingInput).where(

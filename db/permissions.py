@@ -50,6 +50,10 @@ class Actor:
     def council_ids(self) -> set[int]:
         return {grant.council_id for grant in self.grants}
 
+    def visible_council_ids(self) -> set[int] | None:
+        """The councils whose listings this actor sees; None: every council (an admin)."""
+        return None if self.is_admin else self.council_ids()
+
     def roles_in(self, council_id: int) -> set[Role]:
         return {grant.role for grant in self.grants if grant.council_id == council_id}
 
@@ -62,6 +66,12 @@ class Actor:
             and grant.agency_id is not None
             and (council_id is None or grant.council_id == council_id)
         }
+
+    def focal_task_councils(self) -> set[int]:
+        """The councils whose tasks /tasks shows this actor: those of their grants that name an
+        agency they speak for."""
+        agencies = self.focal_agencies()
+        return {grant.council_id for grant in self.grants if grant.agency_id in agencies}
 
     def allows(self, access: Access, council_id: int | None = None) -> bool:
         """Whether the actor reaches ``access`` (in ``council_id``, or in any council)."""

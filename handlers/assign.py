@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -14,10 +13,10 @@ from bot.context import BotContext
 from bot.formatting import callback_data
 from db.errors import AppError, InvalidInput
 from db.ids import button_id, id_in_range
-from db.models import Agency, Council, PendingInput
 from db.pending import set_pending, take_pending
 from db.permissions import Access
 from db.recurring import ScheduleReading
+from db.registry import assignment_parties, councils_where, get_council
 from db.tasks import DueReading, agency_by_code, clean_title, create_task
 from handlers.deadlines import as_reading, is_no_deadline, parse_window_or_schedule
 from handlers.notify import notify_assigned
@@ -25,6 +24,10 @@ from handlers.replying import answer, edit_or_answer
 from handlers.task_views import co_text, echo_due
 from schedules.dates import Recurrence, format_deadline
 from schedules.reminders import replan_task
+
+if TYPE_CHECKING:
+    from db.engine import Session
+    from db.models import Agency, Council, PendingInput
 
 STEP_COUNCIL = "assign:council"
 STEP_AGENCIES = "assign:agencies"
@@ -40,10 +43,7 @@ PROMPT = {
 
 def secretariat_councils(session: Session, context: BotContext) -> list[Council]:
     """Councils where the actor may assign tasks."""
-    councils = session.exec(select(Council).order_by(col(Council.code))).all()
-    return [
-        c for c in councils if c.id is not None and context.actor.allows(Access.SECRETARIAT, c.id)
-    ]
+    return councils_where(session=session, actor=context.actor, access=Access.SECRETARIAT)
 
 
 async def assign(update: Update, context: BotContext) -> None:
@@ -158,7 +158,7 @@ async def _next_step(update: Update, context: BotContext, data: dict[str, Any]) 
     for step, key in ((STEP_AGENCIES, "lead_id"), (STEP_TITLE, "title"), (STEP_DUE, "due_text")):
         if key not in data:
             with context.runtime.session() as session:
-                council = session.get(Council, data["council_id"])
+                council = get_council(session=session, council_id=data["council_id"])
                 council_name = council.code if council else "?"
             await _wait(context, update, step, data)
             await answer(update, context, t(context.lang, PROMPT[step], council=council_name))
@@ -311,14 +311,12 @@ def _reading(data: dict[str, Any]) -> DueReading | None:
 
 
 def _load(session: Session, data: dict[str, Any]) -> tuple[Council, Agency, list[Agency]]:
-    council = session.get(Council, data["council_id"])
-    lead = session.get(Agency, data["lead_id"])
-    co = [
-        agency for agency_id in data.get("co_ids", []) if (agency := session.get(Agency, agency_id))
-    ]
-    if council is None or lead is None:
-        raise InvalidInput("input_expired")
-    return council, lead, co
+    return assignment_parties(
+        session=session,
+        council_id=data["council_id"],
+        lead_id=data["lead_id"],
+        co_ids=data.get("co_ids", []),
+    )
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

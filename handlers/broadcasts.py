@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -28,12 +28,16 @@ from db.broadcasts import (
 )
 from db.errors import AppError, InvalidInput
 from db.ids import button_id
-from db.models import Council
 from db.permissions import Access
+from db.registry import councils_where, get_council
 from db.roles import council_for_secretariat, parse_role
 from db.text_input import clean_code
 from handlers.replying import answer, edit_or_answer
 from handlers.task_views import minute, short
+
+if TYPE_CHECKING:
+    from db.engine import Session
+    from db.models import Council
 
 ROLE_KEYS = ("vai-tro=", "roles=", "role=")
 AGENCY_KEYS = ("co-quan=", "agencies=", "agency=")
@@ -247,7 +251,7 @@ async def press_acknowledge(update: Update, context: BotContext) -> None:
 
 
 def render_report(session: Session, report: Report, lang: str) -> str:
-    council = session.get(Council, report.broadcast.council_id)
+    council = get_council(session=session, council_id=report.broadcast.council_id)
     lines: list[str] = [
         t(
             lang,
@@ -314,10 +318,7 @@ def report_keyboard(report: Report, lang: str) -> InlineKeyboardMarkup:
 
 
 def _secretariat_councils(session: Session, context: BotContext) -> list[Council]:
-    councils = session.exec(select(Council).order_by(col(Council.code))).all()
-    return [
-        c for c in councils if c.id is not None and context.actor.allows(Access.SECRETARIAT, c.id)
-    ]
+    return councils_where(session=session, actor=context.actor, access=Access.SECRETARIAT)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

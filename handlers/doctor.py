@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import col, select
 from telegram import Bot, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import InvalidToken, TelegramError
@@ -16,7 +15,6 @@ from telegram.ext import Application, BaseHandler, CommandHandler
 from bot.catalogue import t
 from bot.context import RUNTIME_KEY, BotContext
 from bot.runtime import Runtime
-from db.audit import record
 from db.doctor import (
     Finding,
     heartbeat_finding,
@@ -25,11 +23,8 @@ from db.doctor import (
     private_chat_findings,
     reminder_findings,
 )
-from db.errors import Forbidden as NotAllowed
 from db.errors import InvalidInput
-from db.models import Council
-from db.permissions import Access
-from db.text_input import clean_code
+from db.registry import councils_with_group, set_council_group
 from handlers.replying import answer
 
 SCHEDULER_JOB = "dispatcher-tick"
@@ -79,11 +74,7 @@ async def _webhook_finding(bot: Bot, runtime: Runtime) -> Finding:
 
 async def _group_findings(bot: Bot, runtime: Runtime) -> list[Finding]:
     with runtime.session() as session:
-        councils = session.exec(
-            select(Council)
-            .where(col(Council.group_chat_id).is_not(None))
-            .order_by(col(Council.code))
-        ).all()
+        councils = councils_with_group(session=session)
     if not councils:
         return [Finding(True, "doctor_groups_none")]
     findings = []
@@ -147,7 +138,7 @@ async def doctor(update: Update, context: BotContext) -> None:
     findings.append(scheduler_finding(context.application))
     actor = context.actor
     # A council's secretariat sees only their councils' members (an admin sees everyone).
-    scope = None if actor.is_admin else actor.council_ids()
+    scope = actor.visible_council_ids()
     findings += database_findings(runtime, scope)
     await answer(update, context, render(findings, context.lang))
 
@@ -160,23 +151,12 @@ async def set_group(update: Update, context: BotContext) -> None:
         raise InvalidInput("setgroup_usage")
     runtime = context.runtime
     with runtime.session() as session:
-        council = session.exec(select(Council).where(Council.code == clean_code(args[0]))).first()
-        if council is None:
-            raise InvalidInput("council_unknown", code=args[0])
-        if not context.actor.allows(Access.SECRETARIAT, council.id):
-            raise NotAllowed()
-        before = {"group_chat_id": council.group_chat_id}
-        council.group_chat_id = chat.id
-        session.add(council)
-        record(
+        council = set_council_group(
             session=session,
-            at=runtime.clock.now(),
             actor=context.actor,
-            action="council.set_group",
-            entity="council",
-            entity_id=council.id,
-            before=before,
-            after={"group_chat_id": chat.id},
+            code=args[0],
+            chat_id=chat.id,
+            now=runtime.clock.now(),
         )
     await answer(update, context, t(context.lang, "setgroup_done", council=council.code))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
@@ -32,10 +32,12 @@ from db.intake.pending import (
 )
 from db.intake.spreadsheet import write_xlsx
 from db.intake.text import MAX_LETTER_BYTES, clean
-from db.models import PendingInput
 from db.pending import set_pending
 from handlers.registry import close_buttons
 from handlers.replying import answer, answer_key
+
+if TYPE_CHECKING:
+    from db.models import PendingInput
 
 PASTE = "intake_paste"
 WAIT_LEAD, WAIT_CO, WAIT_DUE = "intake_lead", "intake_co", "intake_due"

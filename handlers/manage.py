@@ -3,6 +3,8 @@ obstacles."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -10,7 +12,7 @@ from bot.catalogue import Html, t
 from bot.context import BotContext
 from db.errors import AppError
 from db.ids import button_id, parse_id
-from db.models import ProgressUpdate, UpdateKind
+from db.models import UpdateKind
 from db.recurring import ScheduleReading, period_decided
 from db.reports import task_details
 from db.tasks import (
@@ -29,6 +31,9 @@ from handlers.notify import notify_cancelled, notify_decision
 from handlers.replying import answer, edit_or_answer
 from schedules.dates import DueWindow, Recurrence
 from schedules.reminders import replan_task
+
+if TYPE_CHECKING:
+    from db.models import ProgressUpdate
 
 # Sub-commands in English and in Vietnamese (without or with diacritics), as /broadcast has.
 EDIT_FIELDS = {

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -14,33 +13,30 @@ from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
 from bot.meeting_text import meeting_text, meeting_when
-from db.broadcasts import Audience, confirm_broadcast, create_broadcast
+from db.broadcasts import queue_meeting_notice
 from db.errors import AppError, InvalidInput, NotFound
 from db.ids import button_id, button_number, parse_id
+from db.meeting_views import AgendaLine, draft_meeting, meeting_card, upcoming_cards
 from db.meetings import (
     LINK_LIMIT,
     PLACE_LIMIT,
     Rsvp,
-    agenda_of,
     answer_rsvp,
     attendees,
     cancel_meeting,
     check_agenda,
     clean_meeting_title,
     conclude_meeting,
-    conclusion,
+    conclusion_to_propose,
     create_meeting,
     get_meeting,
     manageable_meeting,
     parse_agenda,
     reschedule_meeting,
 )
-from db.models import Council, Meeting, Task
 from db.pending import set_pending, take_pending
-from db.permissions import Access, Actor
-from db.reports import upcoming_meetings
+from db.registry import get_council
 from db.roles import council_for_secretariat
-from db.status import categorize
 from db.tasks import DueReading
 from db.text_input import check_length, normalize_text
 from handlers.assign import parse_assignment, propose_task, secretariat_councils
@@ -48,6 +44,9 @@ from handlers.deadlines import as_reading, parse_window
 from handlers.replying import answer, edit_or_answer
 from handlers.task_views import category_name, echo_due
 from schedules.reminders import replan_meeting
+
+if TYPE_CHECKING:
+    pass
 
 RSVP_CODES = {"a": Rsvp.ATTEND, "d": Rsvp.DELEGATE, "x": Rsvp.ABSENT}
 PENDING_CONFIRM = "meeting:confirm"
@@ -96,24 +95,14 @@ async def list_meetings(update: Update, context: BotContext) -> None:
     runtime, lang = context.runtime, context.lang
     actor = context.actor
     with runtime.session() as session:
-        councils = _member_councils(session, actor)
-        lines = upcoming_meetings(
-            session=session, council_ids=[c.id for c in councils if c.id], now=runtime.clock.now()
+        cards = upcoming_cards(session=session, actor=actor, now=runtime.clock.now())
+    tz = runtime.settings.app.timezone
+    texts = [
+        meeting_text(
+            card.meeting, card.council, lang=lang, tz=tz, agenda=_agenda(card.agenda, lang)
         )
-        meetings = [session.get(Meeting, line.id) for line in lines]
-        by_id = {c.id: c for c in councils}
-        tz = runtime.settings.app.timezone
-        texts = [
-            meeting_text(
-                m,
-                by_id.get(m.council_id),
-                lang=lang,
-                tz=tz,
-                agenda=_agenda(session, m, lang, runtime.clock.now()),
-            )
-            for m in meetings
-            if m is not None
-        ]
+        for card in cards
+    ]
     if not texts:
         await answer(update, context, t(lang, "meetings_none"))
         return
@@ -247,14 +236,12 @@ async def _propose(update: Update, context: BotContext, text: str) -> None:
             data=data,
             now=runtime.clock.now(),
         )
-    draft = Meeting(
-        id=0,
+    draft = draft_meeting(
         council_id=council.id or 0,
         title=data["title"],
-        place=data["place"] or None,
-        online_link=data["link"] or None,
-        created_at=runtime.clock.now(),
-        updated_at=runtime.clock.now(),
+        place=data["place"],
+        link=data["link"],
+        now=runtime.clock.now(),
     )
     details = meeting_text(
         draft,
@@ -300,7 +287,7 @@ async def _confirm_new(update: Update, context: BotContext, pending_id: int, yes
         if not yes:
             created = None
         else:
-            council = session.get(Council, data["council_id"])
+            council = get_council(session=session, council_id=data["council_id"])
             if council is None:
                 raise NotFound()
             created = create_meeting(
@@ -321,7 +308,9 @@ async def _confirm_new(update: Update, context: BotContext, pending_id: int, yes
             )
             assert created.id is not None
             # The notice first: the planner then knows the meeting is announced by it.
-            broadcast_id = _queue_notice(session, actor, created, "created", now)
+            broadcast_id = queue_meeting_notice(
+                session=session, actor=actor, meeting=created, notice="created", now=now
+            )
             replan_meeting(
                 session=session, meeting_id=created.id, now=now, config=runtime.reminders
             )
@@ -341,9 +330,10 @@ async def _confirm_new(update: Update, context: BotContext, pending_id: int, yes
 async def _show(update: Update, context: BotContext, meeting_id: int) -> None:
     runtime, lang = context.runtime, context.lang
     with runtime.session() as session:
-        found = get_meeting(session=session, actor=context.actor, meeting_id=meeting_id)
-        council = session.get(Council, found.council_id)
-        agenda = _agenda(session, found, lang, runtime.clock.now())
+        card = meeting_card(
+            session=session, actor=context.actor, meeting_id=meeting_id, now=runtime.clock.now()
+        )
+        found, council, agenda = card.meeting, card.council, _agenda(card.agenda, lang)
         people = attendees(session=session, actor=context.actor, meeting_id=meeting_id)
     tz = runtime.settings.app.timezone
     lines = [meeting_text(found, council, lang=lang, tz=tz, agenda=agenda)]
@@ -384,7 +374,9 @@ async def _reschedule(update: Update, context: BotContext, meeting_id: int, when
             session=session, actor=context.actor, meeting_id=meeting_id, when=reading, now=now
         )
         replan_meeting(session=session, meeting_id=meeting_id, now=now, config=runtime.reminders)
-        broadcast_id = _queue_notice(session, context.actor, moved, "rescheduled", now)
+        broadcast_id = queue_meeting_notice(
+            session=session, actor=context.actor, meeting=moved, notice="rescheduled", now=now
+        )
     runtime.wake()
     when = meeting_when(moved, context.lang, runtime.settings.app.timezone)
     await answer(
@@ -428,7 +420,9 @@ async def _confirm_cancel(update: Update, context: BotContext, meeting_id: int, 
             session=session, actor=context.actor, meeting_id=meeting_id, now=now
         )
         replan_meeting(session=session, meeting_id=meeting_id, now=now, config=runtime.reminders)
-        broadcast_id = _queue_notice(session, context.actor, cancelled, "cancelled", now)
+        broadcast_id = queue_meeting_notice(
+            session=session, actor=context.actor, meeting=cancelled, notice="cancelled", now=now
+        )
     runtime.wake()
     await edit_or_answer(update, context, t(lang, "meeting_cancelled", id=meeting_id))
     launch(context.application, broadcast_id)
@@ -473,10 +467,9 @@ async def _conclusion_to_task(
 ) -> None:
     """One press: the conclusion becomes a proposed task (its preview asks for confirmation)."""
     with context.runtime.session() as session:
-        found = get_meeting(session=session, actor=context.actor, meeting_id=meeting_id)
-        if not context.actor.allows(Access.SECRETARIAT, found.council_id):
-            raise InvalidInput("forbidden")
-        line = conclusion(meeting=found, index=index)
+        found, line = conclusion_to_propose(
+            session=session, actor=context.actor, meeting_id=meeting_id, index=index
+        )
         data = parse_assignment(context, session, line) or {"title": line}
     data["council_id"] = found.council_id
     await propose_task(update, context, data)
@@ -485,43 +478,14 @@ async def _conclusion_to_task(
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _queue_notice(
-    session: Session, actor: Actor, meeting: Meeting, notice: str, now: datetime
-) -> int:
-    """The meeting's notice to every member of its council, queued with the change."""
-    assert meeting.id is not None
-    draft, _count = create_broadcast(
-        session=session,
-        actor=actor,
-        council_id=meeting.council_id,
-        text="",
-        audience=Audience(),
-        now=now,
-        meeting_id=meeting.id,
-        notice=notice,
-    )
-    assert draft.id is not None
-    confirm_broadcast(session=session, actor=actor, broadcast_id=draft.id, now=now)
-    return draft.id
-
-
-def _agenda(session: Session, meeting: Meeting, lang: str, now: datetime) -> list[str]:
+def _agenda(lines: list[AgendaLine], lang: str) -> list[str]:
     """Agenda lines, with the status of the tasks they link."""
-    lines = []
-    for item in agenda_of(session=session, meeting_id=meeting.id or 0):
-        task = session.get(Task, item.task_id) if item.task_id else None
-        if task is None:
-            lines.append(item.text)
-        else:
-            lines.append(f"{item.text} (#{task.id}: {category_name(categorize(task, now), lang)})")
-    return lines
-
-
-def _member_councils(session: Session, actor: Actor) -> list[Council]:
-    query = select(Council).order_by(col(Council.code))
-    if not actor.is_admin:
-        query = query.where(col(Council.id).in_(actor.council_ids()))
-    return list(session.exec(query))
+    return [
+        line.text
+        if line.category is None
+        else f"{line.text} (#{line.task_id}: {category_name(line.category, lang)})"
+        for line in lines
+    ]
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

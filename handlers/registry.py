@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 
-from sqlmodel import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
@@ -16,8 +15,8 @@ from bot.context import BotContext
 from bot.formatting import callback_data, local_time
 from db.ids import button_id
 from db.invitations import create_invitation, redeem_invitation
-from db.models import Council, Role
-from db.registry import list_agencies, list_councils
+from db.models import Role  # an enum: parsing and labelling roles
+from db.registry import find_council, list_agencies, list_councils
 from db.roles import (
     MemberLine,
     RoleLine,
@@ -237,8 +236,8 @@ async def press_revoke(update: Update, context: BotContext) -> None:
                 session=session, actor=context.actor, role_id=role_id, now=runtime.clock.now()
             )
             # Reminders planned for the revoked role are cancelled.
-            council = session.exec(select(Council).where(Council.code == line.council)).one()
-            assert council.id is not None
+            council = find_council(session=session, code=line.council)
+            assert council is not None and council.id is not None
             replan_council(
                 session=session,
                 council_id=council.id,

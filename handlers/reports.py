@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
@@ -18,10 +19,12 @@ from bot.report_files import ReportFiles, files_for
 from bot.report_workbook import council_names, period_text
 from db.council_report import ReportRequest, check_access, read_request, reportable_councils
 from db.ids import button_id
-from db.models import Council
 from db.permissions import Access
 from handlers.replying import answer
 from schedules.periods import between
+
+if TYPE_CHECKING:
+    from db.models import Council
 
 REPORT_PREFIX = "rp"
 CHART_PREFIX = "rpc"

@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, func, select
+from typing import TYPE_CHECKING
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.catalogue import t
 from bot.context import BotContext
 from bot.formatting import callback_data
-from db.council_report import agency_scorecard
-from db.errors import AppError, Forbidden, InvalidInput, NotFound
+from db.errors import AppError, InvalidInput, NotFound
 from db.ids import button_id, button_number, parse_id
-from db.models import Agency, Council, Directive
-from db.permissions import Access
-from db.reports import agency_tasks, council_overview, directive_tasks, task_details
-from db.tasks import visible_task
-from db.text_input import clean_code
+from db.registry import get_council, member_councils
+from db.status_lookups import (
+    agency_status,
+    directive_status,
+    find_agency_or_directive,
+    task_status,
+    visible_overview,
+)
 from handlers import task_views
 from handlers.replying import answer, edit_or_answer
 from handlers.timezones import zone_of
 
-
-def member_councils(session: Session, context: BotContext) -> list[Council]:
-    """The councils whose status this actor may see (all of them for an admin)."""
-    query = select(Council).order_by(col(Council.code))
-    if not context.actor.is_admin:
-        query = query.where(col(Council.id).in_(context.actor.council_ids()))
-    return list(session.exec(query))
+if TYPE_CHECKING:
+    from db.engine import Session
+    from db.models import Council
 
 
 async def show_status(update: Update, context: BotContext) -> None:
@@ -44,7 +43,7 @@ async def show_status(update: Update, context: BotContext) -> None:
 
 async def _overview_or_choice(update: Update, context: BotContext) -> None:
     with context.runtime.session() as session:
-        councils = member_councils(session, context)
+        councils = member_councils(session=session, actor=context.actor)
         overview = _overview(session, context, councils[0], 0) if len(councils) == 1 else None
     if overview is not None:
         text, keyboard = overview
@@ -69,7 +68,7 @@ async def _overview_or_choice(update: Update, context: BotContext) -> None:
 
 async def send_overview(update: Update, context: BotContext, council_id: int, page: int) -> None:
     with context.runtime.session() as session:
-        council = session.get(Council, council_id)
+        council = get_council(session=session, council_id=council_id)
         if council is None:
             raise NotFound()
         text, keyboard = _overview(session, context, council, page)
@@ -82,11 +81,10 @@ def _overview(
     """The overview page asked for, rendered, with its ‹ › buttons."""
     runtime = context.runtime
     assert council.id is not None
-    if not context.actor.allows(Access.MEMBER, council.id):
-        raise Forbidden()
     now = runtime.clock.now()
-    overview = council_overview(
+    overview = visible_overview(
         session=session,
+        actor=context.actor,
         council=council,
         now=now,
         due_soon_days=runtime.settings.app.due_soon_days,
@@ -106,10 +104,10 @@ def _overview(
 async def _task(update: Update, context: BotContext, task_id: int) -> None:
     runtime, lang = context.runtime, context.lang
     with runtime.session() as session:
-        task, _scope = visible_task(session=session, actor=context.actor, task_id=task_id)
-        details = task_details(
+        details = task_status(
             session=session,
-            task=task,
+            actor=context.actor,
+            task_id=task_id,
             now=runtime.clock.now(),
             due_soon_days=runtime.settings.app.due_soon_days,
         )
@@ -131,11 +129,7 @@ async def _task(update: Update, context: BotContext, task_id: int) -> None:
 
 async def _agency_or_directive(update: Update, context: BotContext, query: str) -> None:
     with context.runtime.session() as session:
-        agency = session.exec(select(Agency).where(Agency.code == clean_code(query))).first()
-        directive = session.exec(
-            # Equality on the normalized number: a LIKE pattern would let "%" match any.
-            select(Directive).where(func.upper(col(Directive.number)) == clean_code(query))
-        ).first()
+        agency, directive = find_agency_or_directive(session=session, query=query)
     if agency is not None:
         await send_agency(update, context, agency.id or 0, page=0)
     elif directive is not None:
@@ -147,24 +141,14 @@ async def _agency_or_directive(update: Update, context: BotContext, query: str) 
 async def send_agency(update: Update, context: BotContext, agency_id: int, page: int) -> None:
     runtime, lang = context.runtime, context.lang
     with runtime.session() as session:
-        agency = session.get(Agency, agency_id)
-        if agency is None:
-            raise NotFound("agency_unknown", code=agency_id)
-        councils = [council.id or 0 for council in member_councils(session, context)]
-        lines = agency_tasks(
+        found = agency_status(
             session=session,
-            agency=agency,
-            council_ids=councils,
-            now=runtime.clock.now(),
-            due_soon_days=runtime.settings.app.due_soon_days,
-        )
-        scorecard = agency_scorecard(
-            session=session,
+            actor=context.actor,
             agency_id=agency_id,
-            council_ids=councils,
             now=runtime.clock.now(),
             due_soon_days=runtime.settings.app.due_soon_days,
         )
+    agency, lines, scorecard = found.agency, found.lines, found.scorecard
     name = agency.name_vi if lang == "vi" else agency.name_en
     header = "\n".join(
         [
@@ -181,17 +165,14 @@ async def send_agency(update: Update, context: BotContext, agency_id: int, page:
 async def send_directive(update: Update, context: BotContext, directive_id: int, page: int) -> None:
     runtime, lang = context.runtime, context.lang
     with runtime.session() as session:
-        directive = session.get(Directive, directive_id)
-        if directive is None:
-            raise NotFound()
-        councils = [council.id or 0 for council in member_councils(session, context)]
-        lines = directive_tasks(
+        found = directive_status(
             session=session,
-            directive=directive,
-            council_ids=councils,
+            actor=context.actor,
+            directive_id=directive_id,
             now=runtime.clock.now(),
             due_soon_days=runtime.settings.app.due_soon_days,
         )
+    directive, lines = found.directive, found.lines
     header = t(lang, "status_directive_header", number=directive.number, count=len(lines))
     pages = task_views.list_pages(header, lines, lang, runtime.settings.app.timezone)
     page = min(max(page, 0), len(pages) - 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -14,11 +14,13 @@ from bot.catalogue import Html, t
 from bot.formatting import callback_data
 from db import paging
 from db.council_report import Tally
-from db.models import Agency, Member, ProgressUpdate, Task
 from db.recurring import CouncilPeriods, CurrentPeriod
 from db.reports import MeetingLine, Overview, TaskLine
 from db.status import CATEGORY_ORDER, Category
 from schedules.dates import DueWindow, format_due
+
+if TYPE_CHECKING:
+    from db.models import Agency, Member, ProgressUpdate, Task
 
 LIST_TITLE_LIMIT = 90
 PAGE_SIZE = 15

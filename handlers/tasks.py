@@ -21,6 +21,7 @@ from db.messages import merged_tasks, message_subject, remember_messages
 from db.models import UpdateKind
 from db.pending import (
     clear_pending,
+    drop_pending,
     get_pending,
     mark_prompt,
     prompt_owner,
@@ -116,7 +117,7 @@ async def send_task_cards(update: Update, context: BotContext, page: int) -> Non
         return
     now = runtime.clock.now()
     with runtime.session() as session:
-        councils = {grant.council_id for grant in actor.grants if grant.agency_id in agencies}
+        councils = actor.focal_task_councils()
         shown, total = open_tasks_page(
             session=session,
             agency_ids=agencies,
@@ -311,7 +312,7 @@ async def on_message(update: Update, context: BotContext) -> None:
         ):
             pending = None
         if pending is not None:
-            session.delete(pending)
+            drop_pending(session=session, pending=pending)
         elif replied is not None and chat.type != ChatType.PRIVATE:
             owner = prompt_owner(
                 session=session,
@@ -391,8 +392,7 @@ async def reply_to_merged(
             data=kept,
             now=runtime.clock.now(),
         )
-        session.flush()
-        pending_id = pending.id
+        pending_id = pending.id  # set_pending flushed: the row has its id
     keyboard = InlineKeyboardMarkup(
         [
             [

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.settings import Settings
-from db.models import Council
+
+if TYPE_CHECKING:
+    from db.models import Council
 
 
 def zone_of(council: Council | None, settings: Settings) -> str:
