@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,9 +30,10 @@ from telegram.request._requestparameter import RequestParameter
 from bot import update_scope
 from bot.catalogue import t
 from bot.context import RUNTIME_KEY, AnyApplication
-from bot.runtime import Runtime
-from db import inbox
-from db.members import get_member_by_telegram_id
+from bot.runtime import ReadAhead, Runtime
+from db import inbox, write_watch
+from db.members import ActorRows, get_member_by_telegram_id
+from db.messages import ReplyAhead
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,9 @@ JOB_RECOVER = "inbox-recover"
 RECOVER_EVERY = timedelta(minutes=1)
 STORE_RETRY_SECONDS = 1.0
 MESSAGE_LIMIT = 4096
+# What was read with the inbox row (the sender, what a message replies to) is used only this
+# soon after, and only if this process committed no change since; else it is read again.
+READ_AHEAD_SECONDS = 2.0
 
 
 def _ids(update: Update) -> tuple[int | None, int | None]:
@@ -50,6 +55,7 @@ def receive(runtime: Runtime, update: Update, payload: dict[str, Any] | None = N
     """Store ``update`` (``payload``: as Telegram sent it) claimed by this process, committed on
     return; raises if the database fails. False for a redelivery of a stored update."""
     chat_id, user_id = _ids(update)
+    replied = update.message.reply_to_message if update.message is not None else None
     with runtime.engine.begin() as connection:
         stored = inbox.store(
             connection,
@@ -59,10 +65,48 @@ def receive(runtime: Runtime, update: Update, payload: dict[str, Any] | None = N
             user_id=user_id,
             now=runtime.clock.now(),
             claimer=runtime.instance_id,
+            reply_to=replied.message_id if replied is not None else None,
         )
     if stored.fresh:
         runtime.inbox_claimed.add(update.update_id)
+        if stored.actor is not None:
+            runtime.inbox_read_ahead[update.update_id] = ReadAhead(
+                actor=stored.actor,
+                reply=stored.reply,
+                at=time.monotonic(),
+                generation=write_watch.generation(runtime.engine),
+            )
     return stored.fresh
+
+
+def _fresh(runtime: Runtime, update_id: int) -> ReadAhead | None:
+    """What was read with the update's inbox row, if still to be trusted: read less than
+    :data:`READ_AHEAD_SECONDS` ago, no change committed by this process since (a role granted
+    or withdrawn here is seen at once), and none waiting in this update's own transaction."""
+    ahead = runtime.inbox_read_ahead.get(update_id)
+    if ahead is None or ahead.generation is None:
+        return None
+    if time.monotonic() - ahead.at >= READ_AHEAD_SECONDS:
+        return None
+    if write_watch.generation(runtime.engine) != ahead.generation:
+        return None
+    if update_scope.has_waiting_writes():
+        return None
+    return ahead
+
+
+def actor_read_ahead(runtime: Runtime, update_id: int) -> ActorRows | None:
+    """The sender read with the update's inbox row, if still to be trusted (see _fresh)."""
+    ahead = _fresh(runtime, update_id)
+    return ahead.actor if ahead is not None else None
+
+
+def reply_read_ahead(runtime: Runtime, update_id: int) -> ReplyAhead | None:
+    """What the message answers, read with its inbox row, if still to be trusted (see _fresh).
+    Taken once: the update's later look-ups read the database."""
+    ahead = _fresh(runtime, update_id)
+    runtime.inbox_read_ahead.pop(update_id, None)
+    return ahead.reply if ahead is not None else None
 
 
 def begin(runtime: Runtime, update: Update) -> update_scope.UpdateScope | None:
@@ -97,6 +141,7 @@ def begin(runtime: Runtime, update: Update) -> update_scope.UpdateScope | None:
 
 def end(runtime: Runtime, scope: update_scope.UpdateScope) -> None:
     runtime.inbox_handling.discard(scope.update_id)
+    runtime.inbox_read_ahead.pop(scope.update_id, None)  # an update the gate did not see
 
 
 class InboxQueue(asyncio.Queue[Any]):

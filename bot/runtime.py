@@ -17,7 +17,10 @@ from sqlmodel import Session
 from bot import update_scope
 from bot.reminder_config import reminder_config
 from bot.settings import Settings
+from db import write_watch
 from db.engine import session_scope
+from db.members import ActorRows
+from db.messages import ReplyAhead
 from schedules.broadcaster import Broadcaster
 from schedules.clock import Clock
 from schedules.dispatcher import Dispatcher
@@ -27,6 +30,17 @@ from schedules.sending_role import SendingRole
 
 # At most this many messages to one chat in any this many seconds: about one a second.
 PER_CHAT_BURST = 3
+
+
+@dataclass(frozen=True)
+class ReadAhead:
+    """What was read with an update's inbox row, and when (``time.monotonic()``; the count of
+    committed writes, db/write_watch.py)."""
+
+    actor: ActorRows
+    reply: ReplyAhead | None
+    at: float
+    generation: int | None
 
 
 def _nothing() -> None:
@@ -64,6 +78,11 @@ class Runtime:
     inbox_handling: set[int] = field(default_factory=set)
     # Updates taken over late: the note their first answer starts with.
     inbox_late_notes: dict[int, str] = field(default_factory=dict)
+    # The sender of each update this process stored, read with its inbox row (bot/inbox.py).
+    inbox_read_ahead: dict[int, ReadAhead] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        write_watch.watch(self.engine)  # what was read ahead is trusted while nothing was written
 
     @property
     def caught_up(self) -> bool:

@@ -199,8 +199,12 @@ class UpdateScope:
                 return self._record(connection, method, params)
         try:
             connection = unit.session.connection()
-            self._mark(connection)
-            answer_id = self._record(connection, method, params) if record else None
+            answer_id: int | None
+            if record and not self.processed:  # the usual case: one statement for both
+                answer_id = self._mark_with_answer(connection, method, params)
+            else:
+                self._mark(connection)
+                answer_id = self._record(connection, method, params) if record else None
             unit.session.commit()
         finally:
             unit.close()
@@ -267,6 +271,21 @@ class UpdateScope:
             raise ClaimLost(self.update_id)
         self.processed = True
 
+    def _mark_with_answer(self, connection: Any, method: str, params: dict[str, Any]) -> int:
+        answer_id = inbox.mark_processed_with_answer(
+            connection,
+            update_id=self.update_id,
+            claimer=self.claimer,
+            method=method,
+            params=params,
+            now=self.clock.now(),
+        )
+        if answer_id is None:
+            raise ClaimLost(self.update_id)
+        self.processed = True
+        self.recorded.append(answer_id)
+        return answer_id
+
     def _record(self, connection: Any, method: str, params: dict[str, Any]) -> int:
         answer_id = inbox.record_answer(
             connection,
@@ -319,6 +338,12 @@ def commit_pending() -> None:
     scope = current()
     if scope is not None:
         scope.commit_pending()
+
+
+def has_waiting_writes() -> bool:
+    """The current update wrote something not committed yet (its own later reads see it)."""
+    scope = current()
+    return scope is not None and scope.unit is not None and scope.unit.wrote
 
 
 def answer_owed() -> bool:

@@ -22,11 +22,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
+from db.members import ActorRows, actor_columns, actor_rows
+from db.messages import ReplyAhead, reply_ahead, reply_columns
 from db.models import InboxAnswer, InboxUpdate
 from db.types import UTCDateTime
+from db.write_watch import MARK_WITH_ANSWER
 
 KEEP_FOR = timedelta(days=7)  # Telegram stops redelivering long before this
 LATE_AFTER = timedelta(minutes=1)  # an answer sent later than this says it is late
@@ -36,7 +52,9 @@ _UPDATES: Table = InboxUpdate.__table__  # type: ignore[attr-defined]
 _ANSWERS: Table = InboxAnswer.__table__  # type: ignore[attr-defined]
 
 # Built once: on the hot path (every update) constructing a statement costs more than running
-# it (see bench/bench_inbox.py).
+# it (see bench/bench_inbox.py). It also reads the sender (member and roles) for the access
+# gate, one statement less per update (issue 16); the gate trusts that read only while it is
+# fresh (bot/inbox.py).
 _STORE = {
     name: dialect.insert(_UPDATES)
     .values(
@@ -49,7 +67,13 @@ _STORE = {
         claimed_at=bindparam("b_now", type_=UTCDateTime()),
     )
     .on_conflict_do_nothing(index_elements=["update_id"])
-    .returning(_UPDATES.c.update_id)
+    .returning(
+        _UPDATES.c.update_id,
+        *actor_columns(name, bindparam("b_user_id")),
+        *reply_columns(
+            name, bindparam("b_chat_id"), bindparam("b_reply_to"), bindparam("b_user_id")
+        ),
+    )
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 _MARK_PROCESSED = (
@@ -72,6 +96,34 @@ _RECORD_ANSWER = (
     )
     .returning(_ANSWERS.c.id)
 )
+# The update marked processed and its first answer recorded, in one statement (issue 16). On
+# PostgreSQL the mark is a data-modifying CTE; SQLite has none, so there an update with an answer
+# recorded counts as processed (see _has_answer) and only the claim is checked, under SQLite's
+# one writer at a time.
+_MARK_WITH_ANSWER_PARAMS: tuple[BindParameter[Any], ...] = (
+    bindparam("b_update_id"),
+    bindparam("b_claimer"),
+    bindparam("b_method"),
+    bindparam("b_params"),
+    bindparam("b_now", type_=UTCDateTime()),
+)
+_MARK_WITH_ANSWER = {
+    "postgresql": text(
+        MARK_WITH_ANSWER + " SET processed_at = :b_now"
+        " WHERE update_id = :b_update_id AND processed_at IS NULL AND claimed_by = :b_claimer"
+        " RETURNING update_id)"
+        " INSERT INTO inbox_answer (update_id, method, params, created_at, late)"
+        " SELECT update_id, :b_method, :b_params, :b_now, false FROM marked RETURNING id"
+    ).bindparams(*_MARK_WITH_ANSWER_PARAMS),
+    "sqlite": text(
+        "INSERT INTO inbox_answer (update_id, method, params, created_at, late)"
+        " SELECT :b_update_id, :b_method, :b_params, :b_now, 0"
+        " WHERE EXISTS (SELECT 1 FROM inbox_update WHERE update_id = :b_update_id"
+        " AND processed_at IS NULL AND claimed_by = :b_claimer)"
+        " AND NOT EXISTS (SELECT 1 FROM inbox_answer WHERE update_id = :b_update_id)"
+        " RETURNING id"
+    ).bindparams(*_MARK_WITH_ANSWER_PARAMS),
+}
 _ANSWERED = (
     update(_UPDATES)
     .where(
@@ -95,6 +147,8 @@ class Stored:
 
     update_id: int
     fresh: bool  # first delivery: stored and claimed by the caller in one statement
+    actor: ActorRows | None = None  # the sender, read by the same statement (first delivery)
+    reply: ReplyAhead | None = None  # what the message answers, read by it too
 
 
 @dataclass(frozen=True)
@@ -115,6 +169,12 @@ class Answer:
     method: str
     params: dict[str, Any]
     created_at: datetime
+
+
+def _has_answer() -> Any:
+    """An answer recorded: the update was processed (on SQLite ``processed_at`` is then set only
+    when it is answered, see _MARK_WITH_ANSWER)."""
+    return exists().where(_ANSWERS.c.update_id == _UPDATES.c.update_id)
 
 
 def _is_open() -> Any:
@@ -138,24 +198,31 @@ def store(
     user_id: int | None,
     now: datetime,
     claimer: str,
+    reply_to: int | None = None,
 ) -> Stored:
     """Store a delivered update, claimed by ``claimer``; a redelivery is stored once."""
     # RETURNING, not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING.
-    fresh = (
-        connection.execute(
-            _STORE[connection.dialect.name],
-            {
-                "b_update_id": update_id,
-                "b_chat_id": chat_id,
-                "b_user_id": user_id,
-                "b_payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-                "b_now": now,
-                "b_claimer": claimer,
-            },
-        ).first()
-        is not None
+    row = connection.execute(
+        _STORE[connection.dialect.name],
+        {
+            "b_update_id": update_id,
+            "b_chat_id": chat_id,
+            "b_user_id": user_id,
+            "b_payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+            "b_now": now,
+            "b_claimer": claimer,
+            "b_reply_to": reply_to,
+        },
+    ).first()
+    if row is None:
+        return Stored(update_id=update_id, fresh=False)
+    actor = actor_rows(user_id, row.actor_member, row.actor_grants) if user_id is not None else None
+    return Stored(
+        update_id=update_id,
+        fresh=True,
+        actor=actor,
+        reply=reply_ahead(row.ahead_subject, row.ahead_pending) if actor is not None else None,
     )
-    return Stored(update_id=update_id, fresh=fresh)
 
 
 def claim(
@@ -172,6 +239,7 @@ def claim(
         .where(
             _UPDATES.c.update_id == update_id,
             _UPDATES.c.processed_at.is_(None),
+            ~_has_answer(),
             _claimable(claimer, now, stale_after),
         )
         .values(claimed_by=claimer, claimed_at=now)
@@ -187,6 +255,30 @@ def mark_processed(connection: Connection, *, update_id: int, claimer: str, now:
         _MARK_PROCESSED, {"b_update_id": update_id, "b_claimer": claimer, "b_now": now}
     )
     return bool(result.rowcount)
+
+
+def mark_processed_with_answer(
+    connection: Connection,
+    *,
+    update_id: int,
+    claimer: str,
+    method: str,
+    params: dict[str, Any],
+    now: datetime,
+) -> int | None:
+    """:func:`mark_processed` and :func:`record_answer` in one statement: the answer's id, or
+    None if the claim was lost (the caller rolls the change back)."""
+    row = connection.execute(
+        _MARK_WITH_ANSWER[connection.dialect.name],
+        {
+            "b_update_id": update_id,
+            "b_claimer": claimer,
+            "b_method": method,
+            "b_params": json.dumps(params, ensure_ascii=False, separators=(",", ":")),
+            "b_now": now,
+        },
+    ).first()
+    return int(row[0]) if row is not None else None
 
 
 def record_answer(
@@ -280,7 +372,7 @@ def claim_open(
     order): claimed by a process that stopped answering for ``stale_after``, or unclaimed for
     ``unclaimed_after`` (an answer Telegram refused, retried)."""
     candidates = (
-        select(_UPDATES.c.update_id)
+        select(_UPDATES.c.update_id, _has_answer().label("has_answer"))
         .where(
             _is_open(),
             or_(
@@ -299,7 +391,8 @@ def claim_open(
     )
     if connection.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
-    ids = list(connection.execute(candidates).scalars())
+    answered = {row.update_id: row.has_answer for row in connection.execute(candidates)}
+    ids = list(answered)
     if not ids:
         return []
     taken = connection.execute(
@@ -323,7 +416,7 @@ def claim_open(
                 user_id=row.user_id,
                 payload=json.loads(row.payload),
                 received_at=row.received_at,
-                processed=row.processed_at is not None,
+                processed=row.processed_at is not None or bool(answered[row.update_id]),
             )
             for row in taken
         ),

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import ColumnElement, Table, and_, func, literal
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from db.models import SentMessage, SentMessageTask
+from db.models import Member, PendingInput, SentMessage, SentMessageTask
+from db.pending import unexpired
 
 
 def remember_messages(
@@ -53,6 +59,107 @@ def message_subject(*, session: Session, chat_id: int, message_id: int) -> SentM
             SentMessage.chat_id == chat_id, SentMessage.message_id == message_id
         )
     ).first()
+
+
+_SENT: Table = SentMessage.__table__  # type: ignore[attr-defined]
+_PENDING: Table = PendingInput.__table__  # type: ignore[attr-defined]
+_MEMBERS: Table = Member.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What one of the bot's messages was about (its ``sent_message`` row)."""
+
+    message_id: int
+    task_id: int | None
+    meeting_id: int | None
+
+
+@dataclass(frozen=True)
+class ReplyAhead:
+    """What a message answers, read ahead with its inbox row (db/inbox.py): the subject of the
+    bot's message it replies to, and whether the bot waits for input from the sender there
+    (then :func:`reply_context` reads that input in full)."""
+
+    subject: Subject | None
+    pending: bool
+
+
+def reply_columns(
+    dialect_name: str, chat_id: Any, message_id: Any, telegram_user_id: Any
+) -> list[ColumnElement[Any]]:
+    """Two scalar subqueries that read :class:`ReplyAhead` (bind parameters: the chat, the
+    message replied to, the sender) with a statement that runs anyway (issue 16)."""
+    array = func.json_build_array if dialect_name == "postgresql" else func.json_array
+    # Each subquery reads one table: in a RETURNING clause columns are written without it.
+    subject = (
+        sa_select(array(_SENT.c.message_id, _SENT.c.task_id, _SENT.c.meeting_id))
+        .where(_SENT.c.chat_id == chat_id, _SENT.c.message_id == message_id)
+        .scalar_subquery()
+        .label("ahead_subject")
+    )
+    member_id = (
+        sa_select(_MEMBERS.c.id)
+        .where(_MEMBERS.c.telegram_user_id == telegram_user_id)
+        .scalar_subquery()
+    )
+    pending = (
+        sa_select(func.count())
+        .select_from(_PENDING)
+        .where(_PENDING.c.chat_id == chat_id, _PENDING.c.member_id == member_id)
+        .scalar_subquery()
+        .label("ahead_pending")
+    )
+    return [subject, pending]
+
+
+def reply_ahead(subject: Any, pending: Any) -> ReplyAhead:
+    """The values :func:`reply_columns` returned (JSON text on SQLite, decoded on PostgreSQL)."""
+    values = json.loads(subject) if isinstance(subject, str) else subject
+    return ReplyAhead(
+        subject=Subject(int(values[0]), values[1], values[2]) if values else None,
+        pending=bool(pending),
+    )
+
+
+def reply_context(
+    *,
+    session: Session,
+    chat_id: int,
+    message_id: int | None,
+    member_id: int,
+    now: datetime,
+    ahead: ReplyAhead | None = None,
+) -> tuple[Subject | None, PendingInput | None]:
+    """What a member's message in a chat answers: the bot's message it replies to (as
+    :func:`message_subject`, None without one) and what the bot waits for from them there (as
+    db.pending.get_pending), read in one statement (issue 16: statements per update) — or in
+    none, from ``ahead`` (read with the inbox row) when nothing is awaited."""
+    if ahead is not None and not ahead.pending:
+        return (ahead.subject if message_id is not None else None), None
+    one = sa_select(literal(1).label("one")).subquery()
+    row = session.exec(
+        select(SentMessage, PendingInput)
+        .select_from(one)
+        .outerjoin(
+            SentMessage,
+            and_(
+                col(SentMessage.chat_id) == chat_id,
+                col(SentMessage.message_id) == (message_id if message_id is not None else -1),
+            ),
+        )
+        .outerjoin(
+            PendingInput,
+            and_(col(PendingInput.member_id) == member_id, col(PendingInput.chat_id) == chat_id),
+        )
+    ).first()
+    sent, pending = row if row is not None else (None, None)
+    subject = (
+        Subject(sent.message_id, sent.task_id, sent.meeting_id)
+        if sent is not None and message_id is not None
+        else None
+    )
+    return subject, unexpired(session=session, pending=pending, now=now)
 
 
 def merged_tasks(*, session: Session, chat_id: int, message_id: int) -> list[int]:

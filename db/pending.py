@@ -51,7 +51,13 @@ def get_pending(
     *, session: Session, member_id: int, chat_id: int, now: datetime
 ) -> PendingInput | None:
     """What is awaited, if anything and not expired (an expired one is removed)."""
-    pending = _find(session, member_id, chat_id)
+    return unexpired(session=session, pending=_find(session, member_id, chat_id), now=now)
+
+
+def unexpired(
+    *, session: Session, pending: PendingInput | None, now: datetime
+) -> PendingInput | None:
+    """``pending`` (as read), unless it expired: then it is removed."""
     if pending is not None and pending.expires_at <= now:
         session.delete(pending)
         return None

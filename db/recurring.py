@@ -26,13 +26,21 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Select, distinct, func, literal_column, null
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from db.errors import InvalidInput, NotFound
 from db.models import ProgressUpdate, Reminder, Task, TaskCouncil, TaskOccurrence, TaskState
 from db.once import claim
-from db.status import DEFAULT_DUE_SOON_DAYS, Category, categorize, deadline_in_force
+from db.status import (
+    DEFAULT_DUE_SOON_DAYS,
+    Category,
+    categorize,
+    category_sql,
+    deadline_in_force,
+)
 from schedules.dates import DEFAULT_TZ
 from schedules.recurrence import Occurrence, Recurrence, next_deadlines, occurrences
 
@@ -411,6 +419,40 @@ class CouncilPeriods:
     by_category: dict[Category, int]
     on_time: int
     counted: int
+
+
+def periods_tally(followed: Any, now: Any, soon: Any) -> list[Select[Any, Any, Any, Any]]:
+    """The periods of the tasks ``followed`` (a select of task ids) per category at ``now``,
+    and how many tasks they belong to, as (category, None, count, kind) rows the overview
+    adds to its tasks' tally (one statement less per /status, issue 16)."""
+    category = category_sql(TaskOccurrence, now, soon)
+    ours = col(TaskOccurrence.task_id).in_(followed)
+    return [
+        sa_select(category, null(), func.count(), literal_column("'p'"))
+        .where(ours)
+        .group_by(category),
+        sa_select(
+            null(), null(), func.count(distinct(col(TaskOccurrence.task_id))), literal_column("'n'")
+        ).where(ours),
+    ]
+
+
+def periods_from_tally(rows: Iterable[tuple[str, str | None, int]]) -> CouncilPeriods:
+    """:func:`council_periods` from the rows of :func:`periods_tally` ((kind, category,
+    count); rows of another kind are skipped)."""
+    totals: Counter[Category] = Counter()
+    tasks = 0
+    for kind, name, count in rows:
+        if kind == "n":
+            tasks = count
+        elif kind == "p" and name is not None and name != Category.CANCELLED:
+            totals[Category(name)] += count
+    return CouncilPeriods(
+        tasks=tasks,
+        by_category=dict(totals),
+        on_time=totals[Category.DONE_ON_TIME],
+        counted=sum(totals[k] for k in _COUNTED),
+    )
 
 
 def council_periods(

@@ -18,8 +18,8 @@ from sqlalchemy import (
     Select,
     Subquery,
     bindparam,
-    case,
     func,
+    literal_column,
     or_,
     union_all,
 )
@@ -42,9 +42,15 @@ from db.models import (
     TaskState,
     UpdateKind,
 )
-from db.recurring import CouncilPeriods, CurrentPeriod, council_periods, current_periods
+from db.recurring import (
+    CouncilPeriods,
+    CurrentPeriod,
+    current_periods,
+    periods_from_tally,
+    periods_tally,
+)
 from db.shares import percentages
-from db.status import CATEGORY_ORDER, Category, categorize
+from db.status import CATEGORY_ORDER, Category, categorize, category_sql
 from db.types import UTCDateTime
 
 
@@ -161,28 +167,17 @@ def _followed() -> Select[Any]:
 
 
 def category_column() -> ColumnElement[str]:
-    """:func:`db.status.categorize` as SQL, at the moments :now and :soon (the due-soon
-    horizon), so a council's counts come from one GROUP BY.
+    """A task's category at :now and :soon (:func:`db.status.category_sql`)."""
+    return category_sql(Task, _NOW, _SOON)
 
-    The two must agree; tests/db/test_reports.py checks them against each other.
-    """
-    deadline = _deadline()
-    finished = func.coalesce(col(Task.completion_reported_at), col(Task.completed_at))
-    done = case(
-        (
-            deadline.is_(None) | finished.is_(None) | (finished <= deadline),
-            Category.DONE_ON_TIME.value,
-        ),
-        else_=Category.DONE_LATE.value,
-    )
-    return case(
-        (col(Task.state) == TaskState.CANCELLED, Category.CANCELLED.value),
-        (col(Task.state) == TaskState.DONE, done),
-        (col(Task.state) == TaskState.REPORTED_DONE, Category.AWAITING_CONFIRMATION.value),
-        (deadline.is_(None), Category.NO_DEADLINE.value),
-        (deadline < _NOW, Category.OVERDUE.value),
-        (deadline <= _SOON, Category.DUE_SOON.value),
-        else_=Category.ON_TIME.value,
+
+@cache
+def _overview_tally_statement() -> CompoundSelect[Any]:
+    """The council's tasks counted as :func:`_tally_statement` does, and its recurring tasks'
+    periods (db.recurring.periods_tally): one statement (issue 16, statements per update)."""
+    return union_all(
+        _tally_statement().add_columns(literal_column("'t'")),
+        *periods_tally(_followed(), _NOW, _SOON),
     )
 
 
@@ -284,9 +279,14 @@ def council_overview(
     queries in all, each built once: on PostgreSQL every query is a round trip.
     """
     assert council.id is not None
-    tally = category_counts(
-        session=session, council_id=council.id, now=now, due_soon_days=due_soon_days
-    )
+    rows = session.execute(
+        _overview_tally_statement(), {"council_id": council.id, **_moments(now, due_soon_days)}
+    ).all()
+    tally: dict[Category, dict[str, int]] = {}
+    for name, code, count, kind in rows:
+        if kind == "t":
+            tally.setdefault(Category(name), {})[code] = count
+    periods = periods_from_tally((kind, name, count) for name, _, count, kind in rows)
     tally.pop(Category.CANCELLED, None)
     counts = {category: sum(by_agency.values()) for category, by_agency in tally.items()}
     shape, index, pages = _attention_shape(_attention_groups(tally), page, page_size)
@@ -315,13 +315,7 @@ def council_overview(
         next_meetings=upcoming_meetings(
             session=session, council_ids=[council.id], now=now, limit=meetings
         ),
-        periods=periods
-        if (
-            periods := council_periods(
-                session=session, council_id=council.id, now=now, due_soon_days=due_soon_days
-            )
-        ).tasks
-        else None,
+        periods=periods if periods.tasks else None,
     )
 
 
@@ -372,17 +366,22 @@ def _council_obstacles_statement() -> Select[Any]:
 @cache
 def _overview_lines_statement() -> CompoundSelect[Any]:
     """The tasks an overview page lists: the open ones of :council_id due by :soon that the
-    agencies :codes lead, and the uncancelled ones among :obstructed."""
-    # Two selects, not one with OR: the planners find a good plan for each alone.
+    agencies :codes lead, and the uncancelled ones with an open obstacle (flagged)."""
+    # Two selects, not one with OR: the planners find a good plan for each alone. The council's
+    # obstructed tasks are a subquery, not a statement of their own (issue 16).
     return union_all(
-        _task_columns().where(
+        _task_columns()
+        .add_columns(literal_column("0"))
+        .where(
             col(Task.id).in_(_followed()),
             col(Task.state) == TaskState.OPEN,
             _deadline() <= _SOON,
             col(Agency.code).in_(bindparam("codes", expanding=True)),
         ),
-        _task_columns().where(
-            col(Task.id).in_(bindparam("obstructed", expanding=True)),
+        _task_columns()
+        .add_columns(literal_column("1"))
+        .where(
+            col(Task.id).in_(_council_obstacles_statement()),
             col(Task.state) != TaskState.CANCELLED,
         ),
     )
@@ -392,23 +391,16 @@ def _overview_lines(
     session: Session, council_id: int, codes: set[str], now: datetime, due_soon_days: int
 ) -> list[TaskLine]:
     """The tasks the overview page lists (see ``_overview_lines_statement``), each once."""
-    obstructed = set(
-        session.execute(_council_obstacles_statement(), {"council_id": council_id}).scalars()
-    )
     rows = session.execute(
         _overview_lines_statement(),
-        {
-            "council_id": council_id,
-            "codes": sorted(codes),
-            "obstructed": sorted(obstructed),
-            **_moments(now, due_soon_days),
-        },
+        {"council_id": council_id, "codes": sorted(codes), **_moments(now, due_soon_days)},
     ).all()
+    obstructed = {row[0] for row in rows if row[-1]}
     lines: dict[int, TaskLine] = {}
-    for row in rows:
-        line = TaskLine(*row)
+    for *columns, _flag in rows:
+        line = TaskLine(*columns)
         category = categorize(line, now, due_soon_days=due_soon_days)
-        values: tuple[Any, ...] = (*row, category, line.id in obstructed)
+        values: tuple[Any, ...] = (*columns, category, line.id in obstructed)
         lines[line.id] = TaskLine(*values)  # an urgent task with an obstacle comes twice
     return list(lines.values())
 

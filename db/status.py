@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, case, func
 
 from db.models import TaskState
 
@@ -84,3 +86,27 @@ def categorize(
     if deadline - now <= timedelta(days=due_soon_days):
         return Category.DUE_SOON
     return Category.ON_TIME
+
+
+def category_sql(dates: Any, now: Any, soon: Any) -> ColumnElement[str]:
+    """:func:`categorize` as SQL over ``dates`` (the Task or TaskOccurrence model), at the
+    moments ``now`` and ``soon`` (the due-soon horizon; bound parameters), so that counts come
+    from one GROUP BY. The two must agree; tests/db/test_reports.py checks them."""
+    deadline = func.coalesce(dates.approved_deadline, dates.original_deadline)
+    finished = func.coalesce(dates.completion_reported_at, dates.completed_at)
+    done = case(
+        (
+            deadline.is_(None) | finished.is_(None) | (finished <= deadline),
+            Category.DONE_ON_TIME.value,
+        ),
+        else_=Category.DONE_LATE.value,
+    )
+    return case(
+        (dates.state == TaskState.CANCELLED, Category.CANCELLED.value),
+        (dates.state == TaskState.DONE, done),
+        (dates.state == TaskState.REPORTED_DONE, Category.AWAITING_CONFIRMATION.value),
+        (deadline.is_(None), Category.NO_DEADLINE.value),
+        (deadline < now, Category.OVERDUE.value),
+        (deadline <= soon, Category.DUE_SOON.value),
+        else_=Category.ON_TIME.value,
+    )

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from db.audit import record, snapshot
 from db.errors import Forbidden, InvalidInput, NotFound
+from db.locked_task import lock_task_with_scope
 from db.models import (
     Agency,
     Council,
@@ -144,10 +145,23 @@ def changeable_task(*, session: Session, actor: Actor, task_id: int) -> tuple[Ta
 LEAD_ONLY = frozenset({UpdateKind.COMPLETION, UpdateKind.EXTENSION_REQUEST})
 
 
-def reportable_task(*, session: Session, actor: Actor, task_id: int, kind: UpdateKind) -> Task:
+def reportable_task(
+    *,
+    session: Session,
+    actor: Actor,
+    task_id: int,
+    kind: UpdateKind,
+    loaded: tuple[Task, TaskScope] | None = None,
+) -> Task:
     """The task, if the actor may post an update of ``kind`` on it now: asked when a card's
-    button is pressed (before prompting) and again when the update is stored."""
-    task, scope = visible_task(session=session, actor=actor, task_id=task_id)
+    button is pressed (before prompting) and again when the update is stored (``loaded``: the
+    task and its scope, already read)."""
+    if loaded is None:
+        task, scope = visible_task(session=session, actor=actor, task_id=task_id)
+    elif may_see_task(actor, loaded[1]):
+        task, scope = loaded
+    else:
+        raise Forbidden()
     if kind in LEAD_ONLY and not may_report_for_lead(actor, scope):
         if may_update_task(actor, scope):  # a co-operating agency: say who reports instead
             raise Forbidden("update_lead_only", task_id=task_id)
@@ -358,9 +372,9 @@ def add_update(
     the other and the task's summary (percentage, state) always follows the newest one."""
     # Held until the task is read again below: the session keeps loaded rows only while they
     # are referenced, and reading it twice costs a statement (issue 16).
-    locked = lock_task(session=session, task_id=task_id)
-    task = reportable_task(session=session, actor=actor, task_id=task_id, kind=kind)
-    assert locked is None or locked is task
+    locked = lock_task_with_scope(session=session, task_id=task_id)
+    task = reportable_task(session=session, actor=actor, task_id=task_id, kind=kind, loaded=locked)
+    assert locked is None or locked[0] is task
     text = normalize_text(text)
     if not text and attachment is None and kind != UpdateKind.COMPLETION:
         raise InvalidInput("update_text_missing")

@@ -16,8 +16,9 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from bot.catalogue import normalize_language, t
 from bot.commands import CALLBACK_ACCESS, COMMANDS_BY_NAME
 from bot.context import BotContext
+from bot.inbox import actor_read_ahead
 from bot.update_scope import note_outcome
-from db.members import load_actor
+from db.members import actor_from_rows, load_actor
 from db.permissions import Access
 from handlers.replying import refuse
 
@@ -80,17 +81,28 @@ async def gate(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     fallback = normalize_language(user.language_code, runtime.settings.app.default_language)
     chat = update.effective_chat
-    with runtime.session() as session:
-        context.actor = load_actor(
-            session=session,
-            telegram_user_id=user.id,
-            full_name=user.full_name,
-            username=user.username,
-            fallback_language=fallback,
-            admins=runtime.settings.access.admins,
-            now=runtime.clock.now(),
-            private_chat=chat is not None and chat.type == ChatType.PRIVATE,
-        )
+    private_chat = chat is not None and chat.type == ChatType.PRIVATE
+    admins = runtime.settings.access.admins
+    rows = actor_read_ahead(runtime, update.update_id)
+    ahead = (
+        actor_from_rows(rows, fallback_language=fallback, admins=admins, private_chat=private_chat)
+        if rows is not None and rows.telegram_user_id == user.id
+        else None
+    )
+    if ahead is not None:  # read with the inbox row a moment ago: no statement here
+        context.actor = ahead
+    else:
+        with runtime.session() as session:
+            context.actor = load_actor(
+                session=session,
+                telegram_user_id=user.id,
+                full_name=user.full_name,
+                username=user.username,
+                fallback_language=fallback,
+                admins=admins,
+                now=runtime.clock.now(),
+                private_chat=private_chat,
+            )
     actor = context.actor
     if isinstance(needed, Access) and actor.allows(needed):
         return

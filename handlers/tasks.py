@@ -15,14 +15,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
+from bot.inbox import reply_read_ahead
 from db.errors import AppError, InvalidInput
 from db.ids import button_id, button_number, id_in_range, parse_id
-from db.messages import merged_tasks, message_subject, remember_messages
+from db.messages import merged_tasks, remember_messages, reply_context
 from db.models import UpdateKind
 from db.pending import (
     clear_pending,
     drop_pending,
-    get_pending,
     mark_prompt,
     prompt_owner,
     set_pending,
@@ -297,16 +297,16 @@ async def on_message(update: Update, context: BotContext) -> None:
     replied = message.reply_to_message
     listed: list[int] = []
     with runtime.session() as session:
-        subject = (
-            message_subject(session=session, chat_id=chat.id, message_id=replied.message_id)
-            if replied is not None
-            else None
+        subject, pending = reply_context(
+            session=session,
+            chat_id=chat.id,
+            message_id=replied.message_id if replied is not None else None,
+            member_id=actor.member_id,
+            now=runtime.clock.now(),
+            ahead=reply_read_ahead(runtime, update.update_id),
         )
         if replied is not None and subject is None:
             listed = merged_tasks(session=session, chat_id=chat.id, message_id=replied.message_id)
-        pending = get_pending(
-            session=session, member_id=actor.member_id, chat_id=chat.id, now=runtime.clock.now()
-        )
         if pending is not None and (
             pending.action in WAITS_FOR_A_BUTTON or not _answers(pending.task_id, subject)
         ):

@@ -24,3 +24,20 @@ def counted(engine: Engine) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", seen)
+
+
+@contextmanager
+def checkouts(engine: Engine) -> Iterator[list[int]]:
+    """The connections taken from the pool inside the block (one entry each). On PostgreSQL
+    each costs a pre-ping (``pool_pre_ping``: a ``SELECT 1`` round trip that
+    ``before_cursor_execute`` does not see)."""
+    taken: list[int] = []
+
+    def checked_out(*_: Any) -> None:
+        taken.append(1)
+
+    event.listen(engine, "checkout", checked_out)
+    try:
+        yield taken
+    finally:
+        event.remove(engine, "checkout", checked_out)

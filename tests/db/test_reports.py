@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -18,9 +18,11 @@ from db.models import (
     Task,
     TaskCoAgency,
     TaskCouncil,
+    TaskOccurrence,
     TaskState,
     UpdateKind,
 )
+from db.recurring import council_periods
 from db.reports import TaskLine, category_counts, council_overview, tasks_details
 from db.status import Category, categorize
 
@@ -309,3 +311,45 @@ def test_the_overview_flags_open_obstacles_of_the_council_only(engine: Engine) -
     assert flags == {"late, stuck": True, "late": False}
     assert [line.title for line in overview.obstacles] == ["late, stuck", "ahead, stuck"]
     assert overview.obstacle_total == 2
+
+
+def test_the_periods_counted_in_sql_agree_with_categorize(engine: Engine) -> None:
+    """The overview counts the recurring tasks' periods in its tally statement (issue 16):
+    the same as db.recurring.council_periods, which categorizes each period in Python."""
+    with Session(engine) as session:
+        council = Council(code="DBSH", name_vi="Hội đồng", name_en="Council", created_at=NOW)
+        session.add(council)
+        session.add(Agency(id=1, code="BKHDT", name_vi="Bộ", name_en="MPI", kind=AgencyKind.OTHER))
+        session.flush()
+        owners = _every_kind_of_task()[:3]
+        session.add_all(owners)
+        session.flush()
+        session.add_all(
+            TaskCouncil(task_id=task.id or 0, council_id=council.id or 0) for task in owners
+        )
+        periods = [task for task in _every_kind_of_task() if task.original_deadline is not None]
+        session.add_all(
+            TaskOccurrence(
+                task_id=owners[index % 3].id or 0,
+                kind="month",
+                period_start=date(2000, 1, 1) + timedelta(days=index),
+                period_end=date(2000, 1, 1) + timedelta(days=index),
+                original_deadline=period.original_deadline or NOW,
+                approved_deadline=period.approved_deadline,
+                state=period.state,
+                completion_reported_at=period.completion_reported_at,
+                completed_at=period.completed_at,
+                created_at=NOW,
+                updated_at=NOW,
+            )
+            for index, period in enumerate(periods)
+        )
+        session.commit()
+        expected = council_periods(
+            session=session, council_id=council.id or 0, now=NOW, due_soon_days=DUE_SOON_DAYS
+        )
+        overview = council_overview(
+            session=session, council=council, now=NOW, due_soon_days=DUE_SOON_DAYS
+        )
+    assert expected.tasks == 3 and len(expected.by_category) >= 6
+    assert overview.periods == expected
