@@ -16,7 +16,9 @@ and, in the same rounds (interleaved, so that both meet the machine in the same 
 ``/ping`` to a bare Application whose only handler replies "ok": the framework's floor on
 this machine. Only ``Application.process_update`` is timed (the update
 object is built before). Each answer is checked, so a fast refusal cannot pass for a fast
-answer. Prints updates/second and p50/p95/p99 per kind; merges ``{"update_handling": ...}``
+answer. The SQL statements each kind runs (SQLAlchemy's ``before_cursor_execute``: the inbox,
+the access gate, the handler, the answer ledger) are counted in the warm-up rounds. Prints
+updates/second, p50/p95/p99 and statements per kind; merges ``{"update_handling": ...}``
 into ``bench/results.json``. Budgets: overview p95 <= 20 ms, every kind's p95 <= 10x the
 floor's p95; exit status 1 when missed.
 """
@@ -38,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a plain script, without installing the project
 
-from sqlalchemy import Connection, text  # noqa: E402
+from sqlalchemy import Connection, Engine, text  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, CommandHandler, ContextTypes  # noqa: E402
 
@@ -50,6 +52,7 @@ from bot.fake_telegram import BOT_ID, FakeTelegram, RecordedCall  # noqa: E402
 from bot.offline import OfflineBot  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from schedules.clock import ManualClock  # noqa: E402
+from tests.statements import counted  # noqa: E402
 
 OVERVIEW_P95_BUDGET_MS = 20.0
 FLOOR_FACTOR = 10.0
@@ -170,6 +173,13 @@ class Target:
     application: Application[Any, Any, Any, Any, Any, Any]
     transport: FakeTelegram
     kinds: list[Kind]
+    # The bot's engine: its SQL statements per update are counted in the warm-up rounds (not
+    # in the timed ones, so that counting costs them nothing). None for the bare floor.
+    engine: Engine | None = None
+
+
+# Statements per update, per kind: the counts of the warm-up rounds (issue 16).
+STATEMENTS: dict[str, list[int]] = {}
 
 
 async def time_updates(targets: list[Target], rounds: int) -> dict[str, list[float]]:
@@ -182,9 +192,15 @@ async def time_updates(targets: list[Target], rounds: int) -> dict[str, list[flo
                 update = Update.de_json(kind.build(number), target.application.bot)
                 calls = target.transport.calls
                 before = len(calls)
-                started = time.perf_counter()
-                await target.application.process_update(update)
-                elapsed_ms = (time.perf_counter() - started) * 1000
+                if target.engine is not None and number < WARM_UP_ROUNDS:
+                    with counted(target.engine) as statements:
+                        await target.application.process_update(update)
+                    STATEMENTS.setdefault(kind.name, []).append(len(statements))
+                    elapsed_ms = 0.0
+                else:
+                    started = time.perf_counter()
+                    await target.application.process_update(update)
+                    elapsed_ms = (time.perf_counter() - started) * 1000
                 if not kind.check(calls[before:]):
                     answer = [(c.method, c.error, c.text[:120]) for c in calls[before:]]
                     raise SystemExit(f"{kind.name}: unexpected answer {answer}")
@@ -226,6 +242,7 @@ def bare_floor() -> Target:
 
 async def measure(url: str, cast: Cast, rounds: int) -> dict[str, list[float]]:
     """The floor and the real bot, measured in the same rounds."""
+    STATEMENTS.clear()
     clock = ManualClock(NOW)
     transport = FakeTelegram(clock=clock)
     engine = make_engine(url)
@@ -263,7 +280,7 @@ async def measure(url: str, cast: Cast, rounds: int) -> dict[str, list[float]]:
             )
             samples = await time_updates([alone], rounds)
             samples.update(
-                await time_updates([floor, Target(application, transport, kinds)], rounds)
+                await time_updates([floor, Target(application, transport, kinds, engine)], rounds)
             )
             return samples
     finally:
@@ -271,6 +288,8 @@ async def measure(url: str, cast: Cast, rounds: int) -> dict[str, list[float]]:
 
 
 def summarize(samples: dict[str, list[float]]) -> dict[str, Any]:
+    """Percentiles per kind, against the floor, with the statements each kind ran (in the
+    last warm-up round: the first ones also fill caches)."""
     figures: dict[str, Any] = {
         name: {**percentiles(floor), "per_second": round(1000 * len(floor) / sum(floor), 1)}
         for name, floor in samples.items()
@@ -284,6 +303,7 @@ def summarize(samples: dict[str, list[float]]) -> dict[str, Any]:
             **percentiles(values),
             "per_second": round(1000 * len(values) / sum(values), 1),
             "p95_vs_floor": round(percentiles(values)["p95_ms"] / floor_p95, 1),
+            "statements": STATEMENTS.get(name, [0])[-1],
         }
     return figures
 
@@ -307,11 +327,13 @@ def report(backend: str, figures: dict[str, Any]) -> None:
             value["p95_ms"],
             value["p99_ms"],
             value.get("p95_vs_floor", "-"),
+            value.get("statements", "-"),
         )
         for name, value in figures.items()
     ]
     print(f"update handling on {backend}:")
-    print(table(("kind", "updates/s", "p50 ms", "p95 ms", "p99 ms", "p95 / floor"), rows))
+    headers = ("kind", "updates/s", "p50 ms", "p95 ms", "p99 ms", "p95 / floor", "statements")
+    print(table(headers, rows))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,6 +18,7 @@ from bot.inbox_jobs import start_inbox
 from bot.notice_messages import register_notice_renderers
 from bot.reminder_jobs import start_reminders
 from bot.runtime import Runtime
+from bot.send_budget_jobs import start_send_budget
 from bot.settings import Settings
 from bot.update_scope import InboxRequest
 from db.engine import make_engine
@@ -109,6 +110,8 @@ async def on_startup(application: BotApplication) -> None:
     user's message."""
     await asyncio.to_thread(warm_up)
     await set_command_menu(application)
+    # Before anything sends: this instance's share of the limits (other instances live).
+    await start_send_budget(application)
     await start_reminders(application)
     await start_broadcasts(application)
     await start_inbox(application)

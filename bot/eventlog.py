@@ -13,6 +13,7 @@ from telegram.ext import Application
 from bot import update_scope
 from bot.context import RUNTIME_KEY
 from bot.inbox import begin, end
+from bot.send_budget_jobs import leave_send_budget
 
 logger = logging.getLogger("councilbot.updates")
 
@@ -44,6 +45,8 @@ class LoggedApplication(Application[Any, Any, Any, Any, Any, Any]):
         runtime = self.bot_data.get(RUNTIME_KEY)
         if runtime is not None and "sending_role" in vars(runtime):
             await asyncio.to_thread(runtime.sending_role.release)
+        if runtime is not None:
+            await leave_send_budget(runtime)
         await super().shutdown()
 
     async def process_update(self, update: object) -> None:

@@ -26,6 +26,7 @@ from schedules.clock import Clock
 from schedules.dispatcher import Dispatcher
 from schedules.pacing import Pacer, Sleep
 from schedules.reminders import ReminderConfig
+from schedules.send_budget import SharedBudget
 from schedules.sending_role import SendingRole
 
 # At most this many messages to one chat in any this many seconds: about one a second.
@@ -106,6 +107,11 @@ class Runtime:
     def sending_role(self) -> SendingRole:
         """Whether this instance sends reminders and notices (one at a time on PostgreSQL)."""
         return SendingRole(self.engine)
+
+    @cached_property
+    def send_budget(self) -> SharedBudget:
+        """This instance's share of the bot's limits among the live instances (PostgreSQL)."""
+        return SharedBudget(self.engine, self.clock, self.instance_id, self.pacer)
 
     @cached_property
     def reminders(self) -> ReminderConfig:

@@ -500,3 +500,15 @@ class JobRun(SQLModel, table=True):
     claimed_by: str = Field(max_length=64)
     started_at: datetime = _utc()
     finished_at: datetime | None = _utc(default=None)
+
+
+class SendingInstance(SQLModel, table=True):
+    """A running instance, seen lately (issue 16): the live ones on one database split
+    Telegram's limits between them, and a 429 any of them met pauses them all."""
+
+    __tablename__ = "sending_instance"
+
+    instance_id: str = Field(max_length=64, primary_key=True)
+    seen_at: datetime = _utc()
+    # Telegram answered this instance 429: every instance waits until then.
+    paused_until: datetime | None = _utc(default=None)

@@ -14,13 +14,16 @@ for one instance on one machine. A claimed row is SENDING, with the batch's toke
 ``claimed_by`` and the time in ``claimed_at``; every later write is conditional on that token.
 
 Delivery guarantee. A row is marked SENT, with Telegram's message id, only after Telegram
-answered, in its own short transaction (one row per commit, so a crash loses at most the one row
-in flight). If the process dies after Telegram accepted a message and before that commit, the
-row stays SENDING; :meth:`Dispatcher.recover_stale_claims` hands it back to the queue after
-``stale_claim_after`` and it is sent again. That window (a few milliseconds per message) is the
-only way a reminder can be sent twice; the alternative, never retrying an interrupted send, would
-lose reminders instead. To keep a live instance's claims from looking stale, a batch stops
-sending and gives its remaining rows back once half of ``stale_claim_after`` has passed.
+answered, in its own short transaction (one message per commit, so a crash loses at most the
+messages in flight). Up to ``concurrency`` chats are sent to at once, each chat's messages one
+after the other in the batch's order (a chat's next message waits for the previous one's
+outcome to be recorded). If the process dies after Telegram accepted a message and before that
+commit, the row stays SENDING; :meth:`Dispatcher.recover_stale_claims` hands it back to the
+queue after ``stale_claim_after`` and it is sent again. That window (a few milliseconds per
+message) is the only way a reminder can be sent twice; the alternative, never retrying an
+interrupted send, would lose reminders instead. To keep a live instance's claims from looking
+stale, a batch stops sending and gives its remaining rows back once half of
+``stale_claim_after`` has passed.
 
 Failures. Telegram's 429 (:class:`RetryLater`) pauses this dispatcher for ``retry_after``: the row
 and the rest of the batch go back to PENDING with ``next_attempt_at`` then, without counting an
@@ -83,10 +86,13 @@ from schedules.reminders import (
     ReminderConfig,
     announced_meetings,
 )
+from schedules.send_lanes import Lanes
 
 logger = logging.getLogger(__name__)
 
 ERROR_LIMIT = 500  # Reminder.last_error
+# Messages claimed ahead of the lanes: this many seconds' worth at ``concurrency`` a second.
+LOOKAHEAD_SECONDS = 10
 # Notices whose offset is the id of the progress update they are about (db/notices.py).
 NOTICES_ABOUT_AN_UPDATE = frozenset({"notice_report"})
 Button = tuple[str, str]  # (label, callback data)
@@ -227,6 +233,15 @@ class _Job:
 
 
 @dataclass
+class _Run:
+    """One run's delivery, shared by its lanes' workers."""
+
+    lanes: Lanes[tuple[_Batch, list[_Job]]] | None = None
+    sent: int = 0
+    until: datetime | None = None  # flood control: not before then
+
+
+@dataclass
 class _Batch:
     token: str
     claimed_at: datetime
@@ -250,6 +265,7 @@ class Dispatcher:
         merger: Merger | None = None,
         merge_kinds: frozenset[str] = frozenset(),
         role: Callable[[], bool] | None = None,
+        concurrency: int | None = None,
     ) -> None:
         # Whether this process may send now (schedules/sending_role.py: one instance at a time
         # on PostgreSQL). Blocking: asked in a worker thread. None: always.
@@ -270,6 +286,9 @@ class Dispatcher:
         self.instance_id = instance_id[:48]
         self.renderer = renderer
         self.paused_until: datetime | None = None
+        # Chats sent to at once: the pacer's rate (a send's round trip and its commit take
+        # longer than 1/30 s); 1 without a pacer (bench_dispatcher.py measures one at a time).
+        self.concurrency = concurrency or (pacer.per_second if pacer is not None else 1)
         self._batches = itertools.count(1)
         self._lock = asyncio.Lock()
 
@@ -289,16 +308,7 @@ class Dispatcher:
             if self.role is not None and not await asyncio.to_thread(self.role):
                 return 0  # another instance sends; it takes our claims back if we died
             await asyncio.to_thread(self._recover_stale)
-            sent = 0
-            while True:
-                batch = await asyncio.to_thread(self._claim_batch)
-                if batch is None:
-                    break
-                count, stop = await self._deliver(batch)
-                sent += count
-                if stop or not batch.full:
-                    break
-            return sent
+            return await self._deliver_due()
 
     async def recover_stale_claims(self) -> int:
         """Give rows claimed by a dispatcher that never finished them back to the queue."""
@@ -465,59 +475,86 @@ class Dispatcher:
                 units.append(together[job.chat_id])
         return units
 
-    async def _deliver(self, batch: _Batch) -> tuple[int, bool]:
-        """Send the batch's messages in order, recording each outcome before the next send (so
-        at most the one message in flight can be "sent but not recorded"); returns (sent,
-        stop)."""
-        sent = 0
-        units = self._units(batch.jobs)
-        for index, unit in enumerate(units):
-            now = self.clock.now()
-            job = unit[0]
-            if now - batch.claimed_at > self.config.stale_claim_after / 2:
-                rest = [j.reminder_id for u in units[index:] for j in u]
-                await asyncio.to_thread(self._release, batch.token, rest, None)
-                return sent, True
-            try:
-                if self.pacer is not None:
-                    await self.pacer.wait_turn(job.chat_id)
-                # Phrases such as "in 12 minutes" are written for the moment of sending, not for
-                # the moment the batch was claimed or the row planned.
-                sending_at = self.clock.now()
-                if len(unit) == 1:
-                    outgoing = self.renderer(replace(job.view, now=sending_at))
-                else:
-                    assert self.merger is not None
-                    outgoing = self.merger([replace(j.view, now=sending_at) for j in unit])
-                result = await self.sender.send(job.chat_id, outgoing.text, outgoing.buttons)
-            except RetryLater as exc:
-                until = now + timedelta(seconds=max(exc.seconds, 1))
-                self.paused_until = until
-                if self.pacer is not None:
-                    self.pacer.pause(max(exc.seconds, 1))
-                logger.warning("Telegram flood control: pausing reminders until %s", until)
-                rest = [j.reminder_id for u in units[index:] for j in u]
-                await asyncio.to_thread(self._release, batch.token, rest, until)
-                return sent, True
-            except PermanentFailure as exc:
-                for each in unit:
-                    await asyncio.to_thread(
-                        self._fail, batch.token, each, exc.reason, exc.unreachable
-                    )
-            except TransientFailure as exc:
-                for each in unit:
-                    await asyncio.to_thread(self._retry_or_fail, batch.token, each, exc.reason)
-            except Exception as exc:  # a bug in rendering or sending: retried, then failed
-                logger.exception("reminder %s could not be sent", job.reminder_id)
-                reason = f"{type(exc).__name__}: {exc}"
-                for each in unit:
-                    await asyncio.to_thread(self._retry_or_fail, batch.token, each, reason)
+    async def _deliver_due(self) -> int:
+        """Claim batches and send their messages through lanes (``schedules/send_lanes.py``):
+        up to ``concurrency`` chats at once, each chat's messages in order, each outcome recorded
+        before that chat's next send (so at most the messages in flight can be "sent but not
+        recorded"). The next batch is claimed while the last one's messages are still going
+        out. Returns how many messages Telegram accepted."""
+        run = _Run()
+        lanes: Lanes[tuple[_Batch, list[_Job]]] = Lanes(
+            lambda item: self._send_unit(item[0], item[1], run),
+            concurrency=self.concurrency,
+            # A batch running too long gives its rows back before its claim looks stale.
+            usable=lambda item: (
+                self.clock.now() - item[0].claimed_at <= self.config.stale_claim_after / 2
+            ),
+        )
+        run.lanes = lanes
+        try:
+            while not lanes.stopped:
+                batch = await asyncio.to_thread(self._claim_batch)
+                if batch is None:
+                    break
+                for unit in self._units(batch.jobs):
+                    lanes.add(unit[0].chat_id, (batch, unit))
+                if not batch.full:
+                    break
+                # Claim ahead (about ten seconds of sending at the limit): a chat's later
+                # messages join its lane early, instead of waiting behind everyone else's.
+                await lanes.room(self.concurrency * LOOKAHEAD_SECONDS)
+        finally:
+            rest = await lanes.finish()
+            by_token: dict[str, list[int]] = {}
+            for batch, unit in rest:
+                by_token.setdefault(batch.token, []).extend(j.reminder_id for j in unit)
+            for token, ids in by_token.items():  # flood control, or too long: given back
+                await asyncio.to_thread(self._release, token, ids, run.until)
+        return run.sent
+
+    async def _send_unit(self, batch: _Batch, unit: list[_Job], run: _Run) -> bool:
+        """Send one message and record its outcome; False on flood control (nothing sent)."""
+        job = unit[0]
+        now = self.clock.now()
+        try:
+            if self.pacer is not None:
+                await self.pacer.wait_turn(job.chat_id)
+            if run.lanes is not None and run.lanes.stopped:
+                return False  # a 429 elsewhere while this one waited
+            # Phrases such as "in 12 minutes" are written for the moment of sending, not for
+            # the moment the batch was claimed or the row planned.
+            sending_at = self.clock.now()
+            if len(unit) == 1:
+                outgoing = self.renderer(replace(job.view, now=sending_at))
             else:
-                await asyncio.to_thread(self._mark_sent, batch.token, unit, result.message_id)
-                sent += 1
-                if outgoing.photo is not None:
-                    await self._send_photo(job, outgoing.photo)
-        return sent, False
+                assert self.merger is not None
+                outgoing = self.merger([replace(j.view, now=sending_at) for j in unit])
+            result = await self.sender.send(job.chat_id, outgoing.text, outgoing.buttons)
+        except RetryLater as exc:
+            until = now + timedelta(seconds=max(exc.seconds, 1))
+            self.paused_until = until
+            run.until = until
+            if self.pacer is not None:
+                self.pacer.pause(max(exc.seconds, 1))
+            logger.warning("Telegram flood control: pausing reminders until %s", until)
+            return False
+        except PermanentFailure as exc:
+            for each in unit:
+                await asyncio.to_thread(self._fail, batch.token, each, exc.reason, exc.unreachable)
+        except TransientFailure as exc:
+            for each in unit:
+                await asyncio.to_thread(self._retry_or_fail, batch.token, each, exc.reason)
+        except Exception as exc:  # a bug in rendering or sending: retried, then failed
+            logger.exception("reminder %s could not be sent", job.reminder_id)
+            reason = f"{type(exc).__name__}: {exc}"
+            for each in unit:
+                await asyncio.to_thread(self._retry_or_fail, batch.token, each, reason)
+        else:
+            await asyncio.to_thread(self._mark_sent, batch.token, unit, result.message_id)
+            run.sent += 1
+            if outgoing.photo is not None:
+                await self._send_photo(job, outgoing.photo)
+        return True
 
     async def _send_photo(self, job: _Job, draw: Callable[[], tuple[bytes, str]]) -> None:
         try:

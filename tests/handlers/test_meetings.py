@@ -157,6 +157,7 @@ async def test_conclusions_become_tasks_in_one_step(
     factory.agency("BKHDT")
     secretariat = people["secretariat"]
     await create(bot, secretariat)
+    await bot.settle()  # the invitations are out (they no longer wait behind the replies)
     (concluded,) = messages(
         await bot.send(
             secretariat,

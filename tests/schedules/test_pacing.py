@@ -120,3 +120,67 @@ async def test_the_per_chat_memory_stays_bounded() -> None:
     for n in range(10_000):
         await pacer.wait_turn(n + 1)
     assert len(pacer._chat_recent) <= 4097  # the chats of the last few seconds only
+
+
+async def test_a_sender_waiting_for_one_chat_does_not_hold_up_the_others() -> None:
+    clock = ManualClock(START)
+    gate = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        await gate.wait()  # the waiting sender stays asleep until the test opens the gate
+        clock.advance(timedelta(seconds=seconds))
+
+    pacer = Pacer(clock, sleep, per_chat=3)
+    for _ in range(3):
+        await pacer.wait_turn(42)  # chat 42 had its burst: its next turn is seconds away
+    busy = asyncio.create_task(pacer.wait_turn(42))
+    await asyncio.sleep(0)
+    await asyncio.wait_for(pacer.wait_turn(7), timeout=1)  # another chat goes at once
+    assert not busy.done()
+    gate.set()
+    await busy
+    assert clock.now() - START >= timedelta(seconds=3)
+
+
+async def test_live_instances_split_the_limits() -> None:
+    clock = ManualClock(START)
+    pacer = paced(clock)
+    pacer.per_chat = 3
+    pacer.instances = 2
+    sent: list[datetime] = []
+    for n in range(300):
+        await pacer.wait_turn(n + 1)
+        sent.append(clock.now())
+        clock.advance(timedelta(milliseconds=1))
+    assert most_in_any_window(sent, timedelta(seconds=1)) == 15  # the other instance: 15 more
+    group: list[datetime] = []
+    for _ in range(20):
+        await pacer.wait_turn(-100)
+        group.append(clock.now())
+    assert most_in_any_window(group, timedelta(minutes=1)) == 10
+    chat: list[datetime] = []
+    for _ in range(9):
+        await pacer.wait_turn(77)
+        chat.append(clock.now())
+    assert most_in_any_window(chat, timedelta(seconds=6)) == 3  # a chat's 1/s, halved
+
+
+async def test_background_senders_leave_a_turn_to_replies_only_while_members_talk() -> None:
+    clock = ManualClock(START)
+    pacer = paced(clock)
+    pacer.reserve = 1
+
+    async def background_second() -> int:
+        started, count = clock.now(), 0
+        while clock.now() - started < timedelta(seconds=1):
+            await pacer.wait_turn(10_000 + count)
+            count += 1
+            clock.advance(timedelta(milliseconds=1))
+        return count
+
+    clock.advance(timedelta(seconds=5))
+    quiet = await background_second()
+    await pacer.wait_turn(5, interactive=True)  # a member is answered
+    clock.advance(timedelta(seconds=2))
+    talking = await background_second()
+    assert quiet >= 30 and talking < quiet
