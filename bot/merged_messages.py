@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from bot.catalogue import Html, t
 from bot.formatting import callback_data
 from bot.reminder_messages import (
+    SNOOZE_PREFIX,
     amount,
     days_left,
     due_as_read,
@@ -23,6 +24,7 @@ from schedules.dispatcher import Outgoing, ReminderView
 from schedules.reminders import TASK_KINDS
 
 MERGED_PREFIX = "mr"
+SNOOZE_ALL = "all"  # "rem:all:<first row>": remind me later of the whole list
 # Rows merged into one message: about one task each, with nothing to decide in the message
 # itself (a completion or extension to decide keeps its own card and buttons).
 MERGE_KINDS = TASK_KINDS | {NOTICE_ASSIGNED}
@@ -33,6 +35,7 @@ def render_merged(views: Sequence[ReminderView]) -> Outgoing:
     """One message listing every task; a button per task (callback ``mr:<task>``). Several rows
     about one task (a reminder missed during downtime and today's) are one line, written from
     the newest; rows about a single task are that task's card."""
+    lead = views[0]
     newest: dict[int, ReminderView] = {}
     for view in views:
         assert view.task is not None
@@ -61,6 +64,11 @@ def render_merged(views: Sequence[ReminderView]) -> Outgoing:
         )
         label = t(lang, "merged_button", id=task.task_id, title=short(task.title, BUTTON_TITLE))
         buttons.append((label, callback_data(MERGED_PREFIX, task.task_id)))
+    if any(view.can_snooze for view in views):
+        # The list's first row names the message: its rows are found by the message they
+        # were sent as (schedules/list_snooze.py).
+        snooze = t(lang, "rem_button_snooze")
+        buttons.append((snooze, callback_data(SNOOZE_PREFIX, SNOOZE_ALL, lead.reminder_id)))
     head = t(lang, "merged_head", count=len(views), late=late)
     footer = t(lang, "merged_footer", example=next(iter(newest)))
     text = "\n".join([head, "", "\n".join(items), "", footer])

@@ -53,7 +53,7 @@ class TelegramSender:
             else None
         )
         parts = split_message(text)
-        message_id = 0
+        message_ids: list[int] = []
         with telegram_outcomes():
             for index, part in enumerate(parts):
                 message = await self.bot.send_message(
@@ -63,8 +63,10 @@ class TelegramSender:
                     reply_markup=markup if index == len(parts) - 1 else None,
                     disable_web_page_preview=True,
                 )
-                message_id = message.message_id
-        return SendResult(message_id=message_id)
+                message_ids.append(message.message_id)
+        return SendResult(
+            message_id=message_ids[-1] if message_ids else 0, parts=tuple(message_ids)
+        )
 
     async def send_document(
         self, chat_id: int, file_name: str, content: bytes, caption: str

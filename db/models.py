@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime
@@ -298,6 +298,11 @@ class Attendance(SQLModel, table=True):
 # --- outbox: reminders and broadcasts -------------------------------------------------------
 
 
+# The condition of the partial index of pending rows; queries must spell it as a literal (a
+# bound parameter does not prove the condition, and the index would not be used).
+PENDING_ONLY = "state = 'pending'"
+
+
 class Reminder(SQLModel, table=True):
     __table_args__ = (
         Index("ix_reminder_state_due", "state", "due_at"),
@@ -305,6 +310,15 @@ class Reminder(SQLModel, table=True):
         Index("ix_reminder_retry", "state", "next_attempt_at"),
         # Re-planning a task or meeting reads and rewrites exactly its own rows.
         Index("ix_reminder_target", "target_kind", "target_id"),
+        # A chat's pending rows, claimed together (schedules/claims.py). Partial: a row leaves
+        # it when claimed and is never written to it again (sent rows cost nothing).
+        Index(
+            "ix_reminder_chat_pending",
+            "chat_id",
+            "due_at",
+            sqlite_where=text(PENDING_ONLY),
+            postgresql_where=text(PENDING_ONLY),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -10,11 +10,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.catalogue import Html, t
 from bot.context import BotContext
+from bot.merged_messages import SNOOZE_ALL
 from bot.reminder_messages import SNOOZE_PREFIX, kind_name, local, short
 from db.errors import AppError
 from db.ids import button_id, button_number, id_in_range
 from handlers.replying import answer, edit_or_answer
 from handlers.task_views import pager
+from schedules.list_snooze import snooze_list
 from schedules.reminder_queue import QueueItem, ReminderQueue, reminder_queue
 from schedules.reminders import snooze_reminder
 
@@ -47,15 +49,16 @@ async def reminders_page(update: Update, context: BotContext) -> None:
 
 
 async def snooze(update: Update, context: BotContext) -> None:
-    """ "rem:snooze:<reminder>": the same reminder again one working day later."""
+    """ "rem:snooze:<reminder>": the same reminder again one working day later; "rem:all:<first
+    row>": every reminder of a merged list again one working day later."""
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
-    if len(parts) != 3 or parts[1] != "snooze":
+    if len(parts) != 3 or parts[1] not in ("snooze", SNOOZE_ALL):
         raise AppError("stale_button")
     runtime = context.runtime
     with runtime.session() as session:
-        due = snooze_reminder(
+        due = (snooze_list if parts[1] == SNOOZE_ALL else snooze_reminder)(
             session=session,
             actor=context.actor,
             reminder_id=button_id(parts[2]),

@@ -6,9 +6,11 @@ store. One run claims due rows in small batches, decides for each whether to sen
 it marked late, skip it (too old), cancel it (its task or meeting closed) or hold it until the
 next working slot, sends, and records the outcome.
 
-Claiming. On PostgreSQL the batch is taken with ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE
-SKIP LOCKED)``: two instances never claim the same row, and neither waits for the other. On
-SQLite the same statement runs without the lock clause; SQLite has a single writer and the
+Claiming. A batch is the chats of the next ``batch_size`` due rows, each with every row due to
+it now (at most ``merge_limit``): see schedules/claims.py. On PostgreSQL each chat is taken under
+a transaction-level advisory lock and its rows with ``FOR UPDATE SKIP LOCKED``: two instances
+never claim the same row, nor split one person's rows between them, and neither waits for the
+other. On SQLite the same statements run without the locks; SQLite has a single writer and the
 update is conditional (``state = 'pending'``), so a claim is still exclusive, but SQLite is meant
 for one instance on one machine. A claimed row is SENDING, with the batch's token in
 ``claimed_by`` and the time in ``claimed_at``; every later write is conditional on that token.
@@ -47,7 +49,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, Table, bindparam, case, func, or_, update
+from sqlalchemy import Connection, Engine, Table, bindparam, case, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -70,6 +72,7 @@ from db.models import (
 from db.recurring import occurrence_label, period_on_day, periods_of
 from db.status import categorize, deadline_in_force
 from db.types import UTCDateTime
+from schedules.claims import claim_due_chats
 from schedules.clock import Clock
 from schedules.digest import Digest, build_digest
 from schedules.pacing import Pacer
@@ -96,6 +99,10 @@ LOOKAHEAD_SECONDS = 10
 # Notices whose offset is the id of the progress update they are about (db/notices.py).
 NOTICES_ABOUT_AN_UPDATE = frozenset({"notice_report"})
 Button = tuple[str, str]  # (label, callback data)
+# At most this many rows of one chat in one batch, hence lines in one merged list: its buttons
+# (one per task, and "remind me later") stay under the ~100 Telegram accepts on a message. More
+# rows due to one person at one moment go in the next list.
+MERGE_LIMIT = 80
 
 
 # --- what the transport tells us --------------------------------------------------------------
@@ -129,7 +136,14 @@ class PermanentFailure(Exception):
 
 @dataclass(frozen=True)
 class SendResult:
-    message_id: int
+    message_id: int  # the last part's (the one with the buttons)
+    # Every part's id, in order, when a long text went as several messages: a reply to any of
+    # them is recognised.
+    parts: tuple[int, ...] = ()
+
+    @property
+    def message_ids(self) -> tuple[int, ...]:
+        return self.parts or (self.message_id,)
 
 
 class Sender(Protocol):
@@ -266,6 +280,7 @@ class Dispatcher:
         merge_kinds: frozenset[str] = frozenset(),
         role: Callable[[], bool] | None = None,
         concurrency: int | None = None,
+        merge_limit: int = MERGE_LIMIT,
     ) -> None:
         # Whether this process may send now (schedules/sending_role.py: one instance at a time
         # on PostgreSQL). Blocking: asked in a worker thread. None: always.
@@ -275,6 +290,8 @@ class Dispatcher:
         # own card. None: every row is its own message.
         self.merger = merger
         self.merge_kinds = merge_kinds
+        # Rows claimed for one chat at a time, hence lines in one merged message at most.
+        self.merge_limit = merge_limit
         # The bot's one pacer, shared with broadcasts, so that a meeting reminder to a whole
         # council and a broadcast together stay under Telegram's limits. None: send at once
         # (bench/bench_dispatcher.py measures the dispatcher's own cost that way).
@@ -372,34 +389,16 @@ class Dispatcher:
         now = self.clock.now()
         token = f"{self.instance_id}#{next(self._batches)}"
         with session_scope(self.engine) as session:
-            due = (
-                select(Reminder.id)
-                .where(
-                    Reminder.state == OutboxState.PENDING,
-                    col(Reminder.due_at) <= now,
-                    or_(
-                        col(Reminder.next_attempt_at).is_(None),
-                        col(Reminder.next_attempt_at) <= now,
-                    ),
-                )
-                .order_by(col(Reminder.due_at), col(Reminder.id))
-                .limit(self.config.batch_size)
+            # Whole chats (schedules/claims.py): every row due to one person now is in this
+            # batch or in another instance's, never split between them.
+            ids, more = claim_due_chats(
+                session,
+                token=token,
+                now=now,
+                batch_size=self.config.batch_size,
+                per_chat=self.merge_limit,
+                postgres=is_postgres(self.engine),
             )
-            if is_postgres(self.engine):
-                due = due.with_for_update(skip_locked=True)
-            # The subquery alone decides which rows are claimed: on SQLite the statement runs
-            # under the database's single write lock; on PostgreSQL FOR UPDATE re-checks each
-            # row's state once locked and SKIP LOCKED passes over rows another claim holds.
-            # (Repeating "state = pending" out here would make SQLite scan every pending row
-            # instead of fetching the claimed ones by primary key.)
-            claimed: Any = session.exec(
-                update(Reminder)
-                .where(col(Reminder.id).in_(due.scalar_subquery()))
-                .values(state=OutboxState.SENDING, claimed_by=token, claimed_at=now)
-                .returning(col(Reminder.id))
-                .execution_options(synchronize_session=False)
-            )
-            ids = list(claimed.scalars())
             if not ids:
                 return None
             rows = list(
@@ -409,7 +408,7 @@ class Dispatcher:
                     .order_by(col(Reminder.due_at), col(Reminder.id))
                 )
             )
-            batch = _Batch(token=token, claimed_at=now, full=len(rows) >= self.config.batch_size)
+            batch = _Batch(token=token, claimed_at=now, full=more)
             context = _Context.load(session, rows, now, self.config)
             for row in rows:
                 job = self._decide(row, context, now)
@@ -550,7 +549,7 @@ class Dispatcher:
             for each in unit:
                 await asyncio.to_thread(self._retry_or_fail, batch.token, each, reason)
         else:
-            await asyncio.to_thread(self._mark_sent, batch.token, unit, result.message_id)
+            await asyncio.to_thread(self._mark_sent, batch.token, unit, result)
             run.sent += 1
             if outgoing.photo is not None:
                 await self._send_photo(job, outgoing.photo)
@@ -569,8 +568,8 @@ class Dispatcher:
     # Plain Core statements on a connection: a row's outcome is two statements and a commit, and
     # half the cost of an ORM session here (see bench/bench_dispatcher.py).
 
-    def _mark_sent(self, token: str, unit: list[_Job], message_id: int) -> None:
-        now = self.clock.now()
+    def _mark_sent(self, token: str, unit: list[_Job], result: SendResult) -> None:
+        now, message_id = self.clock.now(), result.message_id
         with self.engine.begin() as connection:
             for job in unit:
                 done = _finish(
@@ -590,10 +589,11 @@ class Dispatcher:
                         "reminder %s was sent but its claim had been taken back", job.reminder_id
                     )
             job = unit[0]
+            # Every part of a split message is remembered, so a reply to any part is routed.
             if len(unit) > 1:
-                _remember_merged(connection, unit, message_id)
+                _remember_merged(connection, unit, result.message_ids)
             elif job.target_kind in (TARGET_TASK, TARGET_MEETING) and job.target_id is not None:
-                _remember(connection, job, message_id, now)
+                _remember(connection, job, result.message_ids, now)
             if job.was_unreachable and job.recipient_id is not None and job.chat_id > 0:
                 connection.execute(
                     update(_MEMBERS)
@@ -734,27 +734,32 @@ def _finish(
     return bool(result.rowcount)
 
 
-def _remember(connection: Connection, job: _Job, message_id: int, now: datetime) -> None:
-    """Map the message to its task or meeting, so that a reply to it is a progress update."""
-    connection.execute(
-        _REMEMBER[connection.dialect.name],
+def _remember(connection: Connection, job: _Job, message_ids: Sequence[int], now: datetime) -> None:
+    """Map the message (each of its parts) to its task or meeting, so that a reply to it is a
+    progress update."""
+    rows = [
         {
             "chat_id": job.chat_id,
             "message_id": message_id,
             "task_id": job.target_id if job.target_kind == TARGET_TASK else None,
             "meeting_id": job.target_id if job.target_kind == TARGET_MEETING else None,
             "created_at": now,
-        },
-    )
+        }
+        for message_id in message_ids
+    ]
+    # One row (the usual case) as a plain execute: executemany costs more per call.
+    connection.execute(_REMEMBER[connection.dialect.name], rows[0] if len(rows) == 1 else rows)
 
 
-def _remember_merged(connection: Connection, unit: list[_Job], message_id: int) -> None:
-    """The tasks a merged message lists, so that a reply to it names one or is asked which."""
+def _remember_merged(connection: Connection, unit: list[_Job], message_ids: Sequence[int]) -> None:
+    """The tasks a merged message lists, under each of its parts, so that a reply to any part
+    names one or is asked which."""
     task_ids = dict.fromkeys(j.view.task.task_id for j in unit if j.view.task is not None)
     connection.execute(
         _REMEMBER_MERGED[connection.dialect.name],
         [
             {"chat_id": unit[0].chat_id, "message_id": message_id, "task_id": task_id}
+            for message_id in message_ids
             for task_id in task_ids
         ],
     )

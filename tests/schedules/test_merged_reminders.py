@@ -37,6 +37,12 @@ def due_tasks(world: World, titles: list[str]) -> list[Task]:
     return tasks
 
 
+def first_row(engine: Engine, world: World) -> int:
+    with Session(engine) as session:
+        rows = session.exec(select(Reminder.id).where(Reminder.chat_id == world.focal.id)).all()
+    return min(row for row in rows if row is not None)
+
+
 def updates(engine: Engine) -> list[tuple[int, int | None, str]]:
     with Session(engine) as session:
         rows = session.exec(select(ProgressUpdate).order_by(col(ProgressUpdate.id))).all()
@@ -62,7 +68,8 @@ async def test_tasks_due_at_one_moment_go_as_one_list_with_a_button_each(
             f"{n + 1}. <b>#{task.id}</b> Nhiệm vụ số {n} &lt;b&gt;gấp&lt;/b&gt; &amp;" in call.text
         )
     assert call.text.count("Hạn: 23/11/2023 · còn 3 ngày") == 3
-    assert [data for _, data in call.buttons()] == [f"mr:{task.id}" for task in tasks]
+    assert [data for _, data in call.buttons()][:-1] == [f"mr:{task.id}" for task in tasks]
+    assert call.buttons()[-1] == ("🔁 Nhắc lại sau", f"rem:all:{first_row(engine, world)}")
     assert call.buttons()[0][0].startswith(f"✏️ #{tasks[0].id} Nhiệm vụ số 0 <b>")  # plain text
     with Session(engine) as session:
         rows = session.exec(select(Reminder).where(Reminder.state == OutboxState.SENT)).all()
@@ -87,8 +94,22 @@ async def test_a_long_list_is_split_only_where_the_length_needs_it(
     await dispatcher_of(bot).run_once()
     parts = sends(transport, world.focal.id)
     assert 2 <= len(parts) <= 4 and all(len(p.text) <= 4096 for p in parts)
-    assert sum(len(p.buttons()) for p in parts) == 40 and parts[-1].buttons()
+    assert sum(len(p.buttons()) for p in parts) == 41 and parts[-1].buttons()
     assert sum(p.text.count(" · còn 3 ngày") for p in parts) == 40
+
+
+async def test_a_reply_to_the_first_part_of_a_split_list_is_recognised(
+    bot: OfflineBot, world: World, transport: FakeTelegram, engine: Engine
+) -> None:
+    tasks = due_tasks(world, [f"Nhiệm vụ {n} " + "rất dài " * 14 for n in range(40)])
+    await dispatcher_of(bot).run_once()
+    first, *_rest = sends(transport, world.focal.id)
+    assert not first.buttons()
+    await bot.send(world.focal, f"#{tasks[0].id} 20% đã giao việc", reply_to=first)
+    assert updates(engine) == [(tasks[0].id, 20, "đã giao việc")]
+    asked = await bot.send(world.focal, "đang làm", reply_to=first)  # names none: which task?
+    (question,) = [c for c in asked if c.buttons()]
+    assert len(question.buttons()) == 40
 
 
 async def test_a_reply_naming_its_task_is_that_tasks_update(
