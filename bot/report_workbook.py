@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.catalogue import t
-from db.council_report import AppendixRow, CouncilReport, Tally
+from db.council_report import CouncilReport, Tally
+from db.report_rows import AppendixRow
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format

@@ -40,16 +40,18 @@ from db.models import (
     TaskState,
 )
 from db.permissions import Access, Actor
+from db.report_periods import PeriodScores, with_periods
 from db.report_request import (  # noqa: F401 (re-exported: callers import them from here)
     ReportRequest,
     narrowed,
     read_request,
     reportable_councils,
 )
+from db.report_rows import AppendixRow, LatestUpdate, ScoredRow
 from db.reports import open_obstacle, ranked_updates
 from db.status import Category, TaskDates, categorize, deadline_in_force, finished_at
 from schedules.periods import ReportPeriod
-from schedules.recurrence import Occurrence, Recurrence
+from schedules.recurrence import Recurrence
 
 WEEKS = 12
 DAY = timedelta(days=1)
@@ -86,52 +88,6 @@ class Tally:
     def share(self, count: int) -> float:
         """``count`` as a fraction of the total (0 when there is none)."""
         return count / self.total if self.total else 0.0
-
-
-@dataclass(frozen=True)
-class LatestUpdate:
-    at: datetime
-    author: str
-    text: str
-
-
-@dataclass(frozen=True)
-class AppendixRow:
-    """One task of the appendix, or one period of a recurring task (``period``)."""
-
-    id: int
-    directive: str | None
-    clause: str | None
-    title: str
-    lead_code: str
-    lead_name_vi: str
-    lead_name_en: str
-    co_agencies: tuple[str, ...]
-    state: str
-    due_text: str | None
-    due_start: datetime | None
-    due_end: datetime | None
-    due_precision: str | None
-    original_deadline: datetime | None
-    approved_deadline: datetime | None
-    completion_reported_at: datetime | None
-    completed_at: datetime | None
-    percent: int | None
-    category: Category = Category.ON_TIME
-    obstacle: str | None = None  # the text of the latest open obstacle
-    latest: LatestUpdate | None = None
-    # A recurring task's schedule (its row is replaced by its periods' rows, db.report_periods).
-    schedule: Recurrence | None = None
-    created_at: datetime | None = None
-    period: Occurrence | None = None  # the period this row counts ("quý IV/2023")
-
-    @property
-    def extended(self) -> bool:
-        return (
-            self.approved_deadline is not None
-            and self.original_deadline is not None
-            and self.approved_deadline != self.original_deadline
-        )
 
 
 @dataclass(frozen=True)
@@ -225,7 +181,6 @@ def council_report(
         raise NotFound()
     scope = _scope(council_ids, request)
     # Imported here: db.report_periods builds on this module's rows.
-    from db.report_periods import with_periods
 
     rows = with_periods(
         session=session,
@@ -355,7 +310,6 @@ def agency_scorecard(
     as its periods written), from three light queries (the dates of its tasks, of their periods,
     which have an open obstacle) on /status's path."""
     # Imported here: db.report_periods builds on this module.
-    from db.report_periods import PeriodScores
 
     followed = sa_select(col(TaskCouncil.task_id)).where(
         col(TaskCouncil.council_id).in_(list(council_ids))
@@ -369,7 +323,7 @@ def agency_scorecard(
         ),
     )
     periods = PeriodScores.load(session, led.scalar_subquery(), now, due_soon_days)
-    rows: list[_Scored] = []
+    rows: list[ScoredRow] = []
     undated = 0
     for task_id, recurrence, *values in session.execute(
         sa_select(
@@ -390,7 +344,7 @@ def agency_scorecard(
         else:
             category = categorize(dates, now, due_soon_days=due_soon_days)
             obstacle = "" if task_id in periods.obstructed else None
-            rows.append(_Scored(*dates, category, obstacle))
+            rows.append(ScoredRow(*dates, category, obstacle))
     return tally(rows, now, no_deadline=undated)
 
 
@@ -436,17 +390,6 @@ class _Dates(NamedTuple):
     approved_deadline: datetime | None
     completion_reported_at: datetime | None
     completed_at: datetime | None
-
-
-class _Scored(NamedTuple):
-    state: str
-    original_deadline: datetime | None
-    approved_deadline: datetime | None
-    completion_reported_at: datetime | None
-    completed_at: datetime | None
-    category: Category
-    obstacle: str | None
-    period: object = None  # a recurring task's period (only whether there is one counts)
 
 
 def _rows(

@@ -29,8 +29,8 @@ from sqlalchemy import or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from db.council_report import AppendixRow, LatestUpdate, _Scored
 from db.models import Member, ProgressUpdate, TaskOccurrence, TaskState
+from db.report_rows import AppendixRow, LatestUpdate, ScoredRow
 from db.reports import open_obstacle
 from db.status import Category, categorize, deadline_in_force
 from schedules.periods import ReportPeriod
@@ -235,7 +235,7 @@ class PeriodScores:
                 named[task_id].add(occurrence_id)
         return cls(stored_periods(session, ids, None), obstructed, named, now, due_soon_days)
 
-    def scored(self, task_id: int, mirrored: datetime | None) -> list[_Scored]:
+    def scored(self, task_id: int, mirrored: datetime | None) -> list[ScoredRow]:
         """The task's periods not cancelled; ``mirrored``: the deadline the task mirrors."""
         named = self.named.get(task_id, set())
         scored = []
@@ -247,7 +247,7 @@ class PeriodScores:
             flagged = period.id in named or (at_hand and task_id in self.obstructed and not named)
             category: Category = categorize(period, self.now, due_soon_days=self.due_soon_days)
             scored.append(
-                _Scored(
+                ScoredRow(
                     period.state,
                     period.original_deadline,
                     period.approved_deadline or period.original_deadline,
