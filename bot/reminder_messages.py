@@ -260,7 +260,16 @@ def render_digest(digest: Digest, lang: str, tz: str, *, late: bool = False) -> 
             until=local(digest.until, tz, "%d/%m/%Y"),
         ),
         "",
-        t(lang, "digest_counts_head", total=digest.total),
+        t(
+            lang,
+            "digest_counts_head",
+            total=digest.total,
+            periods=(
+                t(lang, "digest_periods_part", count=sum(digest.periods.by_category.values()))
+                if digest.periods is not None and digest.periods.by_category
+                else ""
+            ),
+        ),
     ]
     lines += [
         t(lang, "digest_count_line", category=t(lang, f"category_{category}"), count=count)

@@ -36,10 +36,10 @@ from db.models import (
     Task,
     TaskCoAgency,
     TaskCouncil,
-    TaskOccurrence,
     TaskState,
 )
 from db.permissions import Access, Actor
+from db.recurring import periodic_task_ids
 from db.report_periods import PeriodScores, with_periods
 from db.report_request import (  # noqa: F401 (re-exported: callers import them from here)
     ReportRequest,
@@ -180,8 +180,6 @@ def council_report(
     if (request.agency_id and agency is None) or (request.directive_id and directive is None):
         raise NotFound()
     scope = _scope(council_ids, request)
-    # Imported here: db.report_periods builds on this module's rows.
-
     rows = with_periods(
         session=session,
         rows=_rows(session, scope, now, due_soon_days),
@@ -319,7 +317,7 @@ def agency_scorecard(
         col(Task.id).in_(followed),
         or_(
             col(Task.state) != TaskState.CANCELLED,
-            col(Task.id).in_(sa_select(col(TaskOccurrence.task_id))),
+            col(Task.id).in_(periodic_task_ids()),
         ),
     )
     periods = PeriodScores.load(session, led.scalar_subquery(), now, due_soon_days)
@@ -356,7 +354,7 @@ def _scope(council_ids: Sequence[int], request: ReportRequest) -> Select[Any]:
     (lead or co-operating, as ``/status <agency>``) or the directive, and not cancelled, with a
     deadline in force in the period or none at all. Recurring tasks (those with periods) are in
     whatever their current deadline and state: their periods are chosen by db.report_periods."""
-    recurring = col(Task.id).in_(sa_select(col(TaskOccurrence.task_id)))
+    recurring = col(Task.id).in_(periodic_task_ids())
     followed = sa_select(col(TaskCouncil.task_id)).where(
         col(TaskCouncil.council_id).in_(list(council_ids))
     )

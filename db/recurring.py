@@ -421,6 +421,11 @@ class CouncilPeriods:
     counted: int
 
 
+def periodic_task_ids() -> Select[Any]:
+    """The ids of the recurring tasks: those with periods (a select, for ``IN``)."""
+    return sa_select(col(TaskOccurrence.task_id))
+
+
 def periods_tally(followed: Any, now: Any, soon: Any) -> list[Select[Any, Any, Any, Any]]:
     """The periods of the tasks ``followed`` (a select of task ids) per category at ``now``,
     and how many tasks they belong to, as (category, None, count, kind) rows the overview

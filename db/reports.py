@@ -6,6 +6,7 @@ council with thousands of tasks is the bot's hottest read.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal_column,
+    null,
     or_,
     union_all,
 )
@@ -46,6 +48,7 @@ from db.recurring import (
     CouncilPeriods,
     CurrentPeriod,
     current_periods,
+    periodic_task_ids,
     periods_from_tally,
     periods_tally,
 )
@@ -101,6 +104,8 @@ class Overview:
     next_meetings: list[MeetingLine]
     # The recurring tasks' periods, counted once each (db.recurring); None when there are none.
     periods: CouncilPeriods | None = None
+    # How many of ``total`` are periods of recurring tasks (counted in their tasks' place).
+    period_total: int = 0
 
     def percent(self, category: Category) -> int:
         """The category's share of the council's tasks; the shown shares sum to 100."""
@@ -177,7 +182,20 @@ def _overview_tally_statement() -> CompoundSelect[Any]:
     periods (db.recurring.periods_tally): one statement (issue 16, statements per update)."""
     return union_all(
         _tally_statement().add_columns(literal_column("'t'")),
+        _recurring_tally_statement(),
         *periods_tally(_followed(), _NOW, _SOON),
+    )
+
+
+def _recurring_tally_statement() -> Select[Any]:
+    """The council's recurring tasks (those with periods) per category, as ``'r'`` rows: the
+    overview's counts put their periods in their place, as the report's chart does."""
+    category = category_column()
+    return (
+        sa_select(category, null(), func.count(), literal_column("'r'"))
+        .select_from(Task)
+        .where(col(Task.id).in_(_followed()), col(Task.id).in_(periodic_task_ids()))
+        .group_by(category)
     )
 
 
@@ -283,12 +301,21 @@ def council_overview(
         _overview_tally_statement(), {"council_id": council.id, **_moments(now, due_soon_days)}
     ).all()
     tally: dict[Category, dict[str, int]] = {}
+    recurring: Counter[Category] = Counter()
     for name, code, count, kind in rows:
         if kind == "t":
             tally.setdefault(Category(name), {})[code] = count
+        elif kind == "r":
+            recurring[Category(name)] = count
+    recurring.pop(Category.CANCELLED, None)  # cancelled tasks are not counted anyway
     periods = periods_from_tally((kind, name, count) for name, _, count, kind in rows)
     tally.pop(Category.CANCELLED, None)
-    counts = {category: sum(by_agency.values()) for category, by_agency in tally.items()}
+    # What is counted is what the Government Office counts: a one-off task once, a recurring
+    # task once per period (its periods in its place, cancelled ones left out), as the chart.
+    counted = Counter({category: sum(by_agency.values()) for category, by_agency in tally.items()})
+    counted.subtract(recurring)
+    counted.update(periods.by_category)
+    counts = {category: count for category, count in counted.items() if count > 0}
     shape, index, pages = _attention_shape(_attention_groups(tally), page, page_size)
     codes = {item if isinstance(item, str) else item[0] for item in shape}
     lines = _overview_lines(session, council.id, codes, now, due_soon_days)
@@ -307,6 +334,7 @@ def council_overview(
         council=council,
         counts=counts,
         total=sum(counts.values()),
+        period_total=sum(periods.by_category.values()),
         attention=attention,
         page=index,
         pages=pages,

@@ -153,6 +153,11 @@ def overview_page(overview: Overview, lang: str, tz: str, now: datetime) -> Page
             "status_header",
             council=overview.council.name_vi if lang == "vi" else overview.council.name_en,
             total=overview.total,
+            periods=(
+                t(lang, "report_caption_periods", count=overview.period_total)
+                if overview.period_total
+                else ""
+            ),
             now=minute(now, tz),
         )
     ]

@@ -32,6 +32,7 @@ from db.models import (
     Role,
     Task,
     TaskCouncil,
+    TaskOccurrence,
     UpdateKind,
 )
 from db.recurring import CouncilPeriods, council_periods
@@ -222,7 +223,22 @@ def build_digest(
         task_id: categorize(task, now, due_soon_days=config.due_soon_days)
         for task_id, task in task_by_id.items()
     }
-    counted = Counter(categories.values())
+    periods = council_periods(
+        session=session, council_id=council_id, now=now, due_soon_days=config.due_soon_days
+    )
+    # As /status and the chart count: a recurring task once per period, in its place.
+    recurring = set(
+        session.exec(
+            select(TaskOccurrence.task_id)
+            .join(TaskCouncil, col(TaskCouncil.task_id) == col(TaskOccurrence.task_id))
+            .where(TaskCouncil.council_id == council_id)
+            .distinct()
+        )
+    )
+    counted = Counter(
+        category for task_id, category in categories.items() if task_id not in recurring
+    )
+    counted.update(periods.by_category)
     counts = tuple((category, counted.get(category, 0)) for category in CATEGORY_ORDER)
     return Digest(
         council_id=council_id,
@@ -235,13 +251,7 @@ def build_digest(
         changes=_changes(session, task_by_id, since, until),
         overdue=_overdue(session, task_by_id, categories, now, config),
         problems=_problems(session, council_id, list(task_by_id), since, now),
-        periods=periods
-        if (
-            periods := council_periods(
-                session=session, council_id=council_id, now=now, due_soon_days=config.due_soon_days
-            )
-        ).tasks
-        else None,
+        periods=periods if periods.tasks else None,
     )
 
 

@@ -168,9 +168,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "📊 <b>Báo cáo tuần – {council}</b>{late}\nTừ {since} đến {until}",
         "en": "📊 <b>Weekly digest – {council}</b>{late}\nFrom {since} to {until}",
     },
+    "digest_periods_part": {
+        "vi": ", trong đó {count} kỳ của nhiệm vụ định kỳ",
+        "en": ", of which {count} periods of recurring tasks",
+    },
     "digest_counts_head": {
-        "vi": "<b>Tình hình thực hiện nhiệm vụ</b> ({total} nhiệm vụ)",
-        "en": "<b>Tasks by status</b> ({total} tasks)",
+        "vi": "<b>Tình hình thực hiện nhiệm vụ</b> ({total} nhiệm vụ{periods})",
+        "en": "<b>Tasks by status</b> ({total} tasks{periods})",
     },
     "digest_count_line": {"vi": "• {category}: {count}", "en": "• {category}: {count}"},
     "digest_changes_head": {

@@ -104,8 +104,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "You do not belong to any council yet.",
     },
     "status_header": {
-        "vi": "<b>📊 {council}</b>\nTình hình thực hiện {total} nhiệm vụ (đến {now}):",
-        "en": "<b>📊 {council}</b>\nStatus of {total} tasks (as of {now}):",
+        "vi": "<b>📊 {council}</b>\nTình hình thực hiện {total} nhiệm vụ{periods} (đến {now}):",
+        "en": "<b>📊 {council}</b>\nStatus of {total} tasks{periods} (as of {now}):",
     },
     "status_count_line": {
         "vi": "• {category}: <b>{count}</b> ({percent}%)",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from db.council_report import council_report
 from db.models import (
     Agency,
     AgencyKind,
@@ -23,8 +25,10 @@ from db.models import (
     UpdateKind,
 )
 from db.recurring import council_periods
+from db.report_request import ReportRequest
 from db.reports import TaskLine, category_counts, council_overview, tasks_details
 from db.status import Category, categorize
+from schedules.recurrence import Recurrence
 
 NOW = datetime(2023, 11, 20, 2, 0, tzinfo=UTC)
 DUE_SOON_DAYS = 7
@@ -353,3 +357,71 @@ def test_the_periods_counted_in_sql_agree_with_categorize(engine: Engine) -> Non
         )
     assert expected.tasks == 3 and len(expected.by_category) >= 6
     assert overview.periods == expected
+
+
+def test_the_overview_counts_a_recurring_task_once_per_period_as_the_chart_does(
+    engine: Engine,
+) -> None:
+    """Issue 17: /status counts a recurring task once per written period (its periods in its
+    place, cancelled ones left out), so its counts are the /status chart's, category by
+    category; one-off tasks are counted once, as before."""
+    with Session(engine) as session:
+        council = Council(code="DBSH", name_vi="Hội đồng", name_en="Council", created_at=NOW)
+        session.add(council)
+        session.add(Agency(id=1, code="BKHDT", name_vi="Bộ", name_en="MPI", kind=AgencyKind.OTHER))
+        session.flush()
+        tasks = _every_kind_of_task()
+        owners = [task for task in tasks if task.state == TaskState.OPEN][:2]
+        cancelled_owner = next(task for task in tasks if task.state == TaskState.CANCELLED)
+        for owner in [*owners, cancelled_owner]:
+            owner.recurrence = Recurrence(period="month", day=25).to_json()
+        session.add_all(tasks)
+        session.flush()
+        session.add_all(
+            TaskCouncil(task_id=task.id or 0, council_id=council.id or 0) for task in tasks
+        )
+        kinds = [task for task in _every_kind_of_task() if task.original_deadline is not None]
+        session.add_all(
+            TaskOccurrence(
+                task_id=[*owners, cancelled_owner][index % 3].id or 0,
+                kind="month",
+                period_start=date(2000, 1, 1) + timedelta(days=index),
+                period_end=date(2000, 1, 1) + timedelta(days=index),
+                original_deadline=period.original_deadline or NOW,
+                approved_deadline=period.approved_deadline,
+                state=period.state,
+                completion_reported_at=period.completion_reported_at,
+                completed_at=period.completed_at,
+                created_at=NOW,
+                updated_at=NOW,
+            )
+            for index, period in enumerate(kinds)
+        )
+        session.commit()
+        assert council.id is not None
+        overview = council_overview(
+            session=session, council=council, now=NOW, due_soon_days=DUE_SOON_DAYS
+        )
+        chart = council_report(
+            session=session,
+            council_ids=[council.id],
+            request=ReportRequest(period=None, council_id=council.id),
+            now=NOW,
+            due_soon_days=DUE_SOON_DAYS,
+            tz="Asia/Ho_Chi_Minh",
+        )
+        one_off = Counter(
+            categorize(task, NOW, due_soon_days=DUE_SOON_DAYS)
+            for task in tasks
+            if task.recurrence is None
+        )
+        periods = council_periods(
+            session=session, council_id=council.id, now=NOW, due_soon_days=DUE_SOON_DAYS
+        )
+    one_off.pop(Category.CANCELLED, None)
+    expected = one_off + Counter(periods.by_category)
+    assert periods.tasks == 3 and sum(periods.by_category.values()) > 100
+    assert overview.counts == dict(expected)
+    assert overview.counts == {k: v for k, v in chart.counts.items() if v}
+    assert overview.total == sum(expected.values())
+    assert overview.period_total == sum(periods.by_category.values())

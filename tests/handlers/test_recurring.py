@@ -25,6 +25,7 @@ from db.models import (
     TaskState,
 )
 from db.recurring import period_records
+from db.status import Category
 from schedules.clock import ManualClock
 from schedules.digest import build_digest
 from schedules.reminders import TASK_KINDS, replan_all
@@ -192,6 +193,8 @@ async def test_a_monthly_report_lives_through_its_periods(
     assert "Kỳ hiện tại: tháng 2/2024, hạn 25/02/2024, Quá hạn · 2/4 kỳ đúng hạn" in card
     # The council overview counts each period once, by category, with the record.
     overview = texts(await bot.send(secretariat, "/status"))[0]
+    # Its counts are the chart's: the task's six periods in its place.
+    assert "Tình hình thực hiện 6 nhiệm vụ (trong đó 6 kỳ của nhiệm vụ định kỳ)" in overview
     assert (
         "🔁 Việc định kỳ: 1 việc · các kỳ: Quá hạn: 1, Đang thực hiện – trong hạn: 2, "
         "Hoàn thành đúng hạn: 2, Hoàn thành quá hạn: 1 · 2/4 kỳ đúng hạn"
@@ -212,6 +215,10 @@ async def test_a_monthly_report_lives_through_its_periods(
         "🔁 Việc định kỳ: 1 việc · các kỳ: Quá hạn: 1, Đang thực hiện – trong hạn: 2, "
         "Hoàn thành đúng hạn: 2, Hoàn thành quá hạn: 1 · 2/4 kỳ đúng hạn"
     ) in render_digest(digest, "vi", "Asia/Ho_Chi_Minh")
+    assert "(6 nhiệm vụ, trong đó 6 kỳ của nhiệm vụ định kỳ)" in render_digest(
+        digest, "vi", "Asia/Ho_Chi_Minh"
+    )
+    assert dict(digest.counts)[Category.OVERDUE] == 1
 
     # Cancelled: the periods still ahead end, February stays overdue in the record, and no
     # reminder is left for any period.
