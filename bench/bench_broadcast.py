@@ -48,8 +48,8 @@ from bench.dataset import NOW, bench_settings, database_copy  # noqa: E402
 from bench.harness import machine_line, merge_results, percentiles, table, verdict  # noqa: E402
 from bot.application import build_application  # noqa: E402
 from bot.catalogue import t  # noqa: E402
-from bot.fake_telegram import FakeTelegram, Fault, RecordedCall, _error  # noqa: E402
-from bot.offline import FakeUser, OfflineBot  # noqa: E402
+from bot.offline.driver import FakeUser, OfflineBot  # noqa: E402
+from bot.offline.fake_telegram import FakeTelegram, Fault, RecordedCall, _error  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.models import CouncilRole, Member, OutboxState, Role  # noqa: E402
 from schedules.clock import SystemClock  # noqa: E402

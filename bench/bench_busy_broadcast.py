@@ -49,7 +49,7 @@ from bench.limits import (  # noqa: E402
 )
 from bot.application import build_application  # noqa: E402
 from bot.catalogue import t  # noqa: E402
-from bot.offline import FakeUser, OfflineBot  # noqa: E402
+from bot.offline.driver import FakeUser, OfflineBot  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 
 BUDGET_FACTOR = 1.15

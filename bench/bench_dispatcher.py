@@ -33,10 +33,10 @@ from telegram import Bot  # noqa: E402
 import bot  # noqa: E402,F401  (sets PTB_TIMEDELTA before telegram is imported)
 from bench.dataset import NOW, TOKEN, bench_settings, database_copy  # noqa: E402
 from bench.harness import machine_line, merge_results, table, verdict  # noqa: E402
-from bot.fake_telegram import FakeTelegram  # noqa: E402
+from bot.offline.fake_telegram import FakeTelegram  # noqa: E402
+from bot.outbound.reminder_messages import render_reminder  # noqa: E402
+from bot.outbound.telegram_sender import TelegramSender  # noqa: E402
 from bot.reminder_config import reminder_config  # noqa: E402
-from bot.reminder_messages import render_reminder  # noqa: E402
-from bot.telegram_sender import TelegramSender  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.models import OutboxState, Reminder  # noqa: E402
 from schedules.clock import ManualClock  # noqa: E402

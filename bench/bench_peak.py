@@ -41,11 +41,11 @@ import bot  # noqa: E402,F401  (sets PTB_TIMEDELTA before telegram is imported)
 from bench.dataset import TOKEN, bench_settings, database_copy  # noqa: E402
 from bench.harness import machine_line, merge_results, table, verdict  # noqa: E402
 from bench.limits import PER_SECOND, RunningClock, StrictTelegram, most_in_any_window  # noqa: E402
-from bot.merged_messages import MERGE_KINDS, render_merged  # noqa: E402
+from bot.outbound.merged_messages import MERGE_KINDS, render_merged  # noqa: E402
+from bot.outbound.reminder_messages import render_reminder  # noqa: E402
+from bot.outbound.telegram_sender import TelegramSender  # noqa: E402
 from bot.reminder_config import reminder_config  # noqa: E402
-from bot.reminder_messages import render_reminder  # noqa: E402
 from bot.runtime import PER_CHAT_BURST  # noqa: E402
-from bot.telegram_sender import TelegramSender  # noqa: E402
 from bot.update_scope import InboxRequest  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.models import OutboxState, Reminder  # noqa: E402

@@ -5,7 +5,8 @@
 Each case runs in a fresh Python process (so that its peak memory is its own) on a copy of the
 national dataset (``bench/dataset.py``), with the clock at the dataset's moment, through what
 ``/report`` and ``councilbot report`` run: ``db.council_report.council_report`` in a session,
-then ``bot.report_workbook.render_workbook`` (XlsxWriter) and ``bot.report_charts`` (chart
+then ``bot.outbound.report_workbook.render_workbook`` (XlsxWriter) and
+``bot.outbound.report_charts`` (chart
 data, PNG).
 Cases:
 
@@ -56,8 +57,8 @@ def run_case(case: str, url: str, repeat: int) -> dict[str, Any]:
     """One case, in this process (the child)."""
     from sqlmodel import select
 
-    from bot.report_charts import chart_data, render_chart
-    from bot.report_workbook import render_workbook
+    from bot.outbound.report_charts import chart_data, render_chart
+    from bot.outbound.report_workbook import render_workbook
     from db.council_report import ReportRequest, council_report
     from db.engine import make_engine, session_scope
     from db.models import Council

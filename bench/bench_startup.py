@@ -52,8 +52,8 @@ def child(url: str, launched: float) -> None:
     from bench.bench_updates import first_secretary
     from bench.dataset import NOW, bench_settings
     from bot.application import build_application
-    from bot.fake_telegram import FakeTelegram
-    from bot.offline import FakeUser, OfflineBot
+    from bot.offline.driver import FakeUser, OfflineBot
+    from bot.offline.fake_telegram import FakeTelegram
     from db.engine import make_engine
     from db.migrate import upgrade
     from schedules.clock import ManualClock

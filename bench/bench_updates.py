@@ -48,8 +48,8 @@ import bot  # noqa: E402,F401  (sets PTB_TIMEDELTA before telegram is imported)
 from bench.dataset import BENCH_UPDATE_IDS, NOW, TOKEN, bench_settings, database_copy  # noqa: E402
 from bench.harness import machine_line, merge_results, percentiles, table, verdict  # noqa: E402
 from bot.application import build_application  # noqa: E402
-from bot.fake_telegram import BOT_ID, FakeTelegram, RecordedCall  # noqa: E402
-from bot.offline import OfflineBot  # noqa: E402
+from bot.offline.driver import OfflineBot  # noqa: E402
+from bot.offline.fake_telegram import BOT_ID, FakeTelegram, RecordedCall  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from schedules.clock import ManualClock  # noqa: E402
 from tests.statements import counted  # noqa: E402

@@ -17,7 +17,7 @@ from typing import Any
 
 from telegram.request import RequestData
 
-from bot.fake_telegram import FakeTelegram, Fault, RecordedCall, _error
+from bot.offline.fake_telegram import FakeTelegram, Fault, RecordedCall, _error
 
 PER_SECOND = 30
 PER_CHAT = 3  # in PER_CHAT seconds

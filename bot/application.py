@@ -9,16 +9,16 @@ from sqlalchemy import Engine
 from telegram.ext import ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.broadcast_jobs import start_broadcasts
 from bot.command_menu import set_default_menu
 from bot.context import RUNTIME_KEY, BotApplication, BotContext
 from bot.eventlog import LoggedApplication
 from bot.inbox import InboxQueue
 from bot.inbox_jobs import start_inbox
-from bot.notice_messages import register_notice_renderers
-from bot.reminder_jobs import start_reminders
+from bot.outbound.broadcast_jobs import start_broadcasts
+from bot.outbound.notice_messages import register_notice_renderers
+from bot.outbound.reminder_jobs import start_reminders
+from bot.outbound.send_budget_jobs import start_send_budget
 from bot.runtime import Runtime
-from bot.send_budget_jobs import start_send_budget
 from bot.settings import Settings
 from bot.update_scope import InboxRequest
 from db.engine import make_engine

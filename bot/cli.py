@@ -203,7 +203,7 @@ def _read_file(path: Path) -> str | None:
 
 def cmd_registry_load(args: argparse.Namespace) -> int:
     """Exit 0 with the report, or 1 with one ``FILE:LINE: field: message`` line per problem."""
-    from bot.import_report import issue_lines_for_terminal, plain, render_registry
+    from bot.outbound.import_report import issue_lines_for_terminal, plain, render_registry
     from db.engine import make_engine, session_scope
     from db.migrate import upgrade
     from db.registry_file import load_registry
@@ -247,8 +247,8 @@ def _read_bytes(path: Path) -> bytes | None:
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print what a letter assigns (text, or the documented JSON); writes nothing."""
     from bot.catalogue import t
-    from bot.import_report import issue_lines_for_terminal, plain
-    from bot.intake_view import render_proposal
+    from bot.outbound.import_report import issue_lines_for_terminal, plain
+    from bot.outbound.intake_view import render_proposal
     from db.engine import make_engine, session_scope
     from db.errors import InvalidInput
     from db.intake.files import read_proposal
@@ -300,7 +300,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Exit 0 with the report, or 1 with one ``FILE:LINE: field: message`` line per problem."""
     from bot.catalogue import t
-    from bot.import_report import issue_lines_for_terminal, plain, render_report
+    from bot.outbound.import_report import issue_lines_for_terminal, plain, render_report
     from bot.reminder_config import reminder_config
     from db.engine import make_engine, session_scope
     from db.errors import InvalidInput
@@ -347,7 +347,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Exit 0 having written the files, or 1 with one line and nothing written."""
-    from bot.report_files import report_from_cli
+    from bot.outbound.report_files import report_from_cli
 
     settings = settings_from_args(args)
     lang = args.lang or settings.app.default_language
@@ -365,7 +365,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from bot.application import build_application
-    from bot.demo import plain
+    from bot.offline.demo import plain
     from handlers.doctor import doctor_report, render
 
     settings = settings_from_args(args)
@@ -377,7 +377,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from bot.offline.demo import run_demo
 
     return asyncio.run(run_demo())
 

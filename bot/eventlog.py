@@ -13,7 +13,7 @@ from telegram.ext import Application
 from bot import update_scope
 from bot.context import RUNTIME_KEY
 from bot.inbox import begin, end
-from bot.send_budget_jobs import leave_send_budget
+from bot.outbound.send_budget_jobs import leave_send_budget
 
 logger = logging.getLogger("councilbot.updates")
 

@@ -61,11 +61,13 @@ class Runtime:
     # Asks the outbox dispatcher to look for due rows now (set when the dispatcher starts);
     # call it after committing a change that queued a notice.
     wake: Callable[[], None] = _nothing
-    # This process's reminder dispatcher (bot/reminder_jobs.py starts it with the application).
+    # This process's reminder dispatcher (bot/outbound/reminder_jobs.py starts it with the
+    # application).
     dispatcher: Dispatcher | None = None
     # How long-running senders wait (tests pass one that moves a manual clock).
     sleep: Sleep = asyncio.sleep
-    # This process's broadcast sender (bot/broadcast_jobs.py starts it with the application).
+    # This process's broadcast sender (bot/outbound/broadcast_jobs.py starts it with the
+    # application).
     broadcaster: Broadcaster | None = None
     # Broadcasts being sent in the background by this process.
     background: set[asyncio.Task[None]] = field(default_factory=set)

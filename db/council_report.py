@@ -7,8 +7,9 @@ tasks that the councils asked for follow, whose deadline in force (the approved 
 extension was granted) falls in the period; tasks without a deadline are listed apart, whatever
 the period. Cancelled tasks are left out, as in ``/status``.
 
-The workbook and the chart are rendered from a :class:`CouncilReport` by ``bot/report_workbook``
-and ``bot/report_charts``; nothing here knows about spreadsheets, pictures or Telegram.
+The workbook and the chart are rendered from a :class:`CouncilReport` by
+``bot/outbound/report_workbook``
+and ``bot/outbound/report_charts``; nothing here knows about spreadsheets, pictures or Telegram.
 """
 
 from __future__ import annotations

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.broadcast_jobs import launch
 from bot.catalogue import t
 from bot.context import BotContext
 from bot.formatting import callback_data
+from bot.outbound.broadcast_jobs import launch
+from bot.outbound.broadcast_report import render_report, report_keyboard
 from db.broadcasts import (
     Audience,
-    Report,
     acknowledge,
     broadcast_report,
     cancel_draft,
@@ -29,7 +29,7 @@ from db.broadcasts import (
 from db.errors import AppError, InvalidInput
 from db.ids import button_id
 from db.permissions import Access
-from db.registry import councils_where, get_council
+from db.registry import councils_where
 from db.roles import council_for_secretariat, parse_role
 from db.text_input import clean_code
 from handlers.replying import answer, edit_or_answer
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
 ROLE_KEYS = ("vai-tro=", "roles=", "role=")
 AGENCY_KEYS = ("co-quan=", "agencies=", "agency=")
-NAMES_SHOWN = 40
 
 
 def parse_broadcast(
@@ -248,73 +247,6 @@ async def press_acknowledge(update: Update, context: BotContext) -> None:
             now=context.runtime.clock.now(),
         )
     await query.answer(t(context.lang, "acknowledged" if first else "already_acknowledged"))
-
-
-def render_report(session: Session, report: Report, lang: str) -> str:
-    council = get_council(session=session, council_id=report.broadcast.council_id)
-    lines: list[str] = [
-        t(
-            lang,
-            "broadcast_report",
-            id=report.broadcast.id,
-            council=council.code if council else "?",
-            delivered=report.delivered,
-            total=report.total,
-            failed=len(report.failed),
-            pending=report.pending,
-            acknowledged=report.acknowledged,
-        )
-    ]
-    if report.failed:
-        lines.append(t(lang, "broadcast_failed_header"))
-        lines += [
-            t(lang, "broadcast_failed_line", name=name, reason=reason)
-            for name, reason in report.failed
-        ]
-    if report.unreachable:
-        lines.append(t(lang, "broadcast_unreachable", names=", ".join(report.unreachable)))
-    if report.not_acknowledged:
-        names = report.not_acknowledged[:NAMES_SHOWN]
-        more = len(report.not_acknowledged) - len(names)
-        lines.append(
-            t(
-                lang,
-                "broadcast_not_acknowledged",
-                names=", ".join(names) + (f" (+{more})" if more else ""),
-            )
-        )
-    return "\n".join(lines)
-
-
-def report_keyboard(report: Report, lang: str) -> InlineKeyboardMarkup:
-    broadcast_id = report.broadcast.id
-    rows = [
-        [
-            InlineKeyboardButton(
-                t(lang, "button_refresh_report"),
-                callback_data=callback_data("bc", broadcast_id, "report"),
-            )
-        ]
-    ]
-    if report.not_acknowledged:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t(lang, "button_remind_unacknowledged"),
-                    callback_data=callback_data("bc", broadcast_id, "remind"),
-                )
-            ]
-        )
-    if report.failed:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t(lang, "button_resend_failed"),
-                    callback_data=callback_data("bc", broadcast_id, "resend"),
-                )
-            ]
-        )
-    return InlineKeyboardMarkup(rows)
 
 
 def _secretariat_councils(session: Session, context: BotContext) -> list[Council]:

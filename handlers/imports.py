@@ -10,8 +10,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.catalogue import t
 from bot.context import BotContext
 from bot.formatting import callback_data
-from bot.import_report import plain, render_issues, render_report, report_is_long
-from bot.intake_view import SCREEN_TASKS
+from bot.outbound.import_report import plain, render_issues, render_report, report_is_long
+from bot.outbound.intake_view import SCREEN_TASKS
 from db.imports import (
     MAX_FILE_BYTES,
     ImportOutcome,

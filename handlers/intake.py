@@ -13,8 +13,8 @@ from telegram.error import BadRequest
 from bot.catalogue import t
 from bot.context import BotContext
 from bot.formatting import callback_data
-from bot.import_report import render_issues, render_report
-from bot.intake_view import SCREEN_TASKS, render_proposal, task_line
+from bot.outbound.import_report import render_issues, render_report
+from bot.outbound.intake_view import SCREEN_TASKS, render_proposal, task_line
 from db.errors import AppError, InvalidInput
 from db.ids import MAX_ROW_ID, button_number
 from db.intake import read_letter, registry_from_db

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.broadcast_jobs import launch
 from bot.catalogue import Html, t
 from bot.context import BotContext
 from bot.formatting import callback_data
-from bot.meeting_text import meeting_text, meeting_when
+from bot.outbound.broadcast_jobs import launch
+from bot.outbound.meeting_text import meeting_text, meeting_when
 from db.broadcasts import queue_meeting_notice
 from db.errors import AppError, InvalidInput, NotFound
 from db.ids import button_id, button_number, parse_id

@@ -10,8 +10,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.catalogue import Html, t
 from bot.context import BotContext
-from bot.merged_messages import SNOOZE_ALL
-from bot.reminder_messages import SNOOZE_PREFIX, kind_name, local, short
+from bot.outbound.merged_messages import SNOOZE_ALL
+from bot.outbound.reminder_messages import SNOOZE_PREFIX, kind_name, local, short
 from db.errors import AppError
 from db.ids import button_id, button_number, id_in_range
 from handlers.replying import answer, edit_or_answer

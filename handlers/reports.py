@@ -15,8 +15,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.catalogue import t
 from bot.context import BotContext
 from bot.formatting import callback_data
-from bot.report_files import ReportFiles, files_for
-from bot.report_workbook import council_names, period_text
+from bot.outbound.report_files import ReportFiles, files_for
+from bot.outbound.report_workbook import council_names, period_text
 from db.council_report import ReportRequest, check_access, read_request, reportable_councils
 from db.ids import button_id
 from db.permissions import Access

@@ -50,7 +50,7 @@ from handlers.replying import answer
 from schedules.reminders import replan_task, report_moves_reminders
 
 CARDS_PER_PAGE = 5
-MERGED_BUTTON = "mr"  # bot/merged_messages.py: a merged reminder's task buttons
+MERGED_BUTTON = "mr"  # bot/outbound/merged_messages.py: a merged reminder's task buttons
 # Pending inputs that a typed message must leave alone: they wait for a button press.
 MERGED_REPLY = "merged_reply"  # a reply to a merged reminder, waiting for "which task?"
 WAITS_FOR_A_BUTTON = frozenset({"meeting:confirm", MERGED_REPLY})

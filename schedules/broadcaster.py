@@ -18,7 +18,7 @@ reminders, notices and broadcasts). A run does not end while rows of its broadca
 by another process: it waits until they are sent, or until their claim is stale, then takes
 them back and sends them; and it gives back what it has not sent once half the stale-claim time
 has passed, so that a live sender's claims never look stale. Every process resumes, every
-minute, the broadcasts whose rows a stopped process left (bot/broadcast_jobs.py).
+minute, the broadcasts whose rows a stopped process left (bot/outbound/broadcast_jobs.py).
 """
 
 from __future__ import annotations

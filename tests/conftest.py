@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.application import build_application
-from bot.fake_telegram import FakeTelegram
-from bot.offline import OfflineBot
+from bot.offline.driver import OfflineBot
+from bot.offline.fake_telegram import FakeTelegram
 from bot.settings import AccessSettings, DatabaseSettings, SecretStr, Settings, TelegramSettings
 from db.engine import make_engine
 from schedules.clock import ManualClock

@@ -8,7 +8,7 @@ import itertools
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.offline import FakeUser
+from bot.offline.driver import FakeUser
 from db.models import Agency, AgencyKind, Council, CouncilRole, Member, Role
 from schedules.clock import Clock
 

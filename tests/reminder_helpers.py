@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.context import RUNTIME_KEY
-from bot.fake_telegram import FakeTelegram, RecordedCall
-from bot.offline import FakeUser, OfflineBot
+from bot.offline.driver import FakeUser, OfflineBot
+from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 from bot.runtime import Runtime
 from db.models import Agency, Council, Role, Task
 from schedules.clock import ManualClock

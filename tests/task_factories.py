@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.offline import FakeUser
+from bot.offline.driver import FakeUser
 from db.models import (
     Agency,
     Council,

@@ -14,8 +14,8 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from bot.application import build_application
-from bot.fake_telegram import FakeTelegram
-from bot.offline import OfflineBot
+from bot.offline.driver import OfflineBot
+from bot.offline.fake_telegram import FakeTelegram
 from bot.settings import Settings
 from db.engine import make_engine
 from schedules.clock import ManualClock

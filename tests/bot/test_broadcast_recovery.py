@@ -9,9 +9,9 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.broadcast_jobs import resume_broadcasts
-from bot.fake_telegram import RecordedCall
-from bot.offline import OfflineBot
+from bot.offline.driver import OfflineBot
+from bot.offline.fake_telegram import RecordedCall
+from bot.outbound.broadcast_jobs import resume_broadcasts
 from bot.settings import Settings
 from db.models import Broadcast, BroadcastState, Delivery, OutboxState, Role
 from schedules.clock import ManualClock
@@ -103,7 +103,7 @@ async def test_broadcasts_retry_with_the_reminders_backoff_setting(
 ) -> None:
     from dataclasses import replace
 
-    from bot.fake_telegram import Fault
+    from bot.offline.fake_telegram import Fault
 
     quick = replace(settings, reminders=replace(settings.reminders, backoff_seconds=2))
     async with life(quick, engine, clock) as bot:

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from bot.cli import main
-from bot.report_charts import HEIGHT_PX, WIDTH_PX
+from bot.outbound.report_charts import HEIGHT_PX, WIDTH_PX
 from tests.factories import Factory
 from tests.report_seed import seed
 

@@ -16,8 +16,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
 from bot.catalogue import t
-from bot.fake_telegram import RecordedCall
-from bot.offline import FakeUser, answers
+from bot.offline.driver import FakeUser, answers
+from bot.offline.fake_telegram import RecordedCall
 from bot.settings import Settings
 from db.models import (
     AuditLog,

@@ -8,7 +8,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.fake_telegram import BOT_USERNAME, FakeTelegram, Fault
+from bot.offline.fake_telegram import BOT_USERNAME, FakeTelegram, Fault
 from schedules.clock import ManualClock
 
 

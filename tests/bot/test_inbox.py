@@ -23,8 +23,8 @@ from telegram import Update
 from bot import inbox as inbox_module
 from bot import webhook as webhook_module
 from bot.application import build_application
-from bot.fake_telegram import FakeTelegram, RecordedCall
-from bot.offline import FakeUser, OfflineBot, texts
+from bot.offline.driver import FakeUser, OfflineBot, texts
+from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 from bot.settings import Settings
 from bot.update_scope import REPLY_ATTEMPTS
 from db.models import InboxAnswer, InboxUpdate, ProgressUpdate, Role
@@ -205,7 +205,7 @@ async def test_an_answer_met_by_429_is_sent_later_once_and_the_log_says_it_faile
     clock: ManualClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from bot.fake_telegram import Fault
+    from bot.offline.fake_telegram import Fault
 
     council, agency = factory.council(), factory.agency()
     focal = factory.user(Role.FOCAL_POINT, council=council, agency=agency)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.logs import configure_logging
-from bot.offline import OfflineBot
+from bot.offline.driver import OfflineBot
 from db.models import Role
 from tests.conftest import TEST_TOKEN
 from tests.factories import Factory

@@ -13,8 +13,8 @@ import pytest
 from telegram.error import RetryAfter
 
 from bot.application import build_application
-from bot.fake_telegram import FakeTelegram, Fault, RecordedCall
-from bot.offline import OfflineBot
+from bot.offline.driver import OfflineBot
+from bot.offline.fake_telegram import FakeTelegram, Fault, RecordedCall
 from bot.settings import Settings
 from db.engine import make_engine
 from db.models import Role

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 import pytest
 from telegram.error import RetryAfter
 
-from bot.fake_telegram import FakeTelegram, Fault, RecordedCall
-from bot.offline import OfflineBot, texts
+from bot.offline.driver import OfflineBot, texts
+from bot.offline.fake_telegram import FakeTelegram, Fault, RecordedCall
 from bot.update_scope import REPLY_ATTEMPTS
 from db.models import Role
 from schedules.clock import ManualClock

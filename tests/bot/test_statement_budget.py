@@ -14,8 +14,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from bot.fake_telegram import RecordedCall
-from bot.offline import OfflineBot, texts
+from bot.offline.driver import OfflineBot, texts
+from bot.offline.fake_telegram import RecordedCall
 from db.models import Role
 from schedules.clock import ManualClock
 from tests.factories import Factory

@@ -16,10 +16,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
 from bot.application import build_application
-from bot.broadcast_jobs import launch
-from bot.fake_telegram import FakeTelegram
-from bot.offline import OfflineBot, texts
-from bot.reminder_jobs import _queue_digest
+from bot.offline.driver import OfflineBot, texts
+from bot.offline.fake_telegram import FakeTelegram
+from bot.outbound.broadcast_jobs import launch
+from bot.outbound.reminder_jobs import _queue_digest
 from bot.settings import Settings
 from db.engine import make_engine
 from db.models import JobRun, ProgressUpdate, Reminder, Role, Task

@@ -21,9 +21,9 @@ from tornado.httpserver import HTTPServer
 
 from bot.application import build_application
 from bot.context import RUNTIME_KEY, BotContext
-from bot.fake_telegram import FakeTelegram
-from bot.offline import FakeUser, OfflineBot, texts
-from bot.reminder_jobs import replan_reminders
+from bot.offline.driver import FakeUser, OfflineBot, texts
+from bot.offline.fake_telegram import FakeTelegram
+from bot.outbound.reminder_jobs import replan_reminders
 from bot.runtime import Runtime
 from bot.settings import ConfigError, SecretStr, Settings, WebhookSettings
 from bot.webhook import (

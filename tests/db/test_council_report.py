@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.report_charts import HEIGHT_PX, WIDTH_PX, chart_data
-from bot.report_files import render_files
+from bot.outbound.report_charts import HEIGHT_PX, WIDTH_PX, chart_data
+from bot.outbound.report_files import render_files
 from db.council_report import (
     CouncilReport,
     ReportRequest,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.catalogue import t
 from bot.cli import main
-from bot.offline import OfflineBot, texts
+from bot.offline.driver import OfflineBot, texts
 from db.toml_input import MAX_NESTING, TomlInput, too_deep
 from tests.conftest import ADMIN_ID
 from tests.factories import Factory

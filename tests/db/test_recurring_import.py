@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.import_report import render_report
+from bot.outbound.import_report import render_report
 from db.errors import InvalidInput
 from db.models import Reminder, Task, TaskOccurrence
 from schedules.clock import ManualClock

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from bot.catalogue import t
 from bot.commands import CALLBACK_ACCESS, COMMANDS
-from bot.offline import FakeUser, OfflineBot, answers, texts
+from bot.offline.driver import FakeUser, OfflineBot, answers, texts
 from db.engine import session_scope
 from db.models import Council, CouncilRole, Member, PendingImport, Role, Task
 from schedules.clock import ManualClock

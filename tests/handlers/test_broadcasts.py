@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.application import build_application
-from bot.fake_telegram import FakeTelegram, Fault, RecordedCall
-from bot.offline import FakeUser, OfflineBot, answers, texts
+from bot.offline.driver import FakeUser, OfflineBot, answers, texts
+from bot.offline.fake_telegram import FakeTelegram, Fault, RecordedCall
 from bot.settings import Settings
 from db.broadcasts import Audience, confirm_broadcast, create_broadcast
 from db.models import Broadcast, BroadcastState, Delivery, Member, OutboxState, Role

@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.catalogue import t
-from bot.fake_telegram import RecordedCall
-from bot.offline import FakeUser, OfflineBot, texts
+from bot.offline.driver import FakeUser, OfflineBot, texts
+from bot.offline.fake_telegram import RecordedCall
 from db.models import Member, Role
 from tests.conftest import ADMIN_ID
 from tests.factories import Factory

@@ -10,8 +10,8 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from bot.application import build_application
-from bot.fake_telegram import FakeTelegram, Fault
-from bot.offline import FakeUser, OfflineBot, texts
+from bot.offline.driver import FakeUser, OfflineBot, texts
+from bot.offline.fake_telegram import FakeTelegram, Fault
 from bot.settings import SecretStr, Settings, WebhookSettings
 from db.models import Council, JobRun, OutboxState, Reminder, Role
 from handlers.doctor import doctor_report, render

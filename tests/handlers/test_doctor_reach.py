@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
-from bot.fake_telegram import FakeTelegram
-from bot.offline import FakeUser, OfflineBot, texts
+from bot.offline.driver import FakeUser, OfflineBot, texts
+from bot.offline.fake_telegram import FakeTelegram
 from db.models import Member, Role
 from schedules.clock import ManualClock
 from tests.factories import Factory

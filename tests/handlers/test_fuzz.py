@@ -27,8 +27,8 @@ from sqlmodel import SQLModel
 from bot.application import build_application
 from bot.catalogue import CATALOGUE
 from bot.commands import CALLBACK_ACCESS, COMMANDS
-from bot.fake_telegram import FakeTelegram, RecordedCall
-from bot.offline import FakeUser, OfflineBot, answers
+from bot.offline.driver import FakeUser, OfflineBot, answers
+from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 from bot.settings import Settings
 from db.models import Role
 from schedules.clock import ManualClock

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.catalogue import t
-from bot.offline import FakeUser, OfflineBot, answers, texts
+from bot.offline.driver import FakeUser, OfflineBot, answers, texts
 from db.models import Role, Task
 from schedules.clock import ManualClock
 from tests.conftest import ADMIN_ID

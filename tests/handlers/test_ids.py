@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot.catalogue import t
 from bot.commands import CALLBACK_ACCESS
-from bot.offline import OfflineBot, answers
+from bot.offline.driver import OfflineBot, answers
 from db.errors import AppError, NotFound
 from db.ids import MAX_ROW_ID, button_id, id_in_range, parse_id
 from db.models import Role

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from bot.application import build_application
 from bot.catalogue import t
-from bot.fake_telegram import FakeTelegram, RecordedCall
-from bot.offline import FakeUser, OfflineBot, answers, texts
+from bot.offline.driver import FakeUser, OfflineBot, answers, texts
+from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 from bot.settings import Settings
 from db.models import AuditLog, CouncilRole, Meeting, Member, PendingImport, Role, Task
 from schedules.clock import ManualClock

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
 from bot.catalogue import t
-from bot.offline import FakeUser, OfflineBot, texts
+from bot.offline.driver import FakeUser, OfflineBot, texts
 from db.models import Broadcast, Meeting, PendingInput, ProgressUpdate, Role, Task
 from schedules.clock import ManualClock
 from tests.factories import Factory

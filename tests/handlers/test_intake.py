@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from bot.application import build_application
 from bot.catalogue import t
-from bot.fake_telegram import FakeTelegram, RecordedCall
-from bot.offline import FakeUser, OfflineBot, texts
+from bot.offline.driver import FakeUser, OfflineBot, texts
+from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 from bot.settings import Settings
 from db.engine import make_engine
 from db.models import Agency, AuditLog, Meeting, PendingImport, Reminder, Role, Task

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.formatting import MESSAGE_LIMIT, utf16_length
-from bot.offline import OfflineBot, texts
+from bot.offline.driver import OfflineBot, texts
 from db.models import Role
 from schedules.clock import ManualClock
 from tests.factories import Factory
@@ -56,6 +56,10 @@ def test_every_message_goes_through_the_one_splitter() -> None:
         for path in (root / folder).rglob("*.py")
         if re.search(r"\.send_message\(", path.read_text(encoding="utf-8"))
     }
-    assert senders == {"handlers/replying.py", "bot/telegram_sender.py", "bot/broadcast_jobs.py"}
+    assert senders == {
+        "handlers/replying.py",
+        "bot/outbound/telegram_sender.py",
+        "bot/outbound/broadcast_jobs.py",
+    }
     for sender in senders:
         assert "split_message(" in (root / sender).read_text(encoding="utf-8")

@@ -12,8 +12,8 @@ from icalendar import Calendar
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.fake_telegram import FakeTelegram, RecordedCall
-from bot.offline import FakeUser, OfflineBot, answers, texts
+from bot.offline.driver import FakeUser, OfflineBot, answers, texts
+from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 from db.models import Attendance, Meeting, MeetingState, Role, Task
 from schedules.clock import ManualClock
 from tests.directives import LETTER_6411, import_source, load_example_registry

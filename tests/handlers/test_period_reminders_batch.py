@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from bot.offline import FakeUser, OfflineBot
+from bot.offline.driver import FakeUser, OfflineBot
 from schedules.clock import ManualClock
 from tests.handlers.test_recurring import HANOI, MONTHLY, people  # noqa: F401 (a fixture)
 from tests.handlers.test_task_life import assign_task

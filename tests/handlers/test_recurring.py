@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.offline import FakeUser, OfflineBot, answers, texts
-from bot.reminder_messages import render_digest
+from bot.offline.driver import FakeUser, OfflineBot, answers, texts
+from bot.outbound.reminder_messages import render_digest
 from db.models import (
     Council,
     OutboxState,

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.catalogue import t
-from bot.fake_telegram import RecordedCall
-from bot.offline import FakeUser, OfflineBot, answers, texts
+from bot.offline.driver import FakeUser, OfflineBot, answers, texts
+from bot.offline.fake_telegram import RecordedCall
 from db.models import AuditLog, CouncilRole, Invitation, Member, Role
 from schedules.clock import ManualClock
 from tests.conftest import ADMIN_ID
@@ -144,7 +144,7 @@ async def test_invitation_days_come_from_the_settings(
     from dataclasses import replace
 
     from bot.application import build_application
-    from bot.fake_telegram import FakeTelegram
+    from bot.offline.fake_telegram import FakeTelegram
     from bot.settings import Settings
 
     assert isinstance(settings, Settings)

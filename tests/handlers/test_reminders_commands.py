@@ -9,9 +9,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.context import BotContext
-from bot.fake_telegram import FakeTelegram, RecordedCall
-from bot.offline import FakeUser, OfflineBot, answers, texts
-from bot.reminder_jobs import JOB_DIGEST, JOB_REPLAN, JOB_TICK, JOB_WAKE, tick
+from bot.offline.driver import FakeUser, OfflineBot, answers, texts
+from bot.offline.fake_telegram import FakeTelegram, RecordedCall
+from bot.outbound.reminder_jobs import JOB_DIGEST, JOB_REPLAN, JOB_TICK, JOB_WAKE, tick
 from db.doctor import HEARTBEAT_JOB
 from db.models import JobRun, OutboxState, Reminder, Role, SentMessage, Task, TaskState
 from schedules.clock import ManualClock

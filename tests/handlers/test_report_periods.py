@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from bot.offline import OfflineBot
+from bot.offline.driver import OfflineBot
 from db.models import Role
 from schedules.clock import ManualClock
 from tests.db.test_report_periods import monthly_task

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.fake_telegram import RecordedCall
-from bot.offline import FakeUser, OfflineBot, answers, texts
-from bot.report_charts import HEIGHT_PX, WIDTH_PX
+from bot.offline.driver import FakeUser, OfflineBot, answers, texts
+from bot.offline.fake_telegram import RecordedCall
+from bot.outbound.report_charts import HEIGHT_PX, WIDTH_PX
 from db.models import CouncilRole, Role
 from db.reports import council_overview
 from schedules.clock import ManualClock

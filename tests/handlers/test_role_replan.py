@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.offline import FakeUser, OfflineBot, texts
+from bot.offline.driver import FakeUser, OfflineBot, texts
 from db.models import Member, OutboxState, Reminder, Role
 from schedules.clock import ManualClock
 from tests.directives import import_source, small_directive

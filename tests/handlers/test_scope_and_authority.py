@@ -14,8 +14,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.catalogue import t
-from bot.fake_telegram import RecordedCall
-from bot.offline import FakeUser, OfflineBot, answers, texts
+from bot.offline.driver import FakeUser, OfflineBot, answers, texts
+from bot.offline.fake_telegram import RecordedCall
 from db.models import (
     Agency,
     Council,

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.fake_telegram import RecordedCall
-from bot.offline import OfflineBot, answers, texts
+from bot.offline.driver import OfflineBot, answers, texts
+from bot.offline.fake_telegram import RecordedCall
 from db.models import (
     Agency,
     Council,

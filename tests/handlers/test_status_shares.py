@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
-from bot.offline import OfflineBot, texts
+from bot.offline.driver import OfflineBot, texts
 from db.models import Role
 from schedules.clock import ManualClock
 from tests.factories import Factory

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.fake_telegram import RecordedCall
-from bot.offline import FakeUser, OfflineBot, answers, texts
+from bot.offline.driver import FakeUser, OfflineBot, answers, texts
+from bot.offline.fake_telegram import RecordedCall
 from db.models import AuditLog, ProgressUpdate, Reminder, Role, Task, TaskState
 from schedules.clock import ManualClock
 from tests.factories import Factory

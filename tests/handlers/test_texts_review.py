@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.catalogue import CATALOGUE
-from bot.fake_telegram import FakeTelegram
-from bot.offline import FakeUser, OfflineBot, texts
+from bot.offline.driver import FakeUser, OfflineBot, texts
+from bot.offline.fake_telegram import FakeTelegram
 from db.models import Role, Task
 from schedules.clock import ManualClock
 from tests.directives import LETTER_6411, import_source, load_example_registry

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.offline import OfflineBot
+from bot.offline.driver import OfflineBot
 from schedules import dates
 from schedules.dates import (
     ACCEPTED_EXAMPLES,

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.fake_telegram import FakeTelegram
-from bot.offline import OfflineBot
+from bot.offline.driver import OfflineBot
+from bot.offline.fake_telegram import FakeTelegram
 from db.audit import record
 from db.models import OutboxState, ProgressUpdate, Reminder, Role, TaskState
 from schedules.clock import ManualClock

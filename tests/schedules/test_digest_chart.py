@@ -8,9 +8,9 @@ from matplotlib import image
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.fake_telegram import FakeTelegram, Fault
-from bot.offline import OfflineBot
-from bot.report_charts import HEIGHT_PX, WIDTH_PX
+from bot.offline.driver import OfflineBot
+from bot.offline.fake_telegram import FakeTelegram, Fault
+from bot.outbound.report_charts import HEIGHT_PX, WIDTH_PX
 from db.models import OutboxState
 from schedules.clock import ManualClock
 from schedules.digest import schedule_weekly_digest

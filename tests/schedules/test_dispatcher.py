@@ -14,17 +14,17 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot import reminder_jobs
 from bot.application import build_application
 from bot.context import RUNTIME_KEY, BotContext
-from bot.fake_telegram import FakeTelegram, Fault
-from bot.offline import OfflineBot
+from bot.offline.driver import OfflineBot
+from bot.offline.fake_telegram import FakeTelegram, Fault
+from bot.outbound import reminder_jobs
+from bot.outbound.reminder_jobs import dispatch_due
+from bot.outbound.reminder_messages import render_reminder
+from bot.outbound.telegram_sender import TelegramSender
 from bot.reminder_config import reminder_config
-from bot.reminder_jobs import dispatch_due
-from bot.reminder_messages import render_reminder
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.telegram_sender import TelegramSender
 from db.models import (
     Broadcast,
     Member,

@@ -17,10 +17,10 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 from telegram import Bot
 
-from bot.fake_telegram import FakeTelegram
-from bot.merged_messages import MERGE_KINDS, render_merged
-from bot.reminder_messages import render_reminder
-from bot.telegram_sender import TelegramSender
+from bot.offline.fake_telegram import FakeTelegram
+from bot.outbound.merged_messages import MERGE_KINDS, render_merged
+from bot.outbound.reminder_messages import render_reminder
+from bot.outbound.telegram_sender import TelegramSender
 from db.engine import make_engine
 from db.models import OutboxState, Reminder, SentMessage, SentMessageTask
 from schedules.claims import CHAT_LOCK_SPACE, claim_due_chats

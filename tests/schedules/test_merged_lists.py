@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.fake_telegram import FakeTelegram, RecordedCall
-from bot.offline import OfflineBot, answers
+from bot.offline.driver import OfflineBot, answers
+from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 from db.models import OutboxState, Reminder, Role
 from schedules.clock import ManualClock
 from schedules.dispatcher import MERGE_LIMIT

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.fake_telegram import FakeTelegram, RecordedCall
-from bot.offline import OfflineBot, answers, texts
+from bot.offline.driver import OfflineBot, answers, texts
+from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 from db.models import OutboxState, ProgressUpdate, Reminder, Role, Task
 from schedules.clock import ManualClock
 from tests.factories import Factory

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.fake_telegram import FakeTelegram
-from bot.offline import OfflineBot
+from bot.offline.driver import OfflineBot
+from bot.offline.fake_telegram import FakeTelegram
 from schedules.clock import ManualClock
 from schedules.reminders import replan_meeting
 from tests.factories import Factory

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.import_report import render_report
+from bot.outbound.import_report import render_report
 from db.intake import read_letter
 from db.intake.importing import import_proposal, proposal_toml
 from db.intake.proposal import Proposal

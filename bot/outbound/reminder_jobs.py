@@ -28,11 +28,11 @@ from telegram.ext import JobQueue
 
 from bot.context import RUNTIME_KEY, BotApplication, BotContext
 from bot.inbox import forget_old_updates
-from bot.merged_messages import MERGE_KINDS, render_merged
-from bot.reminder_messages import render_reminder
-from bot.report_files import with_digest_chart
+from bot.outbound.merged_messages import MERGE_KINDS, render_merged
+from bot.outbound.reminder_messages import render_reminder
+from bot.outbound.report_files import with_digest_chart
+from bot.outbound.telegram_sender import TelegramSender
 from bot.runtime import Runtime, new_instance_id
-from bot.telegram_sender import TelegramSender
 from db.doctor import record_heartbeat
 from schedules.digest import schedule_weekly_digest
 from schedules.dispatcher import Dispatcher

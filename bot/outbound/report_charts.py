@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from bot.report_workbook import council_names, period_text, plain
+from bot.outbound.report_workbook import council_names, period_text, plain
 from db.council_report import CouncilReport
 
 WIDTH_PX = 1400

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from bot.catalogue import Html, t
 from bot.formatting import callback_data
-from bot.reminder_messages import (
+from bot.outbound.reminder_messages import (
     SNOOZE_PREFIX,
     amount,
     days_left,

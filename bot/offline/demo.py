@@ -21,8 +21,8 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from bot.application import build_application
-from bot.fake_telegram import FakeTelegram, RecordedCall
-from bot.offline import FakeUser, OfflineBot
+from bot.offline.driver import FakeUser, OfflineBot
+from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 from bot.settings import AccessSettings, DatabaseSettings, SecretStr, Settings, TelegramSettings
 from db.engine import make_engine
 from db.migrate import upgrade
@@ -31,7 +31,7 @@ from db.registry_file import load_registry
 from schedules.clock import ManualClock
 
 DEMO_NOW = datetime(2023, 11, 20, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hà Nội
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 REGISTRY_FILE = EXAMPLES / "registry.toml"
 LETTER_FILE = EXAMPLES / "6411-VPCP-KTTH-2023.toml"
 # The secretariat is a configured admin ([access] admins): secretariat of every council.

@@ -22,10 +22,11 @@ from bot import update_scope
 from bot.catalogue import t
 from bot.context import RUNTIME_KEY, AnyApplication, BotApplication, BotContext
 from bot.formatting import split_message
-from bot.notices import render_notice
-from bot.reminder_jobs import instance_id
+from bot.outbound.broadcast_messages import render_notice
+from bot.outbound.broadcast_report import render_report, report_keyboard
+from bot.outbound.reminder_jobs import instance_id
+from bot.outbound.telegram_sender import TelegramSender
 from bot.runtime import Runtime
-from bot.telegram_sender import TelegramSender
 from db.broadcasts import delivery_report, sending_broadcasts
 from db.engine import session_scope
 from db.models import Broadcast, Member
@@ -131,8 +132,6 @@ async def _run_and_report(application: AnyApplication, runtime: Runtime, broadca
         return
     if chat_id is None or author is None or not final.closed_here:
         return
-    from handlers.broadcasts import render_report, report_keyboard
-
     with session_scope(runtime.engine) as session:
         stored = session.get(Broadcast, broadcast_id)
         assert stored is not None

@@ -18,8 +18,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.catalogue import t
-from bot.report_charts import ChartData, chart_data, render_chart
-from bot.report_workbook import council_names, period_text, render_workbook
+from bot.outbound.report_charts import ChartData, chart_data, render_chart
+from bot.outbound.report_workbook import council_names, period_text, render_workbook
 from bot.settings import Settings
 from db.council_report import (
     CouncilReport,

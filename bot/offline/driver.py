@@ -12,8 +12,8 @@ from typing import Any
 from telegram import Update
 
 from bot.context import RUNTIME_KEY, BotApplication
-from bot.fake_telegram import FakeTelegram, RecordedCall
 from bot.inbox import receive, recover
+from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 from bot.runtime import Runtime
 from schedules.clock import Clock, ManualClock
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.catalogue import Html, t
 from bot.formatting import callback_data
-from bot.reminder_messages import local, register_renderer, short, task_body
+from bot.outbound.reminder_messages import local, register_renderer, short, task_body
 from db.models import UpdateKind
 from db.notices import NOTICE_ASSIGNED, NOTICE_DECISION, NOTICE_REPORT
 from schedules.dispatcher import Outgoing, ReminderView

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 
-from bot.calendar_file import meeting_ics
 from bot.catalogue import t
 from bot.formatting import callback_data
-from bot.meeting_text import meeting_text
+from bot.outbound.calendar_file import meeting_ics
+from bot.outbound.meeting_text import meeting_text
 from bot.runtime import Runtime
 from schedules.broadcaster import DeliveryView, Notice
 
