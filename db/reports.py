@@ -187,7 +187,7 @@ def _overview_tally_statement() -> CompoundSelect[Any]:
     )
 
 
-def _recurring_tally_statement() -> Select[Any]:
+def _recurring_tally_statement() -> Select[Any, Any, Any, Any]:
     """The council's recurring tasks (those with periods) per category, as ``'r'`` rows: the
     overview's counts put their periods in their place, as the report's chart does."""
     category = category_column()
