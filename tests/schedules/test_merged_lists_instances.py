@@ -20,6 +20,7 @@ from tests.databases import postgres_url
 from tests.factories import Factory
 from tests.reminder_helpers import DUE, World, dispatcher_of
 from tests.schedules.test_merged_reminders import due_tasks
+from tests.task_factories import vn
 
 pytestmark = pytest.mark.skipif(
     not postgres_url(), reason="needs PostgreSQL (CI sets COUNCILBOT_TEST_DATABASE_URL)"
@@ -31,6 +32,11 @@ PEOPLE, TASKS = 5, 6
 async def test_two_applications_dispatching_at_once_send_one_list_per_person(
     settings: Settings, database_url: str, clock: ManualClock, factory: Factory, engine: Engine
 ) -> None:
+    # The instances start when the tasks are made (due_tasks), so the clock never goes back
+    # behind them: the second one's start-up pause (two beats, schedules/send_budget.py) must
+    # not be slept through at the due moment (its sleep moves the shared clock; a jump past
+    # half the stale-claim time would make the first instance hand its batch back).
+    clock.set(vn(2023, 11, 17, 10))
     instances = [Instance(settings, database_url, clock) for _ in range(2)]
     for instance in instances:
         await instance.start()
