@@ -48,8 +48,10 @@ import bot  # noqa: E402,F401  (sets PTB_TIMEDELTA before telegram is imported)
 from bench.dataset import BENCH_UPDATE_IDS, NOW, TOKEN, bench_settings, database_copy  # noqa: E402
 from bench.harness import machine_line, merge_results, percentiles, table, verdict  # noqa: E402
 from bot.application import build_application  # noqa: E402
+from bot.inbox import receive  # noqa: E402
 from bot.offline.driver import OfflineBot  # noqa: E402
 from bot.offline.fake_telegram import BOT_ID, FakeTelegram, RecordedCall  # noqa: E402
+from bot.runtime import Runtime  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from schedules.clock import ManualClock  # noqa: E402
 from tests.statements import counted  # noqa: E402
@@ -176,10 +178,20 @@ class Target:
     # The bot's engine: its SQL statements per update are counted in the warm-up rounds (not
     # in the timed ones, so that counting costs them nothing). None for the bare floor.
     engine: Engine | None = None
+    # The bot's runtime: each update is stored in the inbox first (bot.inbox.receive), as the
+    # webhook and the poller store it, with the sender read ahead. None for the bare floor.
+    runtime: Runtime | None = None
 
 
 # Statements per update, per kind: the counts of the warm-up rounds (issue 16).
 STATEMENTS: dict[str, list[int]] = {}
+
+
+async def handle(target: Target, update: Update) -> None:
+    """What the bot does with an update it receives: store it, then handle it."""
+    if target.runtime is not None:
+        receive(target.runtime, update)
+    await target.application.process_update(update)
 
 
 async def time_updates(targets: list[Target], rounds: int) -> dict[str, list[float]]:
@@ -194,12 +206,12 @@ async def time_updates(targets: list[Target], rounds: int) -> dict[str, list[flo
                 before = len(calls)
                 if target.engine is not None and number < WARM_UP_ROUNDS:
                     with counted(target.engine) as statements:
-                        await target.application.process_update(update)
+                        await handle(target, update)
                     STATEMENTS.setdefault(kind.name, []).append(len(statements))
                     elapsed_ms = 0.0
                 else:
                     started = time.perf_counter()
-                    await target.application.process_update(update)
+                    await handle(target, update)
                     elapsed_ms = (time.perf_counter() - started) * 1000
                 if not kind.check(calls[before:]):
                     answer = [(c.method, c.error, c.text[:120]) for c in calls[before:]]
@@ -271,7 +283,7 @@ async def measure(url: str, cast: Cast, rounds: int) -> dict[str, list[float]]:
     ]
     floor = bare_floor()
     try:
-        async with floor.application, OfflineBot(application, transport, clock):
+        async with floor.application, OfflineBot(application, transport, clock) as offline:
             transport.clear()
             # Alone, the floor is about half what it is between the bot's updates (its code
             # and data are still in the CPU's caches): reported beside it, for a fair reading.
@@ -280,7 +292,9 @@ async def measure(url: str, cast: Cast, rounds: int) -> dict[str, list[float]]:
             )
             samples = await time_updates([alone], rounds)
             samples.update(
-                await time_updates([floor, Target(application, transport, kinds, engine)], rounds)
+                await time_updates(
+                    [floor, Target(application, transport, kinds, engine, offline.runtime)], rounds
+                )
             )
             return samples
     finally:
