@@ -352,7 +352,10 @@ async def on_message(update: Update, context: BotContext) -> None:
         )
         return
     if listed:
-        await reply_to_merged(update, context, listed, text, attachment)
+        assert replied is not None
+        await reply_to_merged(
+            update, context, listed, text, attachment, reply_to=(chat.id, replied.message_id)
+        )
     elif replied is not None:
         await answer(update, context, t(context.lang, "reply_not_about_task"))
     elif chat.type == ChatType.PRIVATE and message.document and actor.allows(Access.SECRETARIAT):
@@ -368,19 +371,22 @@ async def reply_to_merged(
     listed: list[int],
     text: str,
     attachment: Attachment | None,
+    *,
+    reply_to: tuple[int, int],
 ) -> None:
     """A reply to a merged reminder: about the task it names (#12) or the only one listed;
-    otherwise kept and the member asked which task, with a button per task."""
+    otherwise kept and the member asked which task, with a button per task. ``reply_to`` (the
+    list's chat and message) tells a recurring task's line the period it was about."""
     written = (id_in_range(number) for number in NAMED_TASK.findall(text))
     named = {task_id for task_id in written if task_id is not None} & set(listed)
     if len(named) == 1 or len(listed) == 1:
         task_id = named.pop() if named else listed[0]
-        await _record_merged_reply(update, context, task_id, text, attachment)
+        await _record_merged_reply(update, context, task_id, text, attachment, reply_to)
         return
     actor, runtime = context.actor, context.runtime
     chat = update.effective_chat
     assert chat is not None and actor.member_id is not None
-    kept: dict[str, object] = {"text": text, "tasks": listed}
+    kept: dict[str, object] = {"text": text, "tasks": listed, "reply_to": list(reply_to)}
     if attachment is not None:
         kept["attachment"] = [attachment.file_id, attachment.kind]
     with runtime.session() as session:
@@ -439,7 +445,11 @@ async def press_merged_button(update: Update, context: BotContext) -> None:
     await query.answer()
     stored = kept.data.get("attachment")
     attachment = Attachment(str(stored[0]), str(stored[1])) if stored else None
-    await _record_merged_reply(update, context, task_id, str(kept.data["text"]), attachment)
+    replied = kept.data.get("reply_to")
+    reply_to = (int(replied[0]), int(replied[1])) if replied else None
+    await _record_merged_reply(
+        update, context, task_id, str(kept.data["text"]), attachment, reply_to
+    )
 
 
 async def _record_merged_reply(
@@ -448,11 +458,14 @@ async def _record_merged_reply(
     task_id: int,
     text: str,
     attachment: Attachment | None,
+    reply_to: tuple[int, int] | None,
 ) -> None:
     named = re.compile(rf"^\s*#{task_id}\b[\s,.:;-]*")
     percent, body = split_percent(named.sub("", text, count=1))
     await record_report(
-        update, context, Report(task_id, UpdateKind.PROGRESS, body, percent, attachment)
+        update,
+        context,
+        Report(task_id, UpdateKind.PROGRESS, body, percent, attachment, reply_to=reply_to),
     )
 
 

@@ -171,8 +171,9 @@ class TaskFacts:
     deadline: datetime | None
     directive_number: str | None
     clause: str | None
-    # A recurring task's reminder is about one period: it keeps its own card (never merged),
-    # so that a reply to it is recorded against that period.
+    # A recurring task's reminder is about one period (named in ``due_text``): in a merged list
+    # it is its task's only line, and a reply to the list naming the task is recorded against
+    # that period (db.recurring.current_period_id finds it by the message it was sent as).
     one_period: bool = False
 
 
@@ -458,16 +459,24 @@ class Dispatcher:
         (placed where the first of them was)."""
         units: list[list[_Job]] = []
         together: dict[int, list[_Job]] = {}
+        listed: dict[int, set[int]] = {}  # per chat, the tasks its list has a line for
         for job in jobs:
+            task = job.view.task
             mergeable = (
                 self.merger is not None
                 and job.view.kind in self.merge_kinds
-                and job.view.task is not None
-                and not job.view.task.one_period
+                and task is not None
+                # A list shows one line per task: a second period of a task already listed
+                # keeps its own card, so that each period's reminder (and a reply to it) stays
+                # about that period.
+                and not (task.one_period and task.task_id in listed.get(job.chat_id, ()))
             )
             if not mergeable:
                 units.append([job])
-            elif job.chat_id in together:
+                continue
+            assert task is not None
+            listed.setdefault(job.chat_id, set()).add(task.task_id)
+            if job.chat_id in together:
                 together[job.chat_id].append(job)
             else:
                 together[job.chat_id] = [job]

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.offline.driver import FakeUser, OfflineBot, answers, texts
+from bot.offline.fake_telegram import RecordedCall
 from bot.outbound.reminder_messages import render_digest
 from db.models import (
     Council,
@@ -24,7 +25,7 @@ from db.models import (
     TaskOccurrence,
     TaskState,
 )
-from db.recurring import period_records
+from db.recurring import current_occurrence, period_records
 from db.status import Category
 from schedules.clock import ManualClock
 from schedules.digest import build_digest
@@ -355,3 +356,64 @@ async def test_history_names_the_period_decisions_and_edit_keeps_the_schedule(
         "muốn lùi hạn một kỳ, hãy gửi đề nghị gia hạn."
     ]
     assert the_task(engine).recurrence == {"period": "month", "day": 25}
+
+
+async def test_a_period_reminder_is_listed_with_others_and_a_reply_names_its_period(
+    bot: OfflineBot, engine: Engine, clock: ManualClock, people: dict[str, FakeUser]
+) -> None:
+    """Issue 16 and 17 together: a period's reminder due with other tasks' reminders is a line of
+    the one list (its period named); a second period of the same task keeps its own card; a
+    reply to the list naming the task is recorded against the period of its line, even when
+    another period is the task's current one."""
+    mpi, secretariat = people["mpi"], people["secretariat"]
+    await assign_task(bot, secretariat, MONTHLY)
+    await assign_task(bot, secretariat, "BKHDT | Trình đề án phát triển vùng | 25/12/2023")
+    await bot.dispatch()  # the assignment notices
+    recurring, one_off = _tasks_by_title(engine, "Báo cáo tình hình", "Trình đề án")
+
+    async def sent_to_mpi(day: int) -> list[RecordedCall]:
+        clock.set(datetime(2023, 12, day, 8, 31, tzinfo=HANOI))
+        calls = await bot.dispatch()
+        return [c for c in calls if c.method == "sendMessage" and c.chat_id == mpi.id]
+
+    # 18/12: November is overdue (never reported); December's period and the one-off task are
+    # due in a week. November's line is listed with the one-off task; December keeps its card.
+    calls = await sent_to_mpi(18)
+    assert len(calls) == 2, [call.text[:60] for call in calls]
+    listed, card = calls if calls[0].text.startswith("🔔 <b>2 nhiệm vụ") else calls[::-1]
+    assert listed.text.startswith("🔔 <b>2 nhiệm vụ")
+    assert f"#{recurring}" in listed.text and f"#{one_off}" in listed.text
+    assert "tháng 11/2023" in listed.text and "tháng 12/2023" not in listed.text
+    assert "tháng 12/2023" in card.text and "tháng 11/2023" not in card.text
+    await sent_to_mpi(21)  # November's overdue reminder alone
+
+    # 22/12: December's period and the one-off task, one list; November is still the current
+    # period, yet a reply to the list naming the recurring task is about December.
+    calls = await sent_to_mpi(22)
+    assert len(calls) == 1 and calls[0].text.startswith("🔔 <b>2 nhiệm vụ")
+    assert "tháng 12/2023" in calls[0].text
+    only_message(await bot.send(mpi, f"#{recurring} 30% đang tổng hợp", reply_to=calls[0]))
+    with Session(engine) as session:
+        update = session.exec(
+            select(ProgressUpdate).where(ProgressUpdate.task_id == recurring)
+        ).one()
+        assert update.occurrence_id is not None
+        period = session.get(TaskOccurrence, update.occurrence_id)
+        current = current_occurrence(session=session, task_id=recurring)
+    assert period is not None and period.period_start.month == 12
+    assert current is not None and current.period_start.month == 11
+    # Not named: "which task?", then the button; the kept reply is about December too.
+    asked = only_message(await bot.send(mpi, "Bổ sung số liệu", reply_to=calls[0]))
+    chosen = next(data for label, data in asked.buttons() if label == f"#{recurring}")
+    await bot.press(mpi, asked, chosen)
+    with Session(engine) as session:
+        added = session.exec(
+            select(ProgressUpdate).where(ProgressUpdate.text == "Bổ sung số liệu")
+        ).one()
+        assert added.occurrence_id == period.id
+
+
+def _tasks_by_title(engine: Engine, *starts: str) -> list[int]:
+    with Session(engine) as session:
+        tasks = session.exec(select(Task)).all()
+    return [next(t.id or 0 for t in tasks if t.title.startswith(start)) for start in starts]
