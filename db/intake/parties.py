@@ -7,9 +7,10 @@ capitalised ("Bộ Xây dựng" is a name, "Bộ X xây dựng …" is a name an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from db.intake.agencies import TITLES, AgencyMatcher, Tokens
+from db.intake.agencies import TITLES, AgencyMatcher, Tokens, tokenize
 
 # Words that start an agency's name (folded). Single words need a capitalised next word
 # ("Ban Quản lý" is an agency, "Ban hành" is a verb).
@@ -80,6 +81,7 @@ _STOP_PAIRS = frozenset(
     tuple(pair.split())
     for pair in """chủ trì|phối hợp|có trách|đề xuất|tổ chức|nghiên cứu|xây dựng|báo cáo|hướng dẫn
     |khẩn trương|tham mưu|triển khai|thực hiện|rà soát|kiểm tra|hoàn thiện|hoàn thành|ban hành
+    |triệu tập
     |tổng hợp|theo dõi|đôn đốc|chỉ đạo|tiếp tục|chuẩn bị|xử lý|giải quyết|cung cấp|bố trí
     |tập trung|đẩy mạnh|tăng cường|quản lý|cập nhật|đánh giá|xem xét|làm việc|thẩm định
     |tuyên truyền|phổ biến|giám sát|sửa đổi|bổ sung|hỗ trợ|đảm bảo|bảo đảm|thống nhất|xác định
@@ -94,6 +96,18 @@ _STOP_PAIRS = frozenset(
 class Party:
     written: str
     code: str | None
+
+# What an agency does to a council's meeting it convenes: "Bộ X triệu tập", "do Bộ X chủ trì".
+_CONVENES = (("chu", "tri"), ("trieu", "tap"), ("to", "chuc"), ("chuan", "bi"))
+# "Bộ X (cơ quan thường trực các Hội đồng …)", "cơ quan thường trực của Hội đồng là Bộ X".
+_STANDING = (
+    ("co", "quan", "thuong", "truc"),
+    ("co", "quan", "giup", "viec"),
+    ("co", "quan", "thu", "ky"),
+    ("thuong", "truc", "hoi", "dong"),
+    ("thu", "ky", "hoi", "dong"),
+)
+_APPOSITION = frozenset({"(", "-", ",", "la", "lam"})
 
 
 @dataclass
@@ -211,6 +225,60 @@ class PartyReader:
                 continue
             return parties, end
         return parties, k
+
+    # --- who keeps a council's meetings -------------------------------------------------------
+
+    def convener(self, text: str) -> Party | None:
+        """The agency ``text`` names as convening a meeting ("do Bộ X triệu tập", "Bộ X chủ
+        trì tổ chức"); None if it names none, or several."""
+        tokens = tokenize(text)
+        words = [tok.folded for tok in tokens]
+        found: dict[str, Party] = {}
+        for k in range(len(words)):
+            if words[k] == "do" and self._starts_party(tokens, words, k + 1):
+                for party in self._parties(tokens, k + 1)[0]:
+                    found[party.code or party.written] = party
+            elif self._starts_party(tokens, words, k) and (k == 0 or words[k - 1] != "do"):
+                party, end = self._party(tokens, words, k)
+                if tuple(words[end : end + 2]) in _CONVENES:
+                    found[party.code or party.written] = party
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def standing_agency(self, texts: Iterable[str]) -> Party | None:
+        """The council's standing agency (or secretariat) as the letter names it; None if it
+        names none, or several."""
+        found: dict[str, Party] = {}
+        for text in texts:
+            tokens = tokenize(text)
+            words = [tok.folded for tok in tokens]
+            for m in range(len(words)):
+                marker = next((s for s in _STANDING if tuple(words[m : m + len(s)]) == s), ())
+                after = m + len(marker)
+                # The standing agency of a council, not of another board ("… Ban vì sự tiến bộ").
+                if not marker or "hoi dong" not in " ".join(words[m : after + 5]):
+                    continue
+                party = self._standing_before(tokens, words, m) or self._standing_after(
+                    tokens, words, after
+                )
+                if party is not None:
+                    found[party.code or party.written] = party
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _standing_before(self, tokens: Tokens, words: list[str], m: int) -> Party | None:
+        for k in range(m - 1, max(-1, m - 20), -1):
+            if self._starts_party(tokens, words, k):
+                party, end = self._party(tokens, words, k)
+                if end < m and set(words[end:m]) <= _APPOSITION:
+                    return party
+        return None
+
+    def _standing_after(self, tokens: Tokens, words: list[str], at: int) -> Party | None:
+        for k in range(at, min(len(words), at + 12)):
+            if words[k] in ("la", ":") and self._starts_party(tokens, words, k + 1):
+                return self._party(tokens, words, k + 1)[0]
+            if words[k] in (".", ";"):
+                break
+        return None
 
 
 def skip_title(words: list[str], at: int) -> int:

@@ -22,9 +22,10 @@ from datetime import datetime
 
 from db.intake.agencies import Tokens, folded_words, tokenize
 from db.intake.due import find_due
+from db.intake.meetings import calls_meeting, duty_text, meeting_schedule, read_meeting
 from db.intake.parties import Party, PartyReader, skip_title
 from db.intake.proposal import ProposedMeeting, ProposedTask, Warning_
-from db.intake.recurring import read_recurring
+from db.intake.recurring import RecurringReading, read_recurring
 from db.intake.structure import Clause
 from db.intake.text import fold
 
@@ -83,13 +84,6 @@ _CLOSING = re.compile(
     r"|thi hành (?:Quyết định|Chỉ thị) này",
     re.IGNORECASE,
 )
-_MEETING = re.compile(
-    r"\b(?:tổ chức\s+(?:các\s+)?(?:cuộc\s+|phiên\s+)?(?:họp|hội nghị|hội thảo|giao ban)"
-    r"|họp\s+(?:để|cho ý kiến|kiểm điểm|sơ kết|tổng kết|đánh giá|bàn|thống nhất|với)"
-    r"|(?:triệu tập|tổ chức)\s+(?:cuộc\s+)?họp)",
-    re.IGNORECASE,
-)
-_AGENDA_SPLIT = re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
 _ACTION_START = re.compile(
     r"^(?:tổ chức|đề xuất|xây dựng|nghiên cứu|báo cáo|chỉ đạo|triển khai|rà soát"
@@ -119,6 +113,7 @@ class Reader(PartyReader):
     tasks: list[ProposedTask] = field(default_factory=list)
     meetings: list[ProposedMeeting] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    _unled: list[ProposedTask] = field(default_factory=list)  # recurring meetings, no convener
 
     # --- the tree ---------------------------------------------------------------------------
 
@@ -129,6 +124,13 @@ class Reader(PartyReader):
                 prose += 1
                 child.label = f"P{prose}"
             self._visit(child, None)
+        if self._unled:
+            # Nobody named to convene a recurring meeting: the council's standing agency, if
+            # the letter names one (anywhere in it).
+            standing = self.standing_agency(_texts(root))
+            for task in self._unled:
+                if standing is not None:
+                    task.lead, task.lead_code = standing.written, standing.code
         self._number_duplicates()
 
     def _visit(self, node: Clause, inherited: Assignment | None) -> None:
@@ -136,7 +138,7 @@ class Reader(PartyReader):
         if node.children and text.endswith(":"):
             own = self._assignment(text)
             context = own if own is not None else inherited
-            if own is None and inherited is None and _MEETING.search(text):
+            if own is None and inherited is None and calls_meeting(text):
                 self._meeting(node, text + " " + " ".join(c.text for c in node.children))
                 return
             for child in node.children:
@@ -171,7 +173,7 @@ class Reader(PartyReader):
                     self._set_due(task)
         if group:
             self._previous = group
-        if not group and inherited is None and _MEETING.search(text):
+        if not group and inherited is None and calls_meeting(text):
             self._meeting(node, text)
 
     def _deadline_of_previous(self, text: str) -> bool:
@@ -286,36 +288,35 @@ class Reader(PartyReader):
     # --- meetings --------------------------------------------------------------------------
 
     def _meeting(self, node: Clause, text: str) -> None:
-        m = _MEETING.search(text)
-        assert m is not None
-        start = text.lower().find("họp", m.start())
-        if start < 0:
-            start = m.start() + len("tổ chức ")
-        title = text[start:].split(":")[0].strip(" ,.;")
-        agenda = [
-            item.strip(" ,.;")
-            for item in _AGENDA_SPLIT.split(text[start:])[1:]
-            if item.strip(" ,.;")
-        ]
-        if agenda and title.lower().rstrip() in ("họp để", "họp"):
-            title = "Họp " + ", ".join(agenda)
-        title = title[:1].upper() + title[1:]
-        phrase, window, warning = find_due(text[:start], at=self.at, tz=self.tz, meeting=True)
-        if phrase is None:
-            phrase, window, warning = find_due(text, at=self.at, tz=self.tz, meeting=True)
-        if phrase is None:
-            return  # "… tiếp tục tổ chức các cuộc họp": a report of meetings, not a call to one
-        self.meetings.append(
-            ProposedMeeting(
-                clause=node.label or f"M{len(self.meetings) + 1}",
-                title=title[:500],
-                when=phrase,
-                agenda=[item[0].upper() + item[1:] + "." for item in agenda],
-                window=window,
-            )
-        )
+        schedule = meeting_schedule(text)
+        if schedule is not None:
+            self._meeting_duty(node, text, schedule)
+            return
+        clause = node.label or f"M{len(self.meetings) + 1}"
+        meeting, warning = read_meeting(clause, text, at=self.at, tz=self.tz)
+        if meeting is not None:
+            self.meetings.append(meeting)
         if warning is not None:
-            self.warnings.append(Warning_(warning, node.label, {"text": phrase or ""}))
+            self.warnings.append(warning)
+
+    def _meeting_duty(self, node: Clause, text: str, reading: RecurringReading) -> None:
+        """A recurring meeting: the recurring duty of keeping it (db.intake.meetings)."""
+        lead = self.convener(text)
+        task = ProposedTask(
+            clause=node.label or f"P{len(self.tasks) + 1}",
+            lead=lead.written if lead else None,
+            lead_code=lead.code if lead else None,
+            co=[],
+            co_codes=[],
+            text=duty_text(text),
+            due=reading.phrase,
+            schedule=reading.schedule,
+        )
+        self.tasks.append(task)
+        if lead is None:
+            self._unled.append(task)
+        if reading.warning is not None:
+            self.warnings.append(Warning_(reading.warning, task.clause, {"text": reading.written}))
 
     # --- subjects ---------------------------------------------------------------------------
 
@@ -437,6 +438,10 @@ class Reader(PartyReader):
     def _led_by(self, words: list[str], k: int) -> bool:
         """'Thủ tướng Chính phủ giao …', 'Ủy ban nhân dân tỉnh giao …'."""
         return any(tuple(words[: len(leader)]) == leader for leader in _LEADERS) and k <= 12
+
+
+def _texts(node: Clause) -> list[str]:
+    return [node.text, *(text for child in node.children for text in _texts(child))]
 
 
 def _without_titles(words: list[str]) -> list[str]:
