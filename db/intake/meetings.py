@@ -36,7 +36,7 @@ _MEETING_WORD = r"\b(?:hop|hoi nghi|hoi thao|giao ban)\b"
 _RECURRING_MEETING: Final = re.compile(
     rf"(?P<after>{_MEETING_WORD})(?:\s+\S+){{0,3}}?\s+(?:(?:dinh|thuong) ky|hang|moi"
     r"|(?:6|sau|3|ba)\s+thang\s+mot\s+lan|(?:quy|nam|thang)\s+mot\s+lan)\b"
-    rf"|\b(?:(?:dinh|thuong) ky\s+)?(?:hang|moi)\s+(?:quy|nam|thang)\b[^.;:]{{0,60}}?"
+    rf"|\b(?:(?:dinh|thuong) ky\s+)?(?:hang|moi)\s+(?:quy|nam|thang)\b[^.;:]{{0,120}}?"
     rf"(?P<before>{_MEETING_WORD})"
 )
 # "Các Hội đồng đã họp định kỳ …" reports meetings held; it calls none.
