@@ -97,6 +97,7 @@ class Party:
     written: str
     code: str | None
 
+
 # What an agency does to a council's meeting it convenes: "Bộ X triệu tập", "do Bộ X chủ trì".
 _CONVENES = (("chu", "tri"), ("trieu", "tap"), ("to", "chuc"), ("chuan", "bi"))
 # "Bộ X (cơ quan thường trực các Hội đồng …)", "cơ quan thường trực của Hội đồng là Bộ X".
