@@ -172,7 +172,7 @@ async def test_a_pasted_letter_with_a_recurring_meeting_is_stored_as_the_duty_of
     assert report.startswith("<b>Đã nhập văn bản 9320/VPCP-KTTH ngày 22/11/2023</b>")
     assert "định kỳ 6 tháng, hạn là ngày cuối kỳ; các kỳ tới: 31/12/2023" in report
     with Session(engine) as session:
-        tasks = {task.clause: task for task in session.exec(select(Task))}
+        tasks = {str(task.clause): task for task in session.exec(select(Task))}
         meetings = session.exec(select(Meeting)).all()
     assert sorted(tasks) == ["1", "2", "3", "5", "6", "8"]
     meeting = tasks["2"]
