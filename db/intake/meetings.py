@@ -19,7 +19,12 @@ from typing import Final
 
 from db.intake.due import find_due
 from db.intake.proposal import ProposedMeeting, Warning_
-from db.intake.recurring import RecurringReading, fold_same_length, read_recurring
+from db.intake.recurring import (
+    RecurringReading,
+    fold_same_length,
+    is_meeting_word,
+    read_recurring,
+)
 
 # A call to a meeting, as written (the one-off path has always read these).
 MEETING = re.compile(
@@ -48,21 +53,24 @@ DUTY_TITLE = "Cuộc họp định kỳ của Hội đồng"
 
 def calls_meeting(text: str) -> bool:
     """Whether ``text`` calls a meeting (a one-off or a recurring one)."""
-    return MEETING.search(text) is not None or _recurring_call(fold_same_length(text))
+    return MEETING.search(text) is not None or _recurring_call(text, fold_same_length(text))
 
 
-def _recurring_call(folded: str) -> bool:
-    return any(
-        _PAST.search(folded[: m.start("after") if m["after"] else m.start("before")]) is None
-        for m in _RECURRING_MEETING.finditer(folded)
-    )
+def _recurring_call(text: str, folded: str) -> bool:
+    for m in _RECURRING_MEETING.finditer(folded):
+        word = "after" if m["after"] else "before"
+        if is_meeting_word(text, folded, m.start(word)) and not _PAST.search(
+            folded[: m.start(word)]
+        ):
+            return True
+    return False
 
 
 def meeting_schedule(text: str) -> RecurringReading | None:
     """The schedule of the recurring meeting ``text`` calls (or the warning saying why there
     is none); None for a one-off meeting or no meeting."""
     folded = fold_same_length(text)
-    if not _recurring_call(folded):
+    if not _recurring_call(text, folded):
         return None
     return read_recurring(text)
 

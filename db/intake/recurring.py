@@ -141,7 +141,7 @@ def read_recurring(text: str) -> RecurringReading | None:
     periods = [
         p
         for p in _longest(_periods(folded))
-        if _says_when(folded, p, deadlines) and not any(_overlap(p, q) for q in paired)
+        if _says_when(text, folded, p, deadlines) and not any(_overlap(p, q) for q in paired)
     ]
     periods = sorted([*periods, *paired], key=lambda p: p.start)
     if not periods:
@@ -191,6 +191,26 @@ def _paired(folded: str) -> list[_Piece]:
     return pieces
 
 
+# "họp" (meet) and "hợp" (phối hợp, tổng hợp, hợp đồng) fold alike: the tone mark tells them
+# apart, and in a letter written without tone marks the word before or after does.
+_HOP_BEFORE: Final = frozenset(
+    ["phoi", "tong", "ket", "thich", "phu", "hon", "to", "hoa", "lien", "dung", "tap"]
+)
+_HOP_AFTER: Final = frozenset(["tac", "le", "ly", "dong", "nhat", "phap", "thuc", "tinh", "nhan"])
+
+
+def is_meeting_word(text: str, folded: str, start: int) -> bool:
+    """Whether the folded "hop" at ``start`` is "họp" (a meeting), not "hợp"."""
+    if not folded.startswith("hop", start):
+        return True  # "hội nghị", "giao ban"
+    written = text[start : start + 3].lower()
+    if "ợ" in written or "ọ" in written:
+        return "ọ" in written
+    previous = folded[:start].split()[-1:]
+    following = folded[start + 3 :].split()[:1]
+    return not (set(previous) & _HOP_BEFORE or set(following) & _HOP_AFTER)
+
+
 def _overlap(a: _Piece, b: _Piece) -> bool:
     return a.start < b.end and b.start < a.end
 
@@ -220,13 +240,15 @@ def _longest(pieces: list[_Piece]) -> list[_Piece]:
     return kept
 
 
-def _says_when(folded: str, period: _Piece, deadlines: list[_Piece]) -> bool:
+def _says_when(text: str, folded: str, period: _Piece, deadlines: list[_Piece]) -> bool:
     """Whether the period word says when the duty comes back (see the module's docstring)."""
     if folded.startswith(("dinh ky", "thuong ky"), period.start):
         return True
     before = folded[: period.start].rstrip()
-    if not before or before[-1] in ",;:(.-–" or re.search(rf"{_REPORT}$|\bhop$", before):
+    if not before or before[-1] in ",;:(.-–" or re.search(rf"{_REPORT}$", before):
         return True
+    if before.endswith(" hop") and is_meeting_word(text, folded, len(before) - 3):
+        return True  # "họp hằng quý"
     if folded[period.end :].lstrip(" ,(").startswith(("truoc", "cham nhat", "khong qua")):
         return True
     # "trước ngày 25 hằng tháng": right after a deadline.

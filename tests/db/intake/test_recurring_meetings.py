@@ -163,6 +163,9 @@ def test_a_one_off_meeting_stays_a_meeting(sentence: str) -> None:
         "Các Hội đồng đã họp định kỳ hằng quý theo đúng Quy chế.",  # meetings held: a report
         "Phiên họp thường kỳ tháng Mười một của Hội đồng đã được tổ chức.",
         "Hội nghị sơ kết 6 tháng đầu năm 2024 của Hội đồng.",
+        # "hợp" (phối hợp) folds like "họp": the tone mark, or the word before, tells.
+        "Các Hội đồng phối hợp định kỳ hằng quý với các địa phương trong vùng.",
+        "Cac Hoi dong phoi hop dinh ky hang quy voi cac dia phuong trong vung.",
     ],
 )
 def test_words_about_meetings_that_call_none_give_nothing(sentence: str) -> None:
