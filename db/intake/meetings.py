@@ -39,8 +39,9 @@ MEETING = re.compile(
 # is another duty's.
 _MEETING_WORD = r"\b(?:hop|hoi nghi|hoi thao|giao ban)\b"
 _RECURRING_MEETING: Final = re.compile(
-    rf"(?P<after>{_MEETING_WORD})(?:\s+\S+){{0,3}}?\s+(?:(?:dinh|thuong) ky|hang|moi"
-    r"|(?:6|sau|3|ba)\s+thang\s+mot\s+lan|(?:quy|nam|thang)\s+mot\s+lan)\b"
+    rf"(?P<after>{_MEETING_WORD})(?:\s+\S+){{0,3}}?\s+(?:(?:dinh|thuong) ky"
+    r"|(?:hang|moi)\s+(?:quy|nam|thang)|(?:6|sau|3|ba)\s+thang\s+mot\s+lan"
+    r"|(?:quy|nam|thang)\s+mot\s+lan)\b"
     rf"|\b(?:(?:dinh|thuong) ky\s+)?(?:hang|moi)\s+(?:quy|nam|thang)\b[^.;:]{{0,120}}?"
     rf"(?P<before>{_MEETING_WORD})"
 )

@@ -149,6 +149,8 @@ def test_a_periodic_meeting_without_a_period_has_the_warning_and_no_schedule() -
         "Đầu tháng 12 năm 2023 các Hội đồng điều phối vùng họp để: (i) kiểm điểm Kế hoạch công "
         "tác năm 2023, (ii) thống nhất chế độ báo cáo hằng năm.",
         "Trong tháng 12 năm 2023, Hội đồng tổ chức Hội nghị sơ kết 6 tháng cuối năm 2023.",
+        "Trong tháng 12 năm 2023, Hội đồng họp với các ngân hàng để thống nhất chế độ báo cáo "
+        "hằng quý.",
     ],
 )
 def test_a_one_off_meeting_stays_a_meeting(sentence: str) -> None:
