@@ -92,6 +92,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "«{name}» chưa có trong danh mục cơ quan.",
         "en": "“{name}” is not in the agency registry.",
     },
+    "intake_warn_no_lead": {
+        "vi": "Chưa rõ cơ quan chủ trì (văn bản không nêu cơ quan triệu tập hay cơ quan thường trực của Hội đồng): hãy chọn bằng nút ✏️.",
+        "en": "No lead agency (the letter names neither who convenes nor the council's standing agency): pick one with the ✏️ button.",
+    },
     "intake_warn_nothing": {
         "vi": "Không thấy nhiệm vụ hay cuộc họp nào được giao trong văn bản.",
         "en": "No task or meeting found in the letter.",

@@ -101,7 +101,10 @@ def read_letter(
             )
     proposal.warnings += reader.warnings
     for task in proposal.tasks:
-        if task.lead_code is None:
+        if task.lead_code is None and not task.lead:
+            # A recurring meeting nobody is named to convene: the secretariat picks the lead.
+            proposal.warnings.append(Warning_("intake_warn_no_lead", task.clause))
+        elif task.lead_code is None:
             proposal.warnings.append(
                 Warning_("intake_warn_unknown_agency", task.clause, {"name": task.lead or ""})
             )

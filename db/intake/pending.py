@@ -151,6 +151,7 @@ class Editor:
         task.lead_code = code
         task.lead = task.lead or code
         self._without_lead_in_co(index)
+        self._lead_given(task.clause)
         return self.save()
 
     def set_lead_text(self, index: int, text: str) -> Staged:
@@ -158,7 +159,15 @@ class Editor:
         task.lead_code = resolve_typed_agency(registry_from_db(self.session), text)
         task.lead = text.strip()[:300]
         self._without_lead_in_co(index)
+        self._lead_given(task.clause)
         return self.save()
+
+    def _lead_given(self, clause: str) -> None:
+        self.proposal.warnings = [
+            w
+            for w in self.proposal.warnings
+            if not (w.key == "intake_warn_no_lead" and w.clause == clause)
+        ]
 
     def set_co_text(self, index: int, text: str) -> Staged:
         task = self.proposal.tasks[_task(self.proposal, index)]

@@ -20,90 +20,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from db.intake.agencies import TITLES, AgencyMatcher, Tokens, folded_words, tokenize
+from db.intake.agencies import Tokens, folded_words, tokenize
+from db.intake.due import find_due
+from db.intake.meetings import calls_meeting, duty_text, meeting_schedule, read_meeting
+from db.intake.parties import Party, PartyReader, skip_title
 from db.intake.proposal import ProposedMeeting, ProposedTask, Warning_
-from db.intake.recurring import read_recurring
+from db.intake.recurring import RecurringReading, read_recurring
 from db.intake.structure import Clause
 from db.intake.text import fold
-from schedules.dates import DueWindow, parse_due
 
-# Words that start an agency's name (folded). Single words need a capitalised next word
-# ("Ban Quản lý" is an agency, "Ban hành" is a verb).
-_MULTI_HEADS = tuple(
-    tuple(head.split())
-    for head in (
-        "uy ban",
-        "cong an",
-        "kho bac",
-        "ngan hang",
-        "van phong",
-        "thanh tra",
-        "tong cuc",
-        "chi cuc",
-        "bao hiem xa hoi",
-        "thong tan xa",
-        "mat tran",
-        "lien doan",
-        "tap doan",
-        "tong cong ty",
-        "trung tam",
-        "hoc vien",
-        "dai hoc",
-        "toa an",
-        "vien kiem sat",
-        "kiem toan nha nuoc",
-        "bo chi huy",
-        "bo tu lenh",
-        "tinh doan",
-        "thanh doan",
-        "cac bo",
-        "cac so",
-        "cac co quan",
-        "cac dia phuong",
-        "cac don vi",
-        "cac tinh",
-        "cac huyen",
-        "cac nganh",
-        "cac cuc",
-        "cac ban",
-        "cac hoi",
-        "cac tap doan",
-        "cac tong cong ty",
-        "cac thanh vien",
-        "cac xa",
-        "cac phong",
-        "tinh uy",
-        "thanh uy",
-        "dai truyen hinh",
-        "dai tieng noi",
-        "bao nhan dan",
-        "ban quan ly",
-        "ban chi dao",
-        "phong",
-        "cac truong",
-    )
-)
-_SINGLE_HEADS = frozenset({"bo", "so", "ban", "cuc", "vien", "dai", "bao", "truong", "hoi"})
-
-# Verbs and function words that end an agency's name (lowercase, with tones: "tại" ends a
-# name, "Tài" in "Bộ Tài chính" does not).
-_STOP_TEXT = (
-    "trình lập sớm để đề cho nhằm theo tại trong về với khi sau trước ngay sẽ đã đang vừa "
-    "được là cần phải giao các rà căn gửi mời tiếp có chịu"
-)
-_STOP_WORDS = frozenset(_STOP_TEXT.split())
-_STOP_PAIRS = frozenset(
-    tuple(pair.split())
-    for pair in """chủ trì|phối hợp|có trách|đề xuất|tổ chức|nghiên cứu|xây dựng|báo cáo|hướng dẫn
-    |khẩn trương|tham mưu|triển khai|thực hiện|rà soát|kiểm tra|hoàn thiện|hoàn thành|ban hành
-    |tổng hợp|theo dõi|đôn đốc|chỉ đạo|tiếp tục|chuẩn bị|xử lý|giải quyết|cung cấp|bố trí
-    |tập trung|đẩy mạnh|tăng cường|quản lý|cập nhật|đánh giá|xem xét|làm việc|thẩm định
-    |tuyên truyền|phổ biến|giám sát|sửa đổi|bổ sung|hỗ trợ|đảm bảo|bảo đảm|thống nhất|xác định
-    |lựa chọn|khảo sát|phân công|chịu trách|dự thảo|hoàn chỉnh|chủ động|phát huy|nâng cao
-    |tham gia|thông báo|điều chỉnh|huy động|kết nối|nghiêm túc|kịp thời|xúc tiến|ưu tiên
-    |kiểm soát|tiếp nhận|phân bổ|yêu cầu|đề nghị|cử cán|tiếp thu|rà soát|lập danh|cân đối
-    |thường xuyên|quyết liệt|có văn|có ý|cho ý|theo chức|trong phạm""".replace("\n", "").split("|")
-)
 # After the subject, these make the sentence a report of the past or a statement, not a task.
 _NOT_TASK_AFTER = frozenset(
     {
@@ -159,13 +84,6 @@ _CLOSING = re.compile(
     r"|thi hành (?:Quyết định|Chỉ thị) này",
     re.IGNORECASE,
 )
-_MEETING = re.compile(
-    r"\b(?:tổ chức\s+(?:các\s+)?(?:cuộc\s+|phiên\s+)?(?:họp|hội nghị|hội thảo|giao ban)"
-    r"|họp\s+(?:để|cho ý kiến|kiểm điểm|sơ kết|tổng kết|đánh giá|bàn|thống nhất|với)"
-    r"|(?:triệu tập|tổ chức)\s+(?:cuộc\s+)?họp)",
-    re.IGNORECASE,
-)
-_AGENDA_SPLIT = re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
 _ACTION_START = re.compile(
     r"^(?:tổ chức|đề xuất|xây dựng|nghiên cứu|báo cáo|chỉ đạo|triển khai|rà soát"
@@ -175,22 +93,8 @@ _ACTION_START = re.compile(
     # "; hoàn thành trước ngày …" closes the same task: it is its deadline, not another task.
 )
 
-# Deadline phrases start with one of these words (lowercase) or open the sentence.
-_DUE_ANCHORS = frozenset(
-    {"trước", "trong", "chậm", "muộn", "không", "hạn", "thời", "vào", "xong", "từ", "đến"}
-)
-_ROMAN_WORDS = frozenset({"I", "II", "III", "IV"})
-_RECURRING = re.compile(r"\b(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)\b|\bđịnh kỳ\b", re.I)
-_UNSURE_AFTER = re.compile(r"^\W*(?:kể từ|tính từ|sau khi|từ khi|làm việc)\b", re.I)
-MAX_DUE_WORDS = 16
 # What a task asked for, opening the paragraph that gives its deadline.
 _DELIVERABLES = ("báo cáo", "văn bản", "ý kiến", "kết quả", "hồ sơ", "dự thảo")
-
-
-@dataclass
-class Party:
-    written: str
-    code: str | None
 
 
 @dataclass
@@ -201,8 +105,7 @@ class Assignment:
 
 
 @dataclass
-class Reader:
-    matcher: AgencyMatcher
+class Reader(PartyReader):
     at: datetime  # the letter's date: deadlines are read as of it
     tz: str
     issuer_code: str | None = None
@@ -210,6 +113,7 @@ class Reader:
     tasks: list[ProposedTask] = field(default_factory=list)
     meetings: list[ProposedMeeting] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    _unled: list[ProposedTask] = field(default_factory=list)  # recurring meetings, no convener
 
     # --- the tree ---------------------------------------------------------------------------
 
@@ -220,6 +124,13 @@ class Reader:
                 prose += 1
                 child.label = f"P{prose}"
             self._visit(child, None)
+        if self._unled:
+            # Nobody named to convene a recurring meeting: the council's standing agency, if
+            # the letter names one (anywhere in it).
+            standing = self.standing_agency(_texts(root))
+            for task in self._unled:
+                if standing is not None:
+                    task.lead, task.lead_code = standing.written, standing.code
         self._number_duplicates()
 
     def _visit(self, node: Clause, inherited: Assignment | None) -> None:
@@ -227,7 +138,7 @@ class Reader:
         if node.children and text.endswith(":"):
             own = self._assignment(text)
             context = own if own is not None else inherited
-            if own is None and inherited is None and _MEETING.search(text):
+            if own is None and inherited is None and calls_meeting(text):
                 self._meeting(node, text + " " + " ".join(c.text for c in node.children))
                 return
             for child in node.children:
@@ -262,7 +173,7 @@ class Reader:
                     self._set_due(task)
         if group:
             self._previous = group
-        if not group and inherited is None and _MEETING.search(text):
+        if not group and inherited is None and calls_meeting(text):
             self._meeting(node, text)
 
     def _deadline_of_previous(self, text: str) -> bool:
@@ -377,36 +288,35 @@ class Reader:
     # --- meetings --------------------------------------------------------------------------
 
     def _meeting(self, node: Clause, text: str) -> None:
-        m = _MEETING.search(text)
-        assert m is not None
-        start = text.lower().find("họp", m.start())
-        if start < 0:
-            start = m.start() + len("tổ chức ")
-        title = text[start:].split(":")[0].strip(" ,.;")
-        agenda = [
-            item.strip(" ,.;")
-            for item in _AGENDA_SPLIT.split(text[start:])[1:]
-            if item.strip(" ,.;")
-        ]
-        if agenda and title.lower().rstrip() in ("họp để", "họp"):
-            title = "Họp " + ", ".join(agenda)
-        title = title[:1].upper() + title[1:]
-        phrase, window, warning = find_due(text[:start], at=self.at, tz=self.tz, meeting=True)
-        if phrase is None:
-            phrase, window, warning = find_due(text, at=self.at, tz=self.tz, meeting=True)
-        if phrase is None:
-            return  # "… tiếp tục tổ chức các cuộc họp": a report of meetings, not a call to one
-        self.meetings.append(
-            ProposedMeeting(
-                clause=node.label or f"M{len(self.meetings) + 1}",
-                title=title[:500],
-                when=phrase,
-                agenda=[item[0].upper() + item[1:] + "." for item in agenda],
-                window=window,
-            )
-        )
+        schedule = meeting_schedule(text)
+        if schedule is not None:
+            self._meeting_duty(node, text, schedule)
+            return
+        clause = node.label or f"M{len(self.meetings) + 1}"
+        meeting, warning = read_meeting(clause, text, at=self.at, tz=self.tz)
+        if meeting is not None:
+            self.meetings.append(meeting)
         if warning is not None:
-            self.warnings.append(Warning_(warning, node.label, {"text": phrase or ""}))
+            self.warnings.append(warning)
+
+    def _meeting_duty(self, node: Clause, text: str, reading: RecurringReading) -> None:
+        """A recurring meeting: the recurring duty of keeping it (db.intake.meetings)."""
+        lead = self.convener(text)
+        task = ProposedTask(
+            clause=node.label or f"P{len(self.tasks) + 1}",
+            lead=lead.written if lead else None,
+            lead_code=lead.code if lead else None,
+            co=[],
+            co_codes=[],
+            text=duty_text(text),
+            due=reading.phrase,
+            schedule=reading.schedule,
+        )
+        self.tasks.append(task)
+        if lead is None:
+            self._unled.append(task)
+        if reading.warning is not None:
+            self.warnings.append(Warning_(reading.warning, task.clause, {"text": reading.written}))
 
     # --- subjects ---------------------------------------------------------------------------
 
@@ -529,135 +439,18 @@ class Reader:
         """'Thủ tướng Chính phủ giao …', 'Ủy ban nhân dân tỉnh giao …'."""
         return any(tuple(words[: len(leader)]) == leader for leader in _LEADERS) and k <= 12
 
-    def _starts_party(self, tokens: Tokens, words: list[str], at: int) -> bool:
-        at = _skip_title(words, at)
-        if at >= len(words):
-            return False
-        if words[at : at + 2] == ["hoi", "dong"] or words[at : at + 3] == ["cac", "hoi", "dong"]:
-            return False  # the councils themselves: their meetings, not an agency's task
-        if self.matcher.longest_at(words, at) is not None:
-            return True
-        if any(tuple(words[at : at + len(head)]) == head for head in _MULTI_HEADS):
-            return True
-        if words[at] in _SINGLE_HEADS and at + 1 < len(tokens):
-            following = tokens[at + 1].text
-            return following[:1].isupper() and words[at + 1] != "dong"
-        return False
 
-    def _parties(
-        self, tokens: Tokens, at: int, *, subject: bool = False
-    ) -> tuple[list[Party], int]:
-        """The agencies named from ``at``: 'A, B và C'; returns them and the index after."""
-        words = [tok.folded for tok in tokens]
-        parties: list[Party] = []
-        while at < len(words):
-            if not self._starts_party(tokens, words, at):
-                break
-            listed = self._listed(tokens, words, at)
-            if listed is not None:
-                parties += listed[0]
-                at = listed[1]
-                break
-            party, at = self._party(tokens, words, at)
-            parties.append(party)
-            separators = (",", "va", ";") if subject else (",", "va")
-            if (
-                at < len(words)
-                and words[at] in separators
-                and self._starts_party(tokens, words, at + 1)
-            ):
-                at += 1
-                continue
-            break
-        return parties, at
-
-    def _party(self, tokens: Tokens, words: list[str], at: int) -> tuple[Party, int]:
-        begin = _skip_title(words, at)
-        known = self.matcher.longest_at(words, begin)
-        if known is not None:
-            code, end = known
-            return Party(_span(tokens, begin, end), code), end
-        end = begin + 1
-        group = "cac" in words[begin : begin + 6]  # "các Bộ, ngành, địa phương liên quan"
-        while end < len(tokens):
-            word = tokens[end].text.lower()
-            if (
-                group
-                and words[end] == ","
-                and end + 1 < len(tokens)
-                and tokens[end + 1].text[:1].islower()
-                and tokens[end + 1].text.lower() not in _STOP_WORDS
-                and not self._starts_party(tokens, words, end + 1)
-            ):
-                end += 1  # a group's name goes on after its comma: ", ngành", ", thành phố"
-                continue
-            if words[end] in (",", ":", ";", "(", ")", "-", "."):
-                break
-            # A verb inside a name is capitalised ("Bộ Xây dựng"); one after it is not.
-            if tokens[end].text[:1].isupper():
-                end += 1
-                continue
-            if word == "các" and words[end - 2 : end] == ["nhan", "dan"]:
-                end += 1  # "Ủy ban nhân dân các tỉnh, thành phố"
-                continue
-            if word in _STOP_WORDS:
-                break
-            if (word, tokens[end + 1].text.lower() if end + 1 < len(tokens) else "") in _STOP_PAIRS:
-                break
-            if words[end] == "va" and self._starts_party(tokens, words, end + 1):
-                break
-            end += 1
-        written = _span(tokens, begin, end)
-        return Party(written, self.matcher.resolve(written)), end
-
-    def _listed(self, tokens: Tokens, words: list[str], at: int) -> tuple[list[Party], int] | None:
-        """'Các Bộ: Tài chính, Công Thương và Xây dựng' -> one party per ministry."""
-        kinds = {("cac", "bo"): "Bộ", ("cac", "so"): "Sở", ("cac", "tinh"): "UBND tỉnh"}
-        head = kinds.get(tuple(words[at : at + 2]))  # type: ignore[arg-type]
-        if head is None or words[at + 2 : at + 3] != [":"]:
-            return None
-        parties: list[Party] = []
-        k = at + 3
-        while k < len(tokens):
-            end = k
-            while end < len(tokens) and words[end] not in (",", ";", ":", "."):
-                word = tokens[end].text.lower()
-                nxt = tokens[end + 1].text.lower() if end + 1 < len(tokens) else ""
-                if end > k and (word in _STOP_WORDS or (word, nxt) in _STOP_PAIRS):
-                    break
-                end += 1
-            name = _span(tokens, k, end)
-            pieces = [name]
-            if self.matcher.resolve(f"{head} {name}") is None and " và " in name:
-                pieces = name.split(" và ")
-            for piece in pieces:
-                written = f"{head} {piece.strip()}"
-                parties.append(Party(written, self.matcher.resolve(written)))
-            if end < len(words) and words[end] == ",":
-                k = end + 1
-                continue
-            return parties, end
-        return parties, k
+def _texts(node: Clause) -> list[str]:
+    return [node.text, *(text for child in node.children for text in _texts(child))]
 
 
 def _without_titles(words: list[str]) -> list[str]:
-    at = _skip_title(words, 0)
+    at = skip_title(words, 0)
     return list(words[at:])
 
 
 def _lead_key(party: Party) -> str:
     return party.code or fold(party.written)
-
-
-def _skip_title(words: list[str], at: int) -> int:
-    for title in TITLES:
-        if tuple(words[at : at + len(title)]) == title and at + len(title) < len(words):
-            return at + len(title)
-    return at
-
-
-def _span(tokens: Tokens, begin: int, end: int) -> str:
-    return tokens.span(begin, end)
 
 
 def _split_actions(rest: str) -> list[str]:
@@ -677,63 +470,3 @@ def _finish(text: str) -> str:
     if text and not text.endswith((".", "!", "?", ":")):
         text += "."
     return text[:1].upper() + text[1:]
-
-
-# --- deadlines ------------------------------------------------------------------------------
-
-_WORD = re.compile(r"\S+")
-
-
-def find_due(
-    text: str, *, at: datetime, tz: str, meeting: bool = False
-) -> tuple[str | None, DueWindow | None, str | None]:
-    """(phrase as written, its window, warning key) for the deadline ``text`` sets, if any."""
-    words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
-    found: list[tuple[str, DueWindow, int]] = []
-    i = 0
-    while i < len(words):
-        word = words[i][0].lower().strip("(,")
-        if word not in _DUE_ANCHORS and i != 0:
-            i += 1
-            continue
-        best: tuple[str, DueWindow, int] | None = None
-        for j in range(min(len(words), i + MAX_DUE_WORDS), i, -1):
-            last = words[j - 1][0].rstrip(",.;:)/")
-            before = words[j - 2][0] if j - 2 >= i else ""
-            if not (
-                any(c.isdigit() for c in last)
-                or last in _ROMAN_WORDS
-                or last.lower() in ("này", "ký", "hành")
-                or any(c.isdigit() for c in before)  # "trong vòng 30 ngày"
-            ):
-                continue
-            phrase = text[words[i][1] : words[j - 1][2]].rstrip(",.;:)/")
-            window = parse_due(phrase, now=at, tz=tz)
-            if window is not None:
-                best = (phrase, window, words[j - 1][2])
-                break
-        if best is not None:
-            found.append(best)
-            i = next((k for k in range(i, len(words)) if words[k][1] >= best[2]), len(words))
-        else:
-            i += 1
-    if not found:
-        return None, None, None
-    phrase, window, end = found[0]
-    if len({item[1].end for item in found}) > 1:
-        # "… trước ngày 15/10 để Bộ X tổng hợp, báo cáo Thủ tướng trước ngày 30/10": what
-        # follows "để" is someone else's deadline; the agency's is the first.
-        between = text[end : text.find(found[1][0], end)]
-        if not re.search(r"\bđể\b", between):
-            return phrase, None, "intake_warn_due_several"
-    if _UNSURE_AFTER.match(text[end:]):
-        return phrase, None, "intake_warn_due_relative"
-    if not meeting and _RECURRING.search(text):
-        return phrase, None, "intake_warn_due_recurring"
-    if window.end < at.replace(hour=0, minute=0, second=0):
-        return phrase, None, "intake_warn_due_past"
-    return phrase, window, None
-
-
-def agency_words(text: str) -> list[str]:
-    return [fold(word) for word in text.split()]

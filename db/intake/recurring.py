@@ -52,23 +52,40 @@ def fold_same_length(text: str) -> str:
     return "".join(out)
 
 
+# "định kỳ" or, for a meeting, "thường kỳ" ("họp thường kỳ mỗi quý một lần").
+_KY = r"(?:dinh|thuong) ky"
+# "phiên họp thường kỳ tháng 11", "… tháng Mười": one month's meeting, not every month's.
+_NOT_A_MONTH = (
+    r"(?!\s*\d)(?!\s+(?:muoi|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|gieng|chap|nay|toi)\b)"
+)
 _PERIODS: Final[tuple[tuple[Period, str], ...]] = (
     (
         "half_and_year",
-        r"(?:dinh ky\s+)?(?:6|sau)\s+thang\s*(?:,|;|va)\s*(?:va\s+)?(?:tong ket\s+)?"
+        rf"(?:{_KY}\s+)?(?:6|sau)\s+thang\s*(?:,|;|va)\s*(?:va\s+)?(?:tong ket\s+)?"
         r"(?:hang\s+|ca\s+)?nam\b(?!\s*\d)",
     ),
-    ("half", r"dinh ky\s+(?:6|sau)\s+thang(?:\s+mot\s+lan)?|(?:6|sau)\s+thang\s+mot\s+lan"),
+    ("half", rf"{_KY}\s+(?:6|sau)\s+thang(?:\s+mot\s+lan)?|(?:6|sau)\s+thang\s+mot\s+lan"),
     (
         "quarter",
-        r"(?:dinh ky\s+)?(?:hang|moi)\s+quy\b|quy\s+mot\s+lan|dinh ky\s+(?:3|ba)\s+thang\b",
+        rf"(?:{_KY}\s+)?(?:hang|moi)\s+quy\b|quy\s+mot\s+lan|{_KY}\s+(?:3|ba)\s+thang\b",
     ),
     (
         "month",
-        r"(?:dinh ky\s+)?(?:hang|moi)\s+thang\b(?!\s*\d)|thang\s+mot\s+lan"
-        r"|dinh ky\s+(?:01\s+|1\s+|mot\s+)?thang\b(?!\s*\d)",
+        rf"(?:{_KY}\s+)?(?:hang|moi)\s+thang\b{_NOT_A_MONTH}|thang\s+mot\s+lan"
+        rf"|{_KY}\s+(?:01\s+|1\s+|mot\s+)?thang\b{_NOT_A_MONTH}",
     ),
-    ("year", r"(?:dinh ky\s+)?(?:hang|moi)\s+nam\b(?!\s*\d)|nam\s+mot\s+lan"),
+    ("year", rf"(?:{_KY}\s+)?(?:hang|moi)\s+nam\b(?!\s*\d)|nam\s+mot\s+lan"),
+)
+# "báo cáo 6 tháng (trước ngày 15/6) và báo cáo năm (trước ngày 15/12)", "báo cáo sơ kết 6
+# tháng và tổng kết năm": the half-year report named with the yearly one is the reporting
+# regime, every year. "báo cáo 6 tháng đầu năm 2024", "6 tháng qua" name one half year.
+_REPORT = r"(?:bao cao|gui)(?:\s+(?:so ket|ket qua|tinh hinh|danh gia|dinh ky))*"
+_PAIRED: Final = re.compile(
+    rf"\b{_REPORT}\s+(?P<half>(?:6|sau)\s+thang)\b"
+    r"(?!\s+(?:dau|cuoi|qua|toi|nay|nam\s+\d)\b)(?!\s*[/-]?\s*\d)"
+    r"[^.]{0,160}?(?:[,;(]|\bva\b)\s*(?:va\s+)?"
+    r"(?P<year>(?:bao cao|tong ket)(?:\s+(?:tong ket|hang|ca))?\s+nam)\b"
+    r"(?!\s+(?:dau|cuoi|qua|toi|nay|sau)\b)(?!\s+truoc\b(?!\s+(?:ngay|\d)))(?!\s*\d)"
 )
 _PERIOD_RES: Final = [(period, re.compile(rf"\b(?:{form})")) for period, form in _PERIODS]
 _PERIOD_WORDS: Final[dict[str, str]] = {
@@ -120,7 +137,13 @@ def read_recurring(text: str) -> RecurringReading | None:
     """The recurring deadline ``text`` (one task of a letter) sets; None if it sets none."""
     folded = fold_same_length(text)
     deadlines = _longest(_deadlines(folded))
-    periods = [p for p in _longest(_periods(folded)) if _says_when(folded, p, deadlines)]
+    paired = _paired(folded)
+    periods = [
+        p
+        for p in _longest(_periods(folded))
+        if _says_when(text, folded, p, deadlines) and not any(_overlap(p, q) for q in paired)
+    ]
+    periods = sorted([*periods, *paired], key=lambda p: p.start)
     if not periods:
         dinh_ky = _DINH_KY.search(folded)
         if dinh_ky is None:
@@ -160,6 +183,38 @@ def _periods(folded: str) -> list[_Piece]:
     ]
 
 
+def _paired(folded: str) -> list[_Piece]:
+    pieces = []
+    for m in _PAIRED.finditer(folded):
+        pieces.append(_Piece(m.start("half"), m.end("half"), "half", _PERIOD_WORDS["half"]))
+        pieces.append(_Piece(m.start("year"), m.end("year"), "year", _PERIOD_WORDS["year"]))
+    return pieces
+
+
+# "họp" (meet) and "hợp" (phối hợp, tổng hợp, hợp đồng) fold alike: the tone mark tells them
+# apart, and in a letter written without tone marks the word before or after does.
+_HOP_BEFORE: Final = frozenset(
+    ["phoi", "tong", "ket", "thich", "phu", "hon", "to", "hoa", "lien", "dung", "tap"]
+)
+_HOP_AFTER: Final = frozenset(["tac", "le", "ly", "dong", "nhat", "phap", "thuc", "tinh", "nhan"])
+
+
+def is_meeting_word(text: str, folded: str, start: int) -> bool:
+    """Whether the folded "hop" at ``start`` is "họp" (a meeting), not "hợp"."""
+    if not folded.startswith("hop", start):
+        return True  # "hội nghị", "giao ban"
+    written = text[start : start + 3].lower()
+    if "ợ" in written or "ọ" in written:
+        return "ọ" in written
+    previous = folded[:start].split()[-1:]
+    following = folded[start + 3 :].split()[:1]
+    return not (set(previous) & _HOP_BEFORE or set(following) & _HOP_AFTER)
+
+
+def _overlap(a: _Piece, b: _Piece) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
 def _deadlines(folded: str) -> list[_Piece]:
     found = []
     for kind, rx in _DEADLINE_RES:
@@ -185,13 +240,15 @@ def _longest(pieces: list[_Piece]) -> list[_Piece]:
     return kept
 
 
-def _says_when(folded: str, period: _Piece, deadlines: list[_Piece]) -> bool:
+def _says_when(text: str, folded: str, period: _Piece, deadlines: list[_Piece]) -> bool:
     """Whether the period word says when the duty comes back (see the module's docstring)."""
-    if folded.startswith("dinh ky", period.start):
+    if folded.startswith(("dinh ky", "thuong ky"), period.start):
         return True
     before = folded[: period.start].rstrip()
-    if not before or before[-1] in ",;:(.-–" or before.endswith(("bao cao", "gui")):
+    if not before or before[-1] in ",;:(.-–" or re.search(rf"{_REPORT}$", before):
         return True
+    if before.endswith(" hop") and is_meeting_word(text, folded, len(before) - 3):
+        return True  # "họp hằng quý"
     if folded[period.end :].lstrip(" ,(").startswith(("truoc", "cham nhat", "khong qua")):
         return True
     # "trước ngày 25 hằng tháng": right after a deadline.

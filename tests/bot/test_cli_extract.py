@@ -176,3 +176,29 @@ def test_extract_json_and_a_dry_run_show_a_letters_schedules(
     assert code == 0, err
     assert "hằng quý, trước ngày 20 của tháng cuối quý; các kỳ tới: 20/12/2023, 20/03/2024" in out
     assert fingerprint(engine) == before
+
+
+def test_extract_and_dry_run_show_a_recurring_meeting_as_a_duty(
+    capsys: pytest.CaptureFixture[str], engine: Engine
+) -> None:
+    assert run(capsys, "registry", "load", str(REGISTRY))[0] == 0
+    letter = CORPUS / "vpcp-chedo-hop-2023-mau.txt"
+    code, out, _ = run(capsys, "extract", str(letter), "--json")
+    assert code == 0
+    document = json.loads(out)
+    tasks = {task["clause"]: task for task in document["tasks"]}
+    meeting = tasks["2"]
+    assert meeting["text"].startswith("Cuộc họp định kỳ của Hội đồng: ")
+    assert (meeting["lead_code"], meeting["due"]) == ("BKHDT", "định kỳ 6 tháng")
+    assert meeting["schedule"] == {"period": "half"}
+    assert len(meeting["next_deadlines"]) == 3 and meeting["due_end"] is None
+    assert tasks["5"]["schedule"] == {"period": "half_and_year", "day": 15, "month": 6}
+    assert [m["clause"] for m in document["meetings"]] == ["7"]
+    assert [(w["kind"], w["clause"]) for w in document["warnings"]] == [
+        ("recurring_no_period", "4")
+    ]
+    before = fingerprint(engine)
+    code, out, _ = run(capsys, "import", str(letter), "--dry-run", "--councils", "DBSH")
+    assert code == 0, out
+    assert "định kỳ 6 tháng, hạn là ngày cuối kỳ; các kỳ tới: " in out
+    assert fingerprint(engine) == before

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.offline.driver import FakeUser, OfflineBot, texts
-from db.models import Role, Task, TaskOccurrence
+from db.models import Meeting, Role, Task, TaskOccurrence
 from schedules.clock import ManualClock
 from tests.conftest import ADMIN_ID
 from tests.directives import load_example_registry
@@ -138,3 +138,75 @@ async def test_edit_makes_a_one_off_task_recurring_once(
     # An unreadable schedule is answered with the recurring examples.
     calls = await bot.send(secretariat, f"/edit {task.id} han hằng quý, trước ngày 20")
     assert "hằng quý, trước ngày 20 của tháng cuối quý" in texts(calls)[-1]
+
+
+MEETINGS_LETTER = (CORPUS / "vpcp-chedo-hop-2023-mau.txt").read_text(encoding="utf-8")
+
+
+async def test_a_pasted_letter_with_a_recurring_meeting_is_stored_as_the_duty_of_keeping_it(
+    bot: OfflineBot, engine: Engine
+) -> None:
+    calls = await bot.send(ADMIN, "/import")
+    calls = await bot.send(ADMIN, MEETINGS_LETTER)
+    preview = texts(calls)[-1]
+    # The councils' six-monthly meeting, led by the standing agency the letter names.
+    assert (
+        "2. <b>2</b> · BKHDT · — · 🔁 định kỳ 6 tháng, hạn là ngày cuối kỳ; các kỳ tới: "
+        "31/12/2023, 30/06/2024, 31/12/2024" in preview
+    )
+    # The yearly conference by 20 December, convened by the Ministry of Finance.
+    assert (
+        "3. <b>3</b> · BTC · — · 🔁 hằng năm, trước ngày 20/12; các kỳ tới: 20/12/2023, "
+        "20/12/2024, 20/12/2025" in preview
+    )
+    assert "• Mục 4: «định kỳ để cho ý»: nhiệm vụ định kỳ nhưng không rõ kỳ" in preview
+    # "báo cáo 6 tháng (trước ngày 15 tháng 6) và báo cáo năm (trước ngày 15 tháng 12)".
+    assert "5. <b>5</b> · BTC · — · 🔁 6 tháng và hằng năm, trước ngày 15" in preview
+    assert "<b>1 cuộc họp</b>" in preview and "<b>7</b> · Họp kiểm điểm" in preview
+
+    # The duty without a period is dropped; the rest is imported.
+    calls = await bot.press(ADMIN, card(calls), button(card(calls), "✏️ 4"))
+    calls = await bot.press(ADMIN, card(calls), button(card(calls), "🗑 Bỏ"))
+    done = await bot.press(ADMIN, card(calls), button(card(calls), "Nhập"))
+    report = texts(done)[-1]
+    assert report.startswith("<b>Đã nhập văn bản 9320/VPCP-KTTH ngày 22/11/2023</b>")
+    assert "định kỳ 6 tháng, hạn là ngày cuối kỳ; các kỳ tới: 31/12/2023" in report
+    with Session(engine) as session:
+        tasks = {str(task.clause): task for task in session.exec(select(Task))}
+        meetings = session.exec(select(Meeting)).all()
+    assert sorted(tasks) == ["1", "2", "3", "5", "6", "8"]
+    meeting = tasks["2"]
+    assert meeting.title.startswith("Cuộc họp định kỳ của Hội đồng: Các Hội đồng điều phối vùng")
+    assert (meeting.recurrence, meeting.due_text) == ({"period": "half"}, "định kỳ 6 tháng")
+    assert periods(engine, meeting.id) == [
+        ("half", "2023-07-01", "2023-12-31", "2023-12-31T16:59:59+00:00")
+    ]
+    assert tasks["3"].recurrence == {"period": "year", "day": 20, "month": 12}
+    assert periods(engine, tasks["3"].id) == [
+        ("year", "2023-01-01", "2023-12-31", "2023-12-20T16:59:59+00:00")
+    ]
+    # The one-off meeting is a meeting, as before.
+    assert {m.clause for m in meetings} == {"7"}  # held by each council the letter concerns
+
+
+async def test_a_recurring_meeting_nobody_convenes_waits_for_its_lead(
+    bot: OfflineBot, engine: Engine
+) -> None:
+    letter = MEETINGS_LETTER.replace(
+        " (cơ quan thường trực các Hội đồng điều phối vùng)", ""
+    ).replace("Bộ Tài chính triệu tập và chuẩn bị", "chuẩn bị")
+    calls = await bot.send(ADMIN, "/import " + letter)
+    preview = texts(calls)[-1]
+    assert "2. <b>2</b> · ? ⚠ · — · 🔁 định kỳ 6 tháng" in preview
+    assert "• Mục 2: Chưa rõ cơ quan chủ trì" in preview
+    refused = await bot.press(ADMIN, card(calls), button(card(calls), "Nhập"))
+    assert "mục 2: «—» không có trong danh mục cơ quan" in texts(refused)[-1]
+    with Session(engine) as session:
+        assert session.exec(select(Task)).all() == []
+
+    menu = await bot.press(ADMIN, card(calls), button(card(calls), "✏️ 2"))
+    await bot.press(ADMIN, card(menu), button(card(menu), "Chủ trì"))
+    calls = await bot.send(ADMIN, "BKHDT")
+    fixed = texts(calls)[-1]
+    assert "2. <b>2</b> · BKHDT · — · 🔁 định kỳ 6 tháng" in fixed
+    assert "Mục 2: Chưa rõ cơ quan chủ trì" not in fixed
