@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, literal_column, null, or_, union_all
+from sqlalchemy import Integer, and_, cast, literal_column, null, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -63,11 +63,13 @@ def _keys(tasks: Sequence[Task], ids: list[int], updates: int) -> Any:
     """The rows the cards need, as (kind, ref: the row's id, task_id, rank) keys."""
 
     def key(kind: str, ref: Any, task_id: Any = None, rank: Any = None) -> Any:
+        # Typed NULLs: PostgreSQL would read a column of bare NULLs as text in the UNION.
+        nothing = cast(null(), Integer)
         return sa_select(
             literal_column(f"'{kind}'").label("kind"),
             ref.label("ref"),
-            (task_id if task_id is not None else null()).label("task_id"),
-            (rank if rank is not None else null()).label("rank"),
+            (task_id if task_id is not None else nothing).label("task_id"),
+            (rank if rank is not None else nothing).label("rank"),
         )
 
     ranked = ranked_updates(ids)
