@@ -13,9 +13,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, literal_column, null, or_, union_all
+from sqlalchemy import Integer, and_, bindparam, cast, literal_column, null, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -59,60 +60,47 @@ def task_details(
     return details
 
 
-def _keys(tasks: Sequence[Task], ids: list[int], updates: int) -> Any:
-    """The rows the cards need, as (kind, ref: the row's id, task_id, rank) keys."""
+def _key(kind: str, ref: Any, task_id: Any = None, rank: Any = None) -> Any:
+    # Typed NULLs: PostgreSQL would read a column of bare NULLs as text in the UNION.
+    nothing = cast(null(), Integer)
+    return sa_select(
+        literal_column(f"'{kind}'").label("kind"),
+        ref.label("ref"),
+        (task_id if task_id is not None else nothing).label("task_id"),
+        (rank if rank is not None else nothing).label("rank"),
+    )
 
-    def key(kind: str, ref: Any, task_id: Any = None, rank: Any = None) -> Any:
-        # Typed NULLs: PostgreSQL would read a column of bare NULLs as text in the UNION.
-        nothing = cast(null(), Integer)
-        return sa_select(
-            literal_column(f"'{kind}'").label("kind"),
-            ref.label("ref"),
-            (task_id if task_id is not None else nothing).label("task_id"),
-            (rank if rank is not None else nothing).label("rank"),
-        )
 
-    ranked = ranked_updates(ids)
-    recurring = [task.id for task in tasks if task.recurrence is not None]
-    directives = {task.directive_id for task in tasks if task.directive_id is not None}
-    leads = {task.lead_agency_id for task in tasks}
-    branches = [
-        key(LEAD, col(Agency.id)).where(col(Agency.id).in_(leads)),
-        key(CO_AGENCY, col(TaskCoAgency.agency_id), col(TaskCoAgency.task_id)).where(
-            col(TaskCoAgency.task_id).in_(ids)
+def _listed(name: str) -> Any:
+    return bindparam(name, expanding=True)
+
+
+@cache
+def _cards_statement() -> Any:
+    """The rows the cards of the tasks :ids need: (kind, ref: the row's id, task_id, rank)
+    keys joined to the row they name. Built once, with bound parameters (:ids, :leads,
+    :recurring, :directives, :updates): building it cost about as much as running it."""
+    ranked = ranked_updates(_listed("ids"))
+    keys = union_all(
+        _key(LEAD, col(Agency.id)).where(col(Agency.id).in_(_listed("leads"))),
+        _key(CO_AGENCY, col(TaskCoAgency.agency_id), col(TaskCoAgency.task_id)).where(
+            col(TaskCoAgency.task_id).in_(_listed("ids"))
         ),
         # The newest updates and any open obstacle however old.
-        key(UPDATE, col(ProgressUpdate.id), rank=ranked.c.rank)
+        _key(UPDATE, col(ProgressUpdate.id), rank=ranked.c.rank)
         .join(ranked, ranked.c.id == col(ProgressUpdate.id))
-        .where(or_(ranked.c.rank <= updates, open_obstacle())),
-    ]
-    if recurring:
-        branches.append(
-            key(PERIOD, col(TaskOccurrence.id)).where(col(TaskOccurrence.task_id).in_(recurring))
-        )
-    if directives:
-        branches.append(key(DIRECTIVE, col(Directive.id)).where(col(Directive.id).in_(directives)))
-    return union_all(*branches).subquery("card_keys")
-
-
-def tasks_details(
-    *,
-    session: Session,
-    tasks: Sequence[Task],
-    now: datetime,
-    due_soon_days: int,
-    updates: int = 5,
-) -> list[TaskDetails]:
-    """The cards of several tasks in one statement, whatever their number: /tasks shows five."""
-    ids = [task.id for task in tasks if task.id is not None]
-    if not ids:
-        return []
-    keys = _keys(tasks, ids, updates)
+        .where(or_(ranked.c.rank <= bindparam("updates"), open_obstacle())),
+        _key(PERIOD, col(TaskOccurrence.id)).where(
+            col(TaskOccurrence.task_id).in_(_listed("recurring"))
+        ),
+        _key(DIRECTIVE, col(Directive.id)).where(col(Directive.id).in_(_listed("directives"))),
+    ).subquery("card_keys")
 
     def joined(kinds: tuple[str, ...], model_id: Any) -> Any:
-        return and_(keys.c.kind.in_(kinds), model_id == keys.c.ref)
+        named: list[Any] = [literal_column(f"'{kind}'") for kind in kinds]
+        return and_(keys.c.kind.in_(named), model_id == keys.c.ref)
 
-    rows = session.execute(
+    return (
         sa_select(
             keys.c.kind,
             keys.c.ref,
@@ -130,6 +118,30 @@ def tasks_details(
         .outerjoin(Member, col(Member.id) == col(ProgressUpdate.author_id))
         .outerjoin(TaskOccurrence, joined((PERIOD,), col(TaskOccurrence.id)))
         .outerjoin(Directive, joined((DIRECTIVE,), col(Directive.id)))
+    )
+
+
+def tasks_details(
+    *,
+    session: Session,
+    tasks: Sequence[Task],
+    now: datetime,
+    due_soon_days: int,
+    updates: int = 5,
+) -> list[TaskDetails]:
+    """The cards of several tasks in one statement, whatever their number: /tasks shows five."""
+    ids = [task.id for task in tasks if task.id is not None]
+    if not ids:
+        return []
+    rows = session.execute(
+        _cards_statement(),
+        {
+            "ids": ids,
+            "leads": sorted({task.lead_agency_id for task in tasks}),
+            "recurring": [task.id for task in tasks if task.recurrence is not None],
+            "directives": sorted({t.directive_id for t in tasks if t.directive_id is not None}),
+            "updates": updates,
+        },
     ).all()
     agencies: dict[int | None, Agency] = {}
     co_agencies: dict[int, list[Agency]] = defaultdict(list)
