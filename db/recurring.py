@@ -386,29 +386,34 @@ def current_periods(
     now: datetime,
     due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
 ) -> dict[int, CurrentPeriod]:
-    """The current period of each recurring task among ``tasks``, in two queries."""
+    """The current period of each recurring task among ``tasks``, in one query."""
     ids = [task.id for task in tasks if task.recurrence is not None and task.id is not None]
     if not ids:
         return {}
-    records = period_records(session=session, task_ids=ids, now=now, due_soon_days=due_soon_days)
-    current: dict[int, TaskOccurrence] = {}
-    for row in session.exec(
-        select(TaskOccurrence)
-        .where(
-            col(TaskOccurrence.task_id).in_(ids),
-            col(TaskOccurrence.state).not_in(list(CLOSED)),
+    return periods_at_hand(periods_of(session=session, task_ids=ids), now, due_soon_days)
+
+
+def periods_at_hand(
+    periods: dict[int, list[TaskOccurrence]], now: datetime, due_soon_days: int
+) -> dict[int, CurrentPeriod]:
+    """Of each task's periods (loaded already, in order of deadline), the one at hand (the
+    earliest not done or cancelled), its category and the task's record."""
+    found: dict[int, CurrentPeriod] = {}
+    for task_id, rows in periods.items():
+        current = next((row for row in rows if row.state not in CLOSED), None)
+        if current is None:
+            continue
+        counts = Counter(categorize(row, now, due_soon_days=due_soon_days) for row in rows)
+        found[task_id] = CurrentPeriod(
+            occurrence=current,
+            category=categorize(current, now, due_soon_days=due_soon_days),
+            record=PeriodRecord(
+                on_time=counts[Category.DONE_ON_TIME],
+                counted=sum(counts[k] for k in _COUNTED),
+                by_category=dict(counts),
+            ),
         )
-        .order_by(col(TaskOccurrence.original_deadline), col(TaskOccurrence.period_end))
-    ):
-        current.setdefault(row.task_id, row)
-    return {
-        task_id: CurrentPeriod(
-            occurrence=row,
-            category=categorize(row, now, due_soon_days=due_soon_days),
-            record=records.get(task_id, PeriodRecord(0, 0, {})),
-        )
-        for task_id, row in current.items()
-    }
+    return found
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ council with thousands of tasks is the bot's hottest read.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -22,7 +22,6 @@ from sqlalchemy import (
     func,
     literal_column,
     null,
-    or_,
     union_all,
 )
 from sqlalchemy import select as sa_select
@@ -36,7 +35,6 @@ from db.models import (
     Directive,
     Meeting,
     MeetingState,
-    Member,
     ProgressUpdate,
     Task,
     TaskCoAgency,
@@ -46,8 +44,6 @@ from db.models import (
 )
 from db.recurring import (
     CouncilPeriods,
-    CurrentPeriod,
-    current_periods,
     periodic_task_ids,
     periods_from_tally,
     periods_tally,
@@ -500,28 +496,6 @@ def upcoming_meetings(
     return current[:limit]
 
 
-@dataclass(frozen=True)
-class TaskDetails:
-    task: Task
-    lead: Agency
-    co_agencies: list[Agency]
-    directive_number: str | None
-    category: Category
-    obstacle: bool
-    updates: list[tuple[ProgressUpdate, Member | None]]
-    period: CurrentPeriod | None = None  # a recurring task's period at hand (db.recurring)
-
-
-def task_details(
-    *, session: Session, task: Task, now: datetime, due_soon_days: int, updates: int = 5
-) -> TaskDetails:
-    """Everything a task card shows (the caller has checked the actor may see the task)."""
-    (details,) = tasks_details(
-        session=session, tasks=[task], now=now, due_soon_days=due_soon_days, updates=updates
-    )
-    return details
-
-
 NEWEST_UPDATE_FIRST = (col(ProgressUpdate.created_at).desc(), col(ProgressUpdate.id).desc())
 
 
@@ -537,82 +511,3 @@ def ranked_updates(task_ids: Any) -> Subquery:
         .where(col(ProgressUpdate.task_id).in_(task_ids))
         .subquery()
     )
-
-
-def tasks_details(
-    *,
-    session: Session,
-    tasks: Sequence[Task],
-    now: datetime,
-    due_soon_days: int,
-    updates: int = 5,
-) -> list[TaskDetails]:
-    """The cards of several tasks in five queries, whatever their number: /tasks shows five."""
-    ids = [task.id for task in tasks if task.id is not None]
-    if not ids:
-        return []
-    # The lead agencies and the co-agencies with the tasks they help, in one statement.
-    co = (
-        sa_select(col(TaskCoAgency.task_id), col(TaskCoAgency.agency_id))
-        .where(col(TaskCoAgency.task_id).in_(ids))
-        .subquery()
-    )
-    agencies: dict[int | None, Agency] = {}
-    co_pairs: list[tuple[int, int]] = []
-    for agency, helped in session.execute(
-        sa_select(Agency, co.c.task_id)
-        .outerjoin(co, co.c.agency_id == col(Agency.id))
-        .where(
-            or_(
-                col(Agency.id).in_({task.lead_agency_id for task in tasks}),
-                co.c.task_id.is_not(None),
-            )
-        )
-    ).all():
-        agencies[agency.id] = agency
-        if helped is not None:
-            co_pairs.append((helped, agency.id))
-    directive_ids = {task.directive_id for task in tasks if task.directive_id is not None}
-    numbers: dict[int, str] = (
-        dict(
-            session.execute(
-                sa_select(col(Directive.id), col(Directive.number)).where(
-                    col(Directive.id).in_(directive_ids)
-                )
-            ).all()
-        )
-        if directive_ids
-        else {}
-    )
-    ranked = ranked_updates(ids)
-    recent: dict[int, list[tuple[ProgressUpdate, Member | None]]] = {}
-    obstacles: set[int] = set()
-    # The newest updates and, in the same statement, any open obstacle however old.
-    for update, author, rank in session.exec(
-        select(ProgressUpdate, Member, ranked.c.rank)
-        .join(ranked, ranked.c.id == col(ProgressUpdate.id))
-        .outerjoin(Member, col(Member.id) == col(ProgressUpdate.author_id))
-        .where(or_(ranked.c.rank <= updates, open_obstacle()))
-        .order_by(*NEWEST_UPDATE_FIRST)
-    ):
-        if update.kind == UpdateKind.OBSTACLE and update.resolved_at is None:
-            obstacles.add(update.task_id)
-        if rank <= updates:
-            recent.setdefault(update.task_id, []).append((update, author))
-    periods = current_periods(session=session, tasks=tasks, now=now, due_soon_days=due_soon_days)
-    co_agencies: dict[int, list[Agency]] = {}
-    for task_id, agency_id in co_pairs:
-        co_agencies.setdefault(task_id, []).append(agencies[agency_id])
-    return [
-        TaskDetails(
-            task=task,
-            lead=agencies[task.lead_agency_id],
-            co_agencies=sorted(co_agencies.get(task.id or 0, []), key=lambda a: a.code),
-            directive_number=numbers.get(task.directive_id) if task.directive_id else None,
-            category=categorize(task, now, due_soon_days=due_soon_days),
-            obstacle=task.id in obstacles,
-            updates=recent.get(task.id or 0, []),
-            period=periods.get(task.id or 0),
-        )
-        for task in tasks
-    ]

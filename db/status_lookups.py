@@ -15,13 +15,12 @@ from db.permissions import Access, Actor
 from db.registry import member_councils
 from db.reports import (
     Overview,
-    TaskDetails,
     TaskLine,
     agency_tasks,
     council_overview,
     directive_tasks,
-    task_details,
 )
+from db.task_cards import TaskDetails, task_details
 from db.tasks import visible_task
 from db.text_input import clean_code
 

@@ -14,7 +14,7 @@ from db.errors import AppError
 from db.ids import button_id, parse_id
 from db.models import UpdateKind
 from db.recurring import ScheduleReading, period_decided
-from db.reports import task_details
+from db.task_cards import task_details
 from db.tasks import (
     agency_by_code,
     cancel_task,

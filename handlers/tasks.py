@@ -29,8 +29,8 @@ from db.pending import (
     take_pending,
 )
 from db.permissions import Access
-from db.reports import tasks_details
 from db.status import categorize
+from db.task_cards import tasks_details
 from db.tasks import (
     Attachment,
     DueReading,

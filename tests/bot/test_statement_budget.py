@@ -29,8 +29,8 @@ OVER_BUDGET = {"reply"}
 REACHED = {
     "/help": 2,
     "/status": 6,
-    "/status <task>": 6,
-    "/tasks": 6,
+    "/status <task>": 5,
+    "/tasks": 5,
     "reply": 7,
 }
 # Connections taken from the pool per kind: the pre-pings PostgreSQL pays on top.

@@ -26,8 +26,9 @@ from db.models import (
 )
 from db.recurring import council_periods
 from db.report_request import ReportRequest
-from db.reports import TaskLine, category_counts, council_overview, tasks_details
+from db.reports import TaskLine, category_counts, council_overview
 from db.status import Category, categorize
+from db.task_cards import tasks_details
 from schedules.recurrence import Recurrence
 
 NOW = datetime(2023, 11, 20, 2, 0, tzinfo=UTC)
