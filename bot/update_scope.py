@@ -125,6 +125,11 @@ class UpdateScope:
     outcome: str = "ok"
     # Handled late (taken over from a stopped process): the first message says so.
     late_note: str | None = None
+    # Telegram calls made (or about to be made); a lost connection is retried only before any.
+    calls: int = 0
+    # Handle the update again once (a database connection was lost before anything was done).
+    again: bool = False
+    retried: bool = False
 
     def note(self, outcome: str) -> None:
         """Say how handling ended; a second thing that went wrong is added, not replaced."""
@@ -185,6 +190,7 @@ class UpdateScope:
 
     def before_call(self, method: str, request_data: RequestData | None) -> int | None:
         """Commit what waits, with this call recorded if it is an answer; returns its id."""
+        self.calls += 1
         params = dict(request_data.parameters) if request_data is not None else {}
         record = (
             method in RECORDED
@@ -259,6 +265,23 @@ class UpdateScope:
         if self.unit is not None:
             self.unit.close()  # rolls back
             self.unit = None
+
+    def retry_once(self) -> bool:
+        """After a lost database connection: handle the update again from the start, once, if
+        nothing of it was committed or sent (its uncommitted work is dropped). False when it
+        was, or when this is the second time."""
+        if self.retried or self.processed or self.calls or self.recorded:
+            return False
+        if self.unit is not None:
+            self.unit.close()  # its connection is gone: nothing of it was committed
+            self.unit = None
+        self.again = self.retried = True
+        return True
+
+    def take_again(self) -> bool:
+        """Whether the update is to be handled again now (asked by :meth:`retry_once`)."""
+        again, self.again = self.again, False
+        return again
 
     # --- internals -----------------------------------------------------------------------------
 
@@ -353,6 +376,12 @@ def answer_owed() -> bool:
     return scope is not None and any(
         i not in scope.sent and i not in scope.given_up for i in scope.recorded
     )
+
+
+def retry_once() -> bool:
+    """The current update is handled again once (UpdateScope.retry_once)."""
+    scope = current()
+    return scope is not None and scope.retry_once()
 
 
 def note_outcome(outcome: str) -> None:

@@ -2,6 +2,11 @@
 
 SQLite runs with WAL (readers never block the writer), a busy timeout (a second writer waits
 instead of failing) and foreign keys on (SQLite leaves them off by default).
+
+PostgreSQL connections are pinged when taken from the pool (``pool_pre_ping``, a ``SELECT 1``
+round trip per checkout). A connection lost after that — while in use — fails its statement;
+SQLAlchemy discards it and every connection opened before it, and an update is then stored or
+handled again once (:func:`is_dropped_connection`; bot/inbox.py, bot/eventlog.py).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -30,7 +36,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    # Kept although a dropped connection is now retried for updates (issue 16 allowed dropping
+    # it): the senders' writes after a send (reminders, broadcasts, an update's answers marked
+    # sent) are not retried, and a dropped connection met there first would send twice.
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def is_dropped_connection(error: BaseException | None) -> bool:
+    """``error`` is a statement that failed because its connection was lost (the server
+    restarted or ended the session): SQLAlchemy invalidated it, and trying again on a new one
+    may succeed."""
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
