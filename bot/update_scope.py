@@ -35,6 +35,7 @@ from telegram.request import BaseRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from db import inbox
+from db.engine import is_dropped_connection
 from schedules.clock import Clock
 from schedules.pacing import Pacer
 
@@ -378,10 +379,11 @@ def answer_owed() -> bool:
     )
 
 
-def retry_once() -> bool:
-    """The current update is handled again once (UpdateScope.retry_once)."""
+def retry_if_connection_lost(error: BaseException | None) -> bool:
+    """``error`` is a lost database connection (db/engine.py) and the current update is to be
+    handled again once (UpdateScope.retry_once)."""
     scope = current()
-    return scope is not None and scope.retry_once()
+    return scope is not None and is_dropped_connection(error) and scope.retry_once()
 
 
 def note_outcome(outcome: str) -> None:

@@ -10,8 +10,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.catalogue import normalize_language, t
 from bot.context import BotContext
-from bot.update_scope import answer_owed, note_outcome, retry_once
-from db.engine import is_dropped_connection
+from bot.update_scope import answer_owed, note_outcome, retry_if_connection_lost
 from db.errors import AppError
 from db.members import get_member_by_telegram_id
 from handlers.replying import refuse
@@ -25,7 +24,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update):
         logger.error("error outside an update", exc_info=error)
         return
-    if is_dropped_connection(error) and retry_once():
+    if retry_if_connection_lost(error):
         # The database connection was lost (db/engine.py) before anything was committed or
         # sent: the update is handled again, on a new connection.
         logger.warning(
