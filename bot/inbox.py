@@ -33,7 +33,7 @@ from bot.catalogue import t
 from bot.context import RUNTIME_KEY, AnyApplication
 from bot.runtime import ReadAhead, Runtime
 from db import inbox, write_watch
-from db.engine import is_dropped_connection
+from db.engine import is_dropped_connection, transaction_retried_once
 from db.members import ActorRows, get_member_by_telegram_id
 from db.messages import ReplyAhead
 
@@ -242,8 +242,9 @@ async def _answer_again(
             break
         else:
             sent.append(answer.id)
-    with runtime.engine.begin() as connection:
-        inbox.finish(
+    transaction_retried_once(  # sent: marked, lest they be sent again
+        runtime.engine,
+        lambda connection: inbox.finish(
             connection,
             update_id=row.update_id,
             claimer=runtime.instance_id,
@@ -252,7 +253,8 @@ async def _answer_again(
             late=sent if late else [],
             failed=failed,
             settled=settled,
-        )
+        ),
+    )
     logger.info(
         "update %s: %d answers sent again%s", row.update_id, len(sent), " (late)" if late else ""
     )

@@ -35,7 +35,7 @@ from telegram.request import BaseRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from db import inbox
-from db.engine import is_dropped_connection
+from db.engine import is_dropped_connection, transaction_retried_once
 from schedules.clock import Clock
 from schedules.pacing import Pacer
 
@@ -246,8 +246,9 @@ class UpdateScope:
         unit, self.unit = self.unit, None
         settled = all(i in self.sent or i in self.given_up for i in self.recorded)
         if unit is None:
-            with self.engine.begin() as connection:
-                self._finish(connection, settled)
+            # After the answers went out: a lost connection must not leave them unmarked (the
+            # recovery would send them again).
+            transaction_retried_once(self.engine, lambda c: self._finish(c, settled))
             return
         try:
             connection = unit.session.connection()

@@ -1,15 +1,16 @@
-"""A database connection lost while in use (the server restarted or ended the session): the
-update is stored or handled again once, on a new connection — recorded once, answered once,
-never an apology. The server ends the connection with ``pg_terminate_backend`` just before the
-statement runs on it (db/engine.is_dropped_connection; bot/inbox.receive; UpdateScope.retry_once).
-
-Connections dropped while idle in the pool are replaced by the pool's pre-ping before use
-(kept: docs/reminders.md, "Statements per update", says why).
+"""No pre-ping on PostgreSQL (issue 16: a ``SELECT 1`` round trip per pool checkout saved). A
+connection the server dropped (a restart, an idle timeout, ``pg_terminate_backend`` here) fails
+its first statement, and the work is done again once on a new connection: the update is stored
+or handled again — recorded once, answered once, never an apology — and what is written after a
+message was sent (the update answered, a reminder marked sent) is written, so nothing is sent
+twice. (db/engine.py: is_dropped_connection, transaction_retried_once; bot/inbox.receive;
+UpdateScope.retry_once.)
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -21,12 +22,13 @@ from sqlmodel import Session, col, select
 
 from bot.catalogue import t
 from bot.offline.driver import FakeUser, OfflineBot, texts
-from bot.offline.fake_telegram import RecordedCall
+from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 from db.engine import make_engine
-from db.models import AuditLog, ProgressUpdate, Role
+from db.models import AuditLog, Delivery, InboxUpdate, OutboxState, ProgressUpdate, Reminder, Role
 from schedules.clock import ManualClock
 from tests.databases import postgres_url
 from tests.factories import Factory
+from tests.handlers.test_broadcasts import NOTICE, members, notice_sends, send_broadcast
 from tests.task_factories import TaskFactory, vn
 
 pytestmark = pytest.mark.skipif(
@@ -118,13 +120,26 @@ def _saved_once(calls: list[RecordedCall], task_id: int) -> None:
     assert t("vi", "error_apology") not in said
 
 
+def test_the_pool_does_not_ping(engine: Engine) -> None:
+    assert engine.pool._pre_ping is False
+
+
 async def test_an_update_after_the_server_dropped_the_pooled_connections_is_handled_once(
-    bot: OfflineBot, factory: Factory, engine: Engine, clock: ManualClock, server: Engine
+    bot: OfflineBot,
+    factory: Factory,
+    engine: Engine,
+    clock: ManualClock,
+    server: Engine,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     focal, task_id, card = await _focal_with_card(bot, factory, engine, clock)
-    assert _end_other_sessions(server) >= 1  # the bot's idle connections: the pre-ping sees it
+    assert _end_other_sessions(server) >= 1  # the bot's idle pooled connections
+    caplog.set_level(logging.WARNING)
     _saved_once(await bot.send(focal, "40% đã trình", reply_to=card), task_id)
     assert _recorded(engine, task_id) == ([10, 40], 2)
+    assert "storing again" in caplog.text  # its store met the dropped connection
+    _saved_once(await bot.send(focal, "60% tiếp", reply_to=card), task_id)  # the pool goes on
+    assert _recorded(engine, task_id) == ([10, 40, 60], 3)
 
 
 async def test_a_connection_lost_while_storing_the_update_stores_it_again_once(
@@ -176,3 +191,71 @@ async def test_a_connection_lost_twice_is_not_retried_again(
     assert len(ended) == 2
     assert texts(calls) == [t("vi", "error_apology")]
     assert _recorded(engine, task_id) == ([10], 1)
+
+
+async def test_an_answer_sent_is_marked_even_if_the_connection_is_lost_then(
+    bot: OfflineBot, factory: Factory, engine: Engine, clock: ManualClock, server: Engine
+) -> None:
+    """The update's row marked answered after its answer went out: tried once more, so the
+    recovery has nothing to send again."""
+    member = factory.user(Role.MEMBER, council=factory.council())
+    with dropped_at(engine, server, ("UPDATE inbox_update SET claimed_by",), 1) as ended:
+        calls = await bot.send(member, "/help")
+    assert len(ended) == 1 and len(texts(calls)) == 1
+    with Session(engine) as session:
+        row = session.exec(select(InboxUpdate).order_by(col(InboxUpdate.update_id).desc())).first()
+        assert row is not None and row.answered_at is not None and row.claimed_by is None
+    clock.advance(timedelta(hours=1))
+    assert await bot.recover() == []
+
+
+async def test_a_reminder_sent_is_marked_even_if_the_connection_is_lost_then(
+    bot: OfflineBot, factory: Factory, engine: Engine, clock: ManualClock, server: Engine
+) -> None:
+    council, agency = factory.council(), factory.agency()
+    focal = factory.user(Role.FOCAL_POINT, council=council, agency=agency)
+    task = TaskFactory(engine, clock).task(councils=[council], agency=agency, deadline=None)
+    with Session(engine) as session:
+        session.add(
+            Reminder(
+                key=f"task:{task.id}:task_nudge:once:m0",
+                target_kind="task",
+                target_id=task.id,
+                kind="task_nudge",
+                offset="once",
+                chat_id=focal.id,
+                due_at=clock.now(),
+                created_at=clock.now(),
+            )
+        )
+        session.commit()
+    with dropped_at(engine, server, ("UPDATE reminder SET state=%(b_state)s",), 1) as ended:
+        first = [c for c in await bot.dispatch() if c.method == "sendMessage"]
+    assert len(ended) == 1 and len(first) == 1
+    with Session(engine) as session:
+        reminder = session.exec(select(Reminder)).one()
+        assert reminder.state == OutboxState.SENT
+    clock.advance(timedelta(hours=1))
+    assert [c for c in await bot.dispatch() if c.method == "sendMessage"] == []
+
+
+async def test_a_broadcast_message_sent_is_marked_even_if_the_connection_is_lost_then(
+    bot: OfflineBot, factory: Factory, engine: Engine, server: Engine, transport: FakeTelegram
+) -> None:
+    members(factory, 3)
+    secretariat = factory.user(Role.SECRETARIAT)
+    preview = await send_broadcast(bot, secretariat, f"/broadcast {NOTICE}")
+    marked = (  # marked sent, not claimed
+        "UPDATE delivery SET state=%(state)s::VARCHAR, claimed_by=%(claimed_by)s::VARCHAR,"
+        " message_id"
+    )
+    with dropped_at(engine, server, (marked,), 1) as ended:
+        await bot.press(secretariat, preview, preview.buttons()[0][1])
+        await bot.settle()
+    assert len(ended) == 1
+    sent = Counter(call.chat_id for call in notice_sends(transport))
+    assert sent and set(sent.values()) == {1}
+    with Session(engine) as session:
+        assert {d.state for d in session.exec(select(Delivery)).all()} == {OutboxState.SENT}
+    await bot.settle()
+    assert Counter(call.chat_id for call in notice_sends(transport)) == sent

@@ -5,8 +5,8 @@ the inbox row, the access gate, the handler, the ledger — counted with ``befor
 The budget the customer set is 6 for each kind below. The test asserts the number reached, so
 that it cannot grow unnoticed, and that it is within the budget (docs/reminders.md,
 "Statements per update", lists them). It also counts the connections taken
-from the pool: on PostgreSQL each is pinged first (``pool_pre_ping``, a round trip the statement
-count does not see).
+from the pool (each a ``BEGIN`` and a ``COMMIT`` or ``ROLLBACK`` the statement count does not
+see; no longer a pre-ping on PostgreSQL, db/engine.py).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ REACHED = {
     "/tasks": 6,
     "reply": 6,
 }
-# Connections taken from the pool per kind: the pre-pings PostgreSQL pays on top.
+# Connections taken from the pool per kind (a transaction each; not pinged any more).
 CHECKOUTS = {"/help": 2, "/status": 3, "/status <task>": 3, "/tasks": 3, "reply": 3}
 
 
