@@ -62,6 +62,8 @@ class LoggedApplication(Application[Any, Any, Any, Any, Any, Any]):
         token = update_scope.bind(scope)
         try:
             await super().process_update(update)
+            if scope.take_again():  # a lost database connection, nothing done yet (on_error)
+                await super().process_update(update)
         except update_scope.ClaimLost:
             scope.abandon()
             scope.note("claim_lost")

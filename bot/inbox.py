@@ -22,6 +22,7 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.request import RequestData
@@ -32,6 +33,7 @@ from bot.catalogue import t
 from bot.context import RUNTIME_KEY, AnyApplication
 from bot.runtime import ReadAhead, Runtime
 from db import inbox, write_watch
+from db.engine import is_dropped_connection, transaction_retried_once
 from db.members import ActorRows, get_member_by_telegram_id
 from db.messages import ReplyAhead
 
@@ -56,17 +58,30 @@ def receive(runtime: Runtime, update: Update, payload: dict[str, Any] | None = N
     return; raises if the database fails. False for a redelivery of a stored update."""
     chat_id, user_id = _ids(update)
     replied = update.message.reply_to_message if update.message is not None else None
-    with runtime.engine.begin() as connection:
-        stored = inbox.store(
-            connection,
-            update_id=update.update_id,
-            payload=payload if payload is not None else update.to_dict(),
-            chat_id=chat_id,
-            user_id=user_id,
-            now=runtime.clock.now(),
-            claimer=runtime.instance_id,
-            reply_to=replied.message_id if replied is not None else None,
-        )
+    for attempt in (1, 2):
+        ran = False
+        try:
+            with runtime.engine.begin() as connection:
+                stored = inbox.store(
+                    connection,
+                    update_id=update.update_id,
+                    payload=payload if payload is not None else update.to_dict(),
+                    chat_id=chat_id,
+                    user_id=user_id,
+                    now=runtime.clock.now(),
+                    claimer=runtime.instance_id,
+                    reply_to=replied.message_id if replied is not None else None,
+                )
+                ran = True
+            break
+        except DBAPIError as error:
+            # The connection was lost (db/engine.py): stored again once, on a new one. Not when
+            # the commit failed: the row may be stored already.
+            if attempt == 2 or ran or not is_dropped_connection(error):
+                raise
+            logger.warning(
+                "update %s: the database connection was lost; storing again", update.update_id
+            )
     if stored.fresh:
         runtime.inbox_claimed.add(update.update_id)
         if stored.actor is not None:
@@ -227,8 +242,9 @@ async def _answer_again(
             break
         else:
             sent.append(answer.id)
-    with runtime.engine.begin() as connection:
-        inbox.finish(
+    transaction_retried_once(  # sent: marked, lest they be sent again
+        runtime.engine,
+        lambda connection: inbox.finish(
             connection,
             update_id=row.update_id,
             claimer=runtime.instance_id,
@@ -237,7 +253,8 @@ async def _answer_again(
             late=sent if late else [],
             failed=failed,
             settled=settled,
-        )
+        ),
+    )
     logger.info(
         "update %s: %d answers sent again%s", row.update_id, len(sent), " (late)" if late else ""
     )

@@ -35,6 +35,7 @@ from telegram.request import BaseRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from db import inbox
+from db.engine import is_dropped_connection, transaction_retried_once
 from schedules.clock import Clock
 from schedules.pacing import Pacer
 
@@ -125,6 +126,11 @@ class UpdateScope:
     outcome: str = "ok"
     # Handled late (taken over from a stopped process): the first message says so.
     late_note: str | None = None
+    # Telegram calls made (or about to be made); a lost connection is retried only before any.
+    calls: int = 0
+    # Handle the update again once (a database connection was lost before anything was done).
+    again: bool = False
+    retried: bool = False
 
     def note(self, outcome: str) -> None:
         """Say how handling ended; a second thing that went wrong is added, not replaced."""
@@ -185,6 +191,7 @@ class UpdateScope:
 
     def before_call(self, method: str, request_data: RequestData | None) -> int | None:
         """Commit what waits, with this call recorded if it is an answer; returns its id."""
+        self.calls += 1
         params = dict(request_data.parameters) if request_data is not None else {}
         record = (
             method in RECORDED
@@ -239,8 +246,9 @@ class UpdateScope:
         unit, self.unit = self.unit, None
         settled = all(i in self.sent or i in self.given_up for i in self.recorded)
         if unit is None:
-            with self.engine.begin() as connection:
-                self._finish(connection, settled)
+            # After the answers went out: a lost connection must not leave them unmarked (the
+            # recovery would send them again).
+            transaction_retried_once(self.engine, lambda c: self._finish(c, settled))
             return
         try:
             connection = unit.session.connection()
@@ -259,6 +267,23 @@ class UpdateScope:
         if self.unit is not None:
             self.unit.close()  # rolls back
             self.unit = None
+
+    def retry_once(self) -> bool:
+        """After a lost database connection: handle the update again from the start, once, if
+        nothing of it was committed or sent (its uncommitted work is dropped). False when it
+        was, or when this is the second time."""
+        if self.retried or self.processed or self.calls or self.recorded:
+            return False
+        if self.unit is not None:
+            self.unit.close()  # its connection is gone: nothing of it was committed
+            self.unit = None
+        self.again = self.retried = True
+        return True
+
+    def take_again(self) -> bool:
+        """Whether the update is to be handled again now (asked by :meth:`retry_once`)."""
+        again, self.again = self.again, False
+        return again
 
     # --- internals -----------------------------------------------------------------------------
 
@@ -353,6 +378,13 @@ def answer_owed() -> bool:
     return scope is not None and any(
         i not in scope.sent and i not in scope.given_up for i in scope.recorded
     )
+
+
+def retry_if_connection_lost(error: BaseException | None) -> bool:
+    """``error`` is a lost database connection (db/engine.py) and the current update is to be
+    handled again once (UpdateScope.retry_once)."""
+    scope = current()
+    return scope is not None and is_dropped_connection(error) and scope.retry_once()
 
 
 def note_outcome(outcome: str) -> None:

@@ -221,7 +221,9 @@ def store(
         update_id=update_id,
         fresh=True,
         actor=actor,
-        reply=reply_ahead(row.ahead_subject, row.ahead_pending) if actor is not None else None,
+        reply=reply_ahead(row.ahead_subject, row.ahead_pending, row.ahead_task)
+        if actor is not None
+        else None,
     )
 
 

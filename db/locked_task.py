@@ -14,7 +14,7 @@ from db.models import Task, TaskCoAgency, TaskCouncil
 from db.permissions import TaskScope
 
 
-def _ids(value: Any) -> frozenset[int]:
+def decode_ids(value: Any) -> frozenset[int]:
     """A JSON array of ids as the database returns it (text on SQLite, decoded on PostgreSQL)."""
     decoded = json.loads(value) if isinstance(value, str) else value
     return frozenset(int(item) for item in decoded or ())
@@ -45,7 +45,7 @@ def lock_task_with_scope(*, session: Session, task_id: int) -> tuple[Task, TaskS
         return None
     task, council_ids, co_agency_ids = row
     return task, TaskScope(
-        council_ids=_ids(council_ids),
+        council_ids=decode_ids(council_ids),
         lead_agency_id=task.lead_agency_id,
-        co_agency_ids=_ids(co_agency_ids),
+        co_agency_ids=decode_ids(co_agency_ids),
     )

@@ -13,8 +13,9 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from db.models import Member, PendingInput, SentMessage, SentMessageTask
+from db.models import Member, PendingInput, SentMessage, SentMessageTask, Task
 from db.pending import unexpired
+from db.task_ahead import TaskAhead, task_ahead, task_state_sql
 
 
 def remember_messages(
@@ -64,6 +65,7 @@ def message_subject(*, session: Session, chat_id: int, message_id: int) -> SentM
 _SENT: Table = SentMessage.__table__  # type: ignore[attr-defined]
 _PENDING: Table = PendingInput.__table__  # type: ignore[attr-defined]
 _MEMBERS: Table = Member.__table__  # type: ignore[attr-defined]
+_TASKS: Table = Task.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -79,16 +81,18 @@ class Subject:
 class ReplyAhead:
     """What a message answers, read ahead with its inbox row (db/inbox.py): the subject of the
     bot's message it replies to, and whether the bot waits for input from the sender there
-    (then :func:`reply_context` reads that input in full)."""
+    (then :func:`reply_context` reads that input in full); and the task the bot's message is
+    about, with its scope (db/task_ahead.py: written only if still as read)."""
 
     subject: Subject | None
     pending: bool
+    task: TaskAhead | None = None
 
 
 def reply_columns(
     dialect_name: str, chat_id: Any, message_id: Any, telegram_user_id: Any
 ) -> list[ColumnElement[Any]]:
-    """Two scalar subqueries that read :class:`ReplyAhead` (bind parameters: the chat, the
+    """Three scalar subqueries that read :class:`ReplyAhead` (bind parameters: the chat, the
     message replied to, the sender) with a statement that runs anyway (issue 16)."""
     array = func.json_build_array if dialect_name == "postgresql" else func.json_array
     # Each subquery reads one table: in a RETURNING clause columns are written without it.
@@ -110,15 +114,33 @@ def reply_columns(
         .scalar_subquery()
         .label("ahead_pending")
     )
-    return [subject, pending]
+    ahead_task = _TASKS.alias("ahead_task")
+    subject_task = (
+        sa_select(_SENT.c.task_id)
+        .where(_SENT.c.chat_id == chat_id, _SENT.c.message_id == message_id)
+        .scalar_subquery()
+    )
+    task = (
+        sa_select(task_state_sql(dialect_name, ahead_task))
+        .where(ahead_task.c.id == subject_task)
+        .scalar_subquery()
+        .label("ahead_task")
+    )
+    return [subject, pending, task]
 
 
-def reply_ahead(subject: Any, pending: Any) -> ReplyAhead:
+def reply_ahead(subject: Any, pending: Any, task: Any = None) -> ReplyAhead:
     """The values :func:`reply_columns` returned (JSON text on SQLite, decoded on PostgreSQL)."""
     values = json.loads(subject) if isinstance(subject, str) else subject
+    ahead = task_ahead(task)
+    found = Subject(int(values[0]), values[1], values[2]) if values else None
     return ReplyAhead(
-        subject=Subject(int(values[0]), values[1], values[2]) if values else None,
+        subject=found,
         pending=bool(pending),
+        # The subject's task only: a task that was deleted reads as none.
+        task=ahead
+        if found is not None and ahead is not None and ahead.task.id == found.task_id
+        else None,
     )
 
 

@@ -1,4 +1,5 @@
-"""Tasks: assignment, edits, progress updates and the secretariat's decisions.
+"""Tasks: assignment, edits and the secretariat's decisions (agencies' updates:
+db/task_updates.py).
 
 Every function checks the actor's right on this very task (db.permissions), changes the rows,
 and writes the audit row in the same session. The caller commits (and only then tells anyone).
@@ -18,7 +19,6 @@ from sqlmodel import Session, col, func, select
 
 from db.audit import record, snapshot
 from db.errors import Forbidden, InvalidInput, NotFound
-from db.locked_task import lock_task_with_scope
 from db.models import (
     Agency,
     Council,
@@ -42,15 +42,13 @@ from db.permissions import (
 )
 from db.recurring import (
     ScheduleReading,
-    current_period_id,
     decide_period,
     end_future_periods,
     extend_period,
-    report_period_done,
     set_schedule,
     sync_task,
 )
-from db.text_input import check_length, clean_code, clean_text, normalize_text
+from db.text_input import clean_code, clean_text
 
 TITLE_LIMIT = 2000
 PERCENT_FIRST = re.compile(
@@ -347,97 +345,6 @@ def cancel_task(*, session: Session, actor: Actor, task_id: int, now: datetime) 
         assert task.id is not None
         end_future_periods(session=session, task_id=task.id, now=now)
     return task
-
-
-# --- updates from agencies -------------------------------------------------------------------
-
-
-def add_update(
-    *,
-    session: Session,
-    actor: Actor,
-    task_id: int,
-    kind: UpdateKind,
-    text: str,
-    now: datetime,
-    percent: int | None = None,
-    attachment: Attachment | None = None,
-    requested: DueReading | None = None,
-    reply_to: tuple[int, int] | None = None,
-) -> tuple[ProgressUpdate, Task]:
-    """Record an agency's update: progress, completion, obstacle or extension request; returns
-    it with the task (read once: the caller need not read it again).
-
-    The task row is locked first, so two updates at the same moment are recorded one after
-    the other and the task's summary (percentage, state) always follows the newest one."""
-    # Held until the task is read again below: the session keeps loaded rows only while they
-    # are referenced, and reading it twice costs a statement (issue 16).
-    locked = lock_task_with_scope(session=session, task_id=task_id)
-    task = reportable_task(session=session, actor=actor, task_id=task_id, kind=kind, loaded=locked)
-    assert locked is None or locked[0] is task
-    text = normalize_text(text)
-    if not text and attachment is None and kind != UpdateKind.COMPLETION:
-        raise InvalidInput("update_text_missing")
-    check_length(text, UPDATE_TEXT_LIMIT)
-    if percent is not None and not 0 <= percent <= 100:
-        raise InvalidInput("percent_invalid")
-    if kind == UpdateKind.EXTENSION_REQUEST:
-        if requested is None:
-            raise InvalidInput("extension_needs_deadline")
-        if task.approved_deadline and requested.end <= task.approved_deadline:
-            raise InvalidInput("extension_not_later")
-    if kind == UpdateKind.COMPLETION and task.state == TaskState.REPORTED_DONE:
-        raise InvalidInput("completion_already_reported")
-    # A recurring task: a completion is the current period's; the task itself stays open.
-    period = (
-        report_period_done(session=session, task=task, now=now)
-        if kind == UpdateKind.COMPLETION and task.recurrence is not None
-        else None
-    )
-    update = ProgressUpdate(
-        task_id=task_id,
-        author_id=actor.member_id,
-        kind=kind,
-        text=text,
-        percent=100 if kind == UpdateKind.COMPLETION else percent,
-        attachment_file_id=attachment.file_id if attachment else None,
-        attachment_kind=attachment.kind if attachment else None,
-        requested_due_text=requested.text if requested else None,
-        requested_deadline=requested.end if requested else None,
-        created_at=now,
-        occurrence_id=period.id
-        if period
-        else current_period_id(session=session, task=task, reply_to=reply_to),
-    )
-    session.add(update)
-    before = snapshot(task, AUDITED_TASK_FIELDS)
-    if update.percent is not None and period is None:
-        task.percent = update.percent
-    if period is not None:
-        task.completion_reported_at = now
-    elif kind == UpdateKind.COMPLETION:
-        task.state = TaskState.REPORTED_DONE
-        task.completion_reported_at = now
-    task.updated_at = now
-    session.add(task)
-    session.flush()
-    record(
-        session=session,
-        at=now,
-        actor=actor,
-        action=f"task.{kind}",
-        entity="task",
-        entity_id=task_id,
-        before=before,
-        after={
-            **snapshot(task, AUDITED_TASK_FIELDS),
-            "update_id": update.id,
-            "text": text,
-            # The kind only: the file itself is found by the update's Telegram file id.
-            "attachment": update.attachment_kind,
-        },
-    )
-    return update, task
 
 
 # --- the secretariat's decisions -------------------------------------------------------------

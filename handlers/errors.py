@@ -6,10 +6,11 @@ import logging
 
 from telegram import Update
 from telegram.error import NetworkError, RetryAfter
+from telegram.ext import ApplicationHandlerStop
 
 from bot.catalogue import normalize_language, t
 from bot.context import BotContext
-from bot.update_scope import answer_owed, note_outcome
+from bot.update_scope import answer_owed, note_outcome, retry_if_connection_lost
 from db.errors import AppError
 from db.members import get_member_by_telegram_id
 from handlers.replying import refuse
@@ -23,6 +24,14 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update):
         logger.error("error outside an update", exc_info=error)
         return
+    if retry_if_connection_lost(error):
+        # The database connection was lost (db/engine.py) before anything was committed or
+        # sent: the update is handled again, on a new connection.
+        logger.warning(
+            "update %s: the database connection was lost; handling it again", update.update_id
+        )
+        note_outcome("retried:connection_lost")
+        raise ApplicationHandlerStop
     lang = _language_of(update, context)
     note_outcome(
         f"refused:{error.key}" if isinstance(error, AppError) else f"error:{type(error).__name__}"

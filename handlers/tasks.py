@@ -1,6 +1,6 @@
 """The agency's side: /tasks, the four task buttons, /update, and replies to the bot's messages.
 
-All three ways of reporting (command, button then text, reply) end in db.tasks.add_update.
+All three ways of reporting (command, button then text, reply) end in db.task_updates.add_update.
 """
 
 from __future__ import annotations
@@ -30,11 +30,12 @@ from db.pending import (
 )
 from db.permissions import Access
 from db.status import categorize
+from db.task_ahead import TaskAhead
 from db.task_cards import tasks_details
+from db.task_updates import add_update
 from db.tasks import (
     Attachment,
     DueReading,
-    add_update,
     open_tasks_page,
     reportable_task,
     split_percent,
@@ -86,6 +87,8 @@ class Report:
     attachment: Attachment | None = None
     # The bot's message it replies to (chat, message): a reminder names a recurring task's period.
     reply_to: tuple[int, int] | None = None
+    # The task as read with the update's inbox row (db/task_ahead.py), if it may be used.
+    ahead: TaskAhead | None = None
 
 
 # --- /tasks --------------------------------------------------------------------------------
@@ -296,6 +299,7 @@ async def on_message(update: Update, context: BotContext) -> None:
     attachment = attachment_of(message)
     replied = message.reply_to_message
     listed: list[int] = []
+    ahead = reply_read_ahead(runtime, update.update_id)
     with runtime.session() as session:
         subject, pending = reply_context(
             session=session,
@@ -303,7 +307,7 @@ async def on_message(update: Update, context: BotContext) -> None:
             message_id=replied.message_id if replied is not None else None,
             member_id=actor.member_id,
             now=runtime.clock.now(),
-            ahead=reply_read_ahead(runtime, update.update_id),
+            ahead=ahead,
         )
         if replied is not None and subject is None:
             listed = merged_tasks(session=session, chat_id=chat.id, message_id=replied.message_id)
@@ -348,6 +352,8 @@ async def on_message(update: Update, context: BotContext) -> None:
                 percent,
                 attachment,
                 reply_to=(chat.id, subject.message_id),
+                # Read with the subject, if the subject was (nothing awaited then).
+                ahead=ahead.task if ahead is not None and not ahead.pending else None,
             ),
         )
         return
@@ -516,6 +522,7 @@ async def record_report(
             requested=requested,
             now=now,
             reply_to=report.reply_to,
+            ahead=report.ahead,
         )
         category = categorize(task, now, due_soon_days=runtime.settings.app.due_soon_days)
         notify_update(session=session, context=context, update=saved, now=now)

@@ -29,10 +29,10 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import Engine, or_, update
+from sqlalchemy import Connection, Engine, or_, update
 from sqlmodel import Session, col, func, select
 
-from db.engine import is_postgres, session_scope
+from db.engine import is_postgres, session_scope, transaction_retried_once
 from db.models import (
     AgendaItem,
     Broadcast,
@@ -310,28 +310,31 @@ class Broadcaster:
             self._note(delivery_id, f"calendar file not sent: {failure.reason}")
 
     def _mark_sent(self, delivery_id: int, message_id: int) -> None:
-        with session_scope(self.engine) as session:
-            session.execute(
-                update(Delivery)
-                .where(
-                    col(Delivery.id) == delivery_id, col(Delivery.claimed_by) == self.instance_id
-                )
-                .values(
-                    state=OutboxState.SENT,
-                    message_id=message_id,
-                    delivered_at=self.clock.now(),
-                    claimed_by=None,
-                )
+        # Sent: it must be marked, lest it be sent again (a lost connection is tried once more).
+        transaction_retried_once(
+            self.engine, lambda c: self._write_sent(c, delivery_id, message_id)
+        )
+
+    def _write_sent(self, connection: Connection, delivery_id: int, message_id: int) -> None:
+        connection.execute(
+            update(Delivery)
+            .where(col(Delivery.id) == delivery_id, col(Delivery.claimed_by) == self.instance_id)
+            .values(
+                state=OutboxState.SENT,
+                message_id=message_id,
+                delivered_at=self.clock.now(),
+                claimed_by=None,
             )
-            # Reached in private: whoever had blocked the bot has unblocked it.
-            reached = select(Delivery.member_id).where(
-                col(Delivery.id) == delivery_id, col(Delivery.chat_id) > 0
-            )
-            session.execute(
-                update(Member)
-                .where(col(Member.id).in_(reached), col(Member.private_chat_ok).is_(False))
-                .values(private_chat_ok=True)
-            )
+        )
+        # Reached in private: whoever had blocked the bot has unblocked it.
+        reached = select(Delivery.member_id).where(
+            col(Delivery.id) == delivery_id, col(Delivery.chat_id) > 0
+        )
+        connection.execute(
+            update(Member)
+            .where(col(Member.id).in_(reached), col(Member.private_chat_ok).is_(False))
+            .values(private_chat_ok=True)
+        )
 
     def _release(
         self, delivery_id: int, *, after: timedelta, attempts: int, reason: str | None = None

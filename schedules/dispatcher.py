@@ -53,7 +53,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, case, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from db.engine import is_postgres, session_scope
+from db.engine import is_postgres, session_scope, transaction_retried_once
 from db.models import (
     Agency,
     AgendaItem,
@@ -579,7 +579,8 @@ class Dispatcher:
 
     def _mark_sent(self, token: str, unit: list[_Job], result: SendResult) -> None:
         now, message_id = self.clock.now(), result.message_id
-        with self.engine.begin() as connection:
+
+        def write(connection: Connection) -> None:
             for job in unit:
                 done = _finish(
                     connection,
@@ -609,6 +610,9 @@ class Dispatcher:
                     .where(_MEMBERS.c.id == job.recipient_id)
                     .values(private_chat_ok=True)
                 )
+
+        # Sent: it must be marked, lest it be sent again (a lost connection is tried once more).
+        transaction_retried_once(self.engine, write)
 
     def _fail(self, token: str, job: _Job, reason: str, unreachable: bool) -> None:
         with self.engine.begin() as connection:

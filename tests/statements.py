@@ -28,9 +28,9 @@ def counted(engine: Engine) -> Iterator[list[str]]:
 
 @contextmanager
 def checkouts(engine: Engine) -> Iterator[list[int]]:
-    """The connections taken from the pool inside the block (one entry each). On PostgreSQL
-    each costs a pre-ping (``pool_pre_ping``: a ``SELECT 1`` round trip that
-    ``before_cursor_execute`` does not see)."""
+    """The connections taken from the pool inside the block (one entry each): a transaction
+    each, whose ``BEGIN`` and end ``before_cursor_execute`` does not see. (Not pinged on
+    checkout any more: db/engine.py.)"""
     taken: list[int] = []
 
     def checked_out(*_: Any) -> None:
