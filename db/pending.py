@@ -126,6 +126,17 @@ def drop_pending(*, session: Session, pending: PendingInput) -> None:
     session.delete(pending)
 
 
+def kept_message(pending: PendingInput, key: str = "reply_to") -> tuple[int, int] | None:
+    """A (chat, message) pair the bot kept in ``pending``'s data (written by the bot, as two
+    numbers), or None."""
+    kept = pending.data.get(key)
+    if not isinstance(kept, list) or len(kept) != 2:
+        return None
+    if not all(isinstance(part, int) and not isinstance(part, bool) for part in kept):
+        return None
+    return kept[0], kept[1]
+
+
 def _find(session: Session, member_id: int, chat_id: int) -> PendingInput | None:
     return session.exec(
         select(PendingInput).where(

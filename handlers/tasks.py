@@ -23,6 +23,7 @@ from db.models import UpdateKind
 from db.pending import (
     clear_pending,
     drop_pending,
+    kept_message,
     mark_prompt,
     prompt_owner,
     set_pending,
@@ -451,10 +452,8 @@ async def press_merged_button(update: Update, context: BotContext) -> None:
     await query.answer()
     stored = kept.data.get("attachment")
     attachment = Attachment(str(stored[0]), str(stored[1])) if stored else None
-    replied = kept.data.get("reply_to")
-    reply_to = (int(replied[0]), int(replied[1])) if replied else None
     await _record_merged_reply(
-        update, context, task_id, str(kept.data["text"]), attachment, reply_to
+        update, context, task_id, str(kept.data["text"]), attachment, kept_message(kept)
     )
 
 
