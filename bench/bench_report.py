@@ -183,7 +183,10 @@ def main(argv: list[str] | None = None) -> int:
             ],
         )
     )
-    merge_results("report", {"database": database, **figures})
+    # One entry per database: the README's table shows both.
+    merge_results(
+        "report_postgresql" if args.postgres else "report", {"database": database, **figures}
+    )
     return 0 if met else 1
 
 

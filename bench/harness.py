@@ -108,6 +108,7 @@ SCENARIO_ORDER = (
     "deadline_parsing",
     "import",
     "report",
+    "report_postgresql",
 )
 
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from pathlib import Path
 from typing import Any
@@ -169,11 +170,11 @@ def _import(results: dict[str, Any]) -> list[str]:
 
 
 def _report(results: dict[str, Any]) -> list[str]:
-    scenario = results.get("report")
-    if not scenario:
-        return []
     rows = []
-    for case, label in (("national", "every council, 12,000 tasks"), ("council", "one council")):
+    scenarios = [results[key] for key in ("report", "report_postgresql") if results.get(key)]
+    for scenario, (case, label) in itertools.product(
+        scenarios, (("national", "every council, 12,000 tasks"), ("council", "one council"))
+    ):
         f = scenario.get(case)
         if not f:
             continue
