@@ -75,6 +75,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "văn bản không giao nhiệm vụ hay cuộc họp nào",
         "en": "the letter assigns no task and calls no meeting",
     },
+    "intake_err_no_lead": {
+        "vi": "mục {clause}: chưa có cơ quan chủ trì (chọn cơ quan bằng nút ✏️)",
+        "en": "clause {clause}: no lead agency yet (pick one with the ✏️ button)",
+    },
     "intake_err_agency": {
         "vi": "mục {clause}: «{name}» không có trong danh mục cơ quan (chọn cơ quan, thêm tên gọi khác vào danh mục, hoặc tạo cơ quan mới)",
         "en": "clause {clause}: “{name}” is not in the agency registry (pick an agency, add an alias to the registry, or create it)",

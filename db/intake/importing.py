@@ -39,12 +39,15 @@ def check_proposal(
     for index, task in enumerate(proposal.tasks):
         line = rows[index] if rows else index + 1
         if task.lead_code is None:
+            # No lead named at all (a recurring meeting nobody convenes): say so, not «—».
             issues.append(
                 Issue(
                     f"tasks[{index + 1}].lead",
                     line,
-                    "intake_err_agency",
-                    {"name": task.lead or "—", "clause": task.clause},
+                    "intake_err_agency" if task.lead else "intake_err_no_lead",
+                    {"name": task.lead, "clause": task.clause}
+                    if task.lead
+                    else {"clause": task.clause},
                 )
             )
         for name, code in zip(task.co, task.co_codes, strict=True):
