@@ -70,6 +70,10 @@ def paragraphs(text: str) -> list[str]:
 def _continues(previous: str, line: str, wide: int) -> bool:
     if previous.endswith((".", ":", ";", "!", "?", "./.")):
         return False
+    # The place-and-date line and "Kính gửi" open their own line whatever the page's width
+    # ("V/v: … Kon Tum" then "Hà Nội, ngày 06 tháng 05 năm 2011" is not one title).
+    if KINH_GUI_RE.match(line) or (PLACE_DATE_RE.match(line) and _has_date(line)):
+        return False
     if MARKER_START.match(line):
         # "Giám đốc các Sở: Lao động" / "- Thương binh và Xã hội, …": a name's hyphen that a
         # narrow page put at the start of a line, after a full line that did not end.
@@ -87,6 +91,10 @@ def _continues(previous: str, line: str, wide: int) -> bool:
     if line[0].islower():
         return True
     return wide >= 50 and len(previous) >= 0.8 * wide and not _is_upper(previous)
+
+
+def _has_date(line: str) -> bool:
+    return bool(LONG_DATE_RE.search(line) or SHORT_DATE_RE.search(line)) and len(line) < 90
 
 
 def _is_upper(line: str) -> bool:
@@ -170,6 +178,8 @@ def _head(
             continue
         if KINH_GUI_RE.match(line):
             return _after_addressees(lines, i), title, doc_type, letter_date
+        if MOTTO_RE.search(line) or RULE_RE.match(line):
+            last = max(last, i)  # "V/v …" above the motto: the header goes on past it
         if i > last + 2 and (title is not None or letter_date is not None):
             break
         if number_at is None and letter_date is None and title is None and i > start + 3:
