@@ -236,8 +236,8 @@ class PartyReader:
             if end is not None:
                 written = f"{head} {_span(tokens, k, end)}"
                 parties.append(Party(written, self.matcher.resolve(written)))
-                if end < len(words) and words[end] == ",":
-                    k = end + 1
+                if end < len(words) and words[end] in (",", "va"):
+                    k = end + 1  # "Tài chính, Y tế và Công Thương": the list goes on
                     continue
                 return parties, end
             end = k
