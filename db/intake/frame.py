@@ -19,7 +19,13 @@ LONG_DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{
 # "Hà Nội, ngày 19 tháng 8 năm 2023": the place and date line (not a date quoted in the text).
 PLACE_DATE_RE = re.compile(r"^(?:[^\W\d][\w .'’-]{1,40},\s*)?ngày\s", re.IGNORECASE)
 SHORT_DATE_RE = re.compile(r"ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", re.IGNORECASE)
-MOTTO_RE = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA|Độc lập\s*-\s*Tự do", re.IGNORECASE)
+# The national motto, also as a narrow page breaks it ("CỘNG HÒA XÃ HỘI" / "CHỦ NGHĨA VIỆT NAM")
+# and with the old tone placement ("HOÀ").
+MOTTO_RE = re.compile(
+    r"CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA|Độc lập\s*-\s*Tự do"
+    r"|^(?:CỘNG H(?:ÒA|OÀ) XÃ HỘI|CHỦ NGHĨA VIỆT NAM)$",
+    re.IGNORECASE,
+)
 RULE_RE = re.compile(r"^[-_=–—.* ]{3,}$")
 KINH_GUI_RE = re.compile(r"^Kính\s+gửi\s*[:.]?\s*", re.IGNORECASE)
 SUBJECT_RE = re.compile(r"^(?:V/v|V/V|Về việc)\s*[:.]?\s*", re.IGNORECASE)
@@ -53,7 +59,9 @@ class Frame:
 
 def paragraphs(text: str) -> list[str]:
     """Non-empty lines, with lines wrapped by a PDF joined back into their paragraph."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    # A page's table cells leave "|" at a line's ends ("Số: 4275/VPCP-CN |", "|").
+    lines = [line.strip(" \t|") for line in text.split("\n")]
+    lines = [line for line in lines if line]
     if not lines:
         return []
     lengths = sorted(len(line) for line in lines)

@@ -1,5 +1,5 @@
 """Forms the Government Office's real letters use that the reader once misread (found on the
-letters vpcp-* of tests/intake_corpus/): a header a page writes in another order, a leader named
+letters vpcp-* of tests/intake_corpus/): a header a page writes in another order or as a table, a leader named
 before "giao", "… và giao X", "Bộ Ngoại giao", a subject dated rather than tasked, and
 "các Bộ: …" lists whose names hold a comma or "và"."""
 
@@ -66,6 +66,27 @@ def test_a_subject_above_the_motto_does_not_end_the_header() -> None:
     assert frame.date is not None and (frame.date.month, frame.date.day) == (5, 6)
     assert frame.title == "Về Báo cáo tình hình thực hiện Chỉ thị 1737/CT-TTg"
     assert frame.body[0].startswith("Xét đề nghị") and frame.body[-1].startswith("Giao Bộ")
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # A page's table: "|" closing its cells, the motto broken over two lines.
+        "VĂN PHÒNG CHÍNH\nPHỦ |\nCỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM |\nSố: 4275/VPCP-CN |\n"
+        "Hà Nội, ngày 09 tháng 7 năm 2022 |\nKính gửi: |\n- Bộ Tài chính; |\n",
+        "Loại văn bản | Công văn |\nVĂN PHÒNG CHÍNH PHỦ\n-------\n|\nCỘNG HÒA XÃ HỘI\n"
+        "CHỦ NGHĨA VIỆT NAM\n|\nSố: 4275/VPCP-CN\n|\nHà Nội, ngày 09 tháng 7 năm 2022\n"
+        "Kính gửi: Bộ Tài chính.\n",
+        # The old tone placement in the motto ("HOÀ").
+        "VĂN PHÒNG CHÍNH PHỦ\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 4275/VPCP-CN\n"
+        "Hà Nội, ngày 09 tháng 7 năm 2022\nKính gửi: Bộ Tài chính.\n",
+    ],
+)
+def test_a_page_table_and_a_broken_motto_leave_the_issuer_whole(head: str) -> None:
+    frame = read_frame(head + "1. Bộ Tài chính chủ trì, báo cáo trước ngày 30/7/2022.\n")
+    assert (frame.issuer, frame.number) == ("Văn phòng chính phủ", "4275/VPCP-CN")
+    assert frame.date is not None and (frame.date.month, frame.date.day) == (7, 9)
+    assert frame.body == ["1. Bộ Tài chính chủ trì, báo cáo trước ngày 30/7/2022."]
 
 
 # --- who is assigned ----------------------------------------------------------------------------
