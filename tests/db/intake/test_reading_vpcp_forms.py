@@ -1,7 +1,7 @@
 """Forms the Government Office's real letters use that the reader once misread (found on the
-letters vpcp-* of tests/intake_corpus/): a header a page writes in another order or as a table, a leader named
-before "giao", "… và giao X", "Bộ Ngoại giao", a subject dated rather than tasked, and
-"các Bộ: …" lists whose names hold a comma or "và"."""
+letters vpcp-* of tests/intake_corpus/): a header a page writes in another order or as a table,
+a leader named before "giao", "… và giao X", "Bộ Ngoại giao", a subject dated rather than
+tasked, and "các Bộ: …" lists whose names hold a comma or "và"."""
 
 from __future__ import annotations
 
