@@ -178,6 +178,8 @@ def _head(
                     break
                 if LONG_DATE_RE.search(lines[j]) and len(lines[j]) < 90:
                     break
+                if parts and _is_upper(parts[-1]) and not _is_upper(lines[j]):
+                    break  # an upper-case title, then the body's first paragraph
                 parts.append(lines[j])
                 j += 1
             title = " ".join(parts) or None

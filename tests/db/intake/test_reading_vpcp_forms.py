@@ -89,6 +89,31 @@ def test_a_page_table_and_a_broken_motto_leave_the_issuer_whole(head: str) -> No
     assert frame.body == ["1. Bộ Tài chính chủ trì, báo cáo trước ngày 30/7/2022."]
 
 
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        (
+            "THÔNG BÁO\nKẾT LUẬN CỦA PHÓ THỦ TƯỚNG TẠI HỘI NGHỊ VÙNG\n"
+            "Ngày 4 tháng 01 năm 1999 tại Hà Nội, Phó Thủ tướng đã chủ trì Hội nghị,\n",
+            "KẾT LUẬN CỦA PHÓ THỦ TƯỚNG TẠI HỘI NGHỊ VÙNG",
+        ),
+        (
+            "CHỈ THỊ\nVỀ TĂNG CƯỜNG LIÊN KẾT VÙNG\nTrong những năm qua, liên kết vùng còn yếu,\n",
+            "VỀ TĂNG CƯỜNG LIÊN KẾT VÙNG",
+        ),
+        (
+            "QUYẾT ĐỊNH\nVề việc ban hành Quy chế hoạt động\ncủa Hội đồng điều phối vùng\n",
+            "Về việc ban hành Quy chế hoạt động của Hội đồng điều phối vùng",
+        ),
+    ],
+)
+def test_an_upper_case_title_ends_where_the_body_starts(head: str, title: str) -> None:
+    frame = read_frame(
+        "VĂN PHÒNG CHÍNH PHỦ\nSố: 31/TB-VPCP\nHà Nội, ngày 22 tháng 02 năm 1999\n" + head
+    )
+    assert frame.title == title
+
+
 # --- who is assigned ----------------------------------------------------------------------------
 
 
