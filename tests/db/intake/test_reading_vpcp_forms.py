@@ -94,7 +94,8 @@ def test_a_page_table_and_a_broken_motto_leave_the_issuer_whole(head: str) -> No
     [
         (
             "THÔNG BÁO\nKẾT LUẬN CỦA PHÓ THỦ TƯỚNG TẠI HỘI NGHỊ VÙNG\n"
-            "Ngày 4 tháng 01 năm 1999 tại Hà Nội, Phó Thủ tướng đã chủ trì Hội nghị,\n",
+            "Ngày 4 và 5 tháng 01 năm 1999 tại Hà Nội, Phó Thủ tướng Ngô Xuân Lộc và Phó Thủ "
+            "tướng Nguyễn Công Tạn đã chủ trì Hội nghị triển khai Nghị quyết của Quốc hội,\n",
             "KẾT LUẬN CỦA PHÓ THỦ TƯỚNG TẠI HỘI NGHỊ VÙNG",
         ),
         (
