@@ -19,7 +19,13 @@ LONG_DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{
 # "Hà Nội, ngày 19 tháng 8 năm 2023": the place and date line (not a date quoted in the text).
 PLACE_DATE_RE = re.compile(r"^(?:[^\W\d][\w .'’-]{1,40},\s*)?ngày\s", re.IGNORECASE)
 SHORT_DATE_RE = re.compile(r"ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", re.IGNORECASE)
-MOTTO_RE = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA|Độc lập\s*-\s*Tự do", re.IGNORECASE)
+# The national motto, also as a narrow page breaks it ("CỘNG HÒA XÃ HỘI" / "CHỦ NGHĨA VIỆT NAM")
+# and with the old tone placement ("HOÀ").
+MOTTO_RE = re.compile(
+    r"CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA|Độc lập\s*-\s*Tự do"
+    r"|^(?:CỘNG H(?:ÒA|OÀ) XÃ HỘI|CHỦ NGHĨA VIỆT NAM)$",
+    re.IGNORECASE,
+)
 RULE_RE = re.compile(r"^[-_=–—.* ]{3,}$")
 KINH_GUI_RE = re.compile(r"^Kính\s+gửi\s*[:.]?\s*", re.IGNORECASE)
 SUBJECT_RE = re.compile(r"^(?:V/v|V/V|Về việc)\s*[:.]?\s*", re.IGNORECASE)
@@ -53,7 +59,9 @@ class Frame:
 
 def paragraphs(text: str) -> list[str]:
     """Non-empty lines, with lines wrapped by a PDF joined back into their paragraph."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    # A page's table cells leave "|" at a line's ends ("Số: 4275/VPCP-CN |", "|").
+    lines = [line.strip(" \t|") for line in text.split("\n")]
+    lines = [line for line in lines if line]
     if not lines:
         return []
     lengths = sorted(len(line) for line in lines)
@@ -69,6 +77,10 @@ def paragraphs(text: str) -> list[str]:
 
 def _continues(previous: str, line: str, wide: int) -> bool:
     if previous.endswith((".", ":", ";", "!", "?", "./.")):
+        return False
+    # The place-and-date line and "Kính gửi" open their own line whatever the page's width
+    # ("V/v: … Kon Tum" then "Hà Nội, ngày 06 tháng 05 năm 2011" is not one title).
+    if KINH_GUI_RE.match(line) or (PLACE_DATE_RE.match(line) and _has_date(line)):
         return False
     if MARKER_START.match(line):
         # "Giám đốc các Sở: Lao động" / "- Thương binh và Xã hội, …": a name's hyphen that a
@@ -87,6 +99,10 @@ def _continues(previous: str, line: str, wide: int) -> bool:
     if line[0].islower():
         return True
     return wide >= 50 and len(previous) >= 0.8 * wide and not _is_upper(previous)
+
+
+def _has_date(line: str) -> bool:
+    return bool(LONG_DATE_RE.search(line) or SHORT_DATE_RE.search(line)) and len(line) < 90
 
 
 def _is_upper(line: str) -> bool:
@@ -162,6 +178,8 @@ def _head(
                     break
                 if LONG_DATE_RE.search(lines[j]) and len(lines[j]) < 90:
                     break
+                if parts and _is_upper(parts[-1]) and not _is_upper(lines[j]):
+                    break  # an upper-case title, then the body's first paragraph
                 parts.append(lines[j])
                 j += 1
             title = " ".join(parts) or None
@@ -170,6 +188,8 @@ def _head(
             continue
         if KINH_GUI_RE.match(line):
             return _after_addressees(lines, i), title, doc_type, letter_date
+        if MOTTO_RE.search(line) or RULE_RE.match(line):
+            last = max(last, i)  # "V/v …" above the motto: the header goes on past it
         if i > last + 2 and (title is not None or letter_date is not None):
             break
         if number_at is None and letter_date is None and title is None and i > start + 3:

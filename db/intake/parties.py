@@ -74,8 +74,10 @@ _SINGLE_HEADS = frozenset({"bo", "so", "ban", "cuc", "vien", "dai", "bao", "truo
 # name, "Tài" in "Bộ Tài chính" does not).
 _STOP_TEXT = (
     "trình lập sớm để đề cho nhằm theo tại trong về với khi sau trước ngay sẽ đã đang vừa "
-    "được là cần phải giao các rà căn gửi mời tiếp có chịu"
+    "được là cần phải giao các rà căn gửi mời tiếp có chịu ngày"
 )
+# A stop word that is a name's own word after the one before it: "Bộ Ngoại giao".
+_BOUND = frozenset({("ngoại", "giao")})
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
 _STOP_PAIRS = frozenset(
     tuple(pair.split())
@@ -89,6 +91,29 @@ _STOP_PAIRS = frozenset(
     |tham gia|thông báo|điều chỉnh|huy động|kết nối|nghiêm túc|kịp thời|xúc tiến|ưu tiên
     |kiểm soát|tiếp nhận|phân bổ|yêu cầu|đề nghị|cử cán|tiếp thu|rà soát|lập danh|cân đối
     |thường xuyên|quyết liệt|có văn|có ý|cho ý|theo chức|trong phạm""".replace("\n", "").split("|")
+)
+
+
+# Ministries' (and departments') names with a comma or "và" of their own, as a list after
+# "Các Bộ:" writes them: "Các Bộ: Kế hoạch và Đầu tư, Văn hóa, Thể thao và Du lịch, Nội vụ".
+_LISTED_NAMES = tuple(
+    tuple(tok.folded for tok in tokenize(name))
+    for name in (
+        "Kế hoạch và Đầu tư",
+        "Văn hóa, Thể thao và Du lịch",
+        "Lao động - Thương binh và Xã hội",
+        "Lao động, Thương binh và Xã hội",
+        "Tài nguyên và Môi trường",
+        "Nông nghiệp và Phát triển nông thôn",
+        "Nông nghiệp và Môi trường",
+        "Giáo dục và Đào tạo",
+        "Khoa học và Công nghệ",
+        "Khoa học, Công nghệ và Môi trường",
+        "Thông tin và Truyền thông",
+        "Văn hóa và Thể thao",
+        "Xây dựng",
+        "Ngoại giao",
+    )
 )
 
 
@@ -188,7 +213,7 @@ class PartyReader:
             if word == "các" and words[end - 2 : end] == ["nhan", "dan"]:
                 end += 1  # "Ủy ban nhân dân các tỉnh, thành phố"
                 continue
-            if word in _STOP_WORDS:
+            if word in _STOP_WORDS and (tokens[end - 1].text.lower(), word) not in _BOUND:
                 break
             if (word, tokens[end + 1].text.lower() if end + 1 < len(tokens) else "") in _STOP_PAIRS:
                 break
@@ -207,6 +232,14 @@ class PartyReader:
         parties: list[Party] = []
         k = at + 3
         while k < len(tokens):
+            end = self._listed_name_end(head, words, k)
+            if end is not None:
+                written = f"{head} {_span(tokens, k, end)}"
+                parties.append(Party(written, self.matcher.resolve(written)))
+                if end < len(words) and words[end] in (",", "va"):
+                    k = end + 1  # "Tài chính, Y tế và Công Thương": the list goes on
+                    continue
+                return parties, end
             end = k
             while end < len(tokens) and words[end] not in (",", ";", ":", "."):
                 word = tokens[end].text.lower()
@@ -226,6 +259,18 @@ class PartyReader:
                 continue
             return parties, end
         return parties, k
+
+    def _listed_name_end(self, head: str, words: list[str], k: int) -> int | None:
+        """Where a listed name that holds its own comma or "và" ends: the registry's name
+        ("Bộ" + the words from ``k``) first, then a ministry's standard name."""
+        head_words = [tok.folded for tok in tokenize(head)]
+        known = self.matcher.longest_at([*head_words, *words[k:]], 0)
+        if known is not None and known[1] > len(head_words):
+            return k + known[1] - len(head_words)
+        for name in sorted(_LISTED_NAMES, key=len, reverse=True):
+            if tuple(words[k : k + len(name)]) == name:
+                return k + len(name)
+        return None
 
     # --- who keeps a council's meetings -------------------------------------------------------
 

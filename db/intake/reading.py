@@ -50,6 +50,7 @@ _NOT_TASK_AFTER = frozenset(
         "trân",
         "nêu",
         "ghi",
+        "ngày",  # "Báo X ngày 24 tháng 3 có bài …": what was written on a day, not a task
     }
 )
 _NOT_TASK_PAIRS = frozenset(
@@ -395,9 +396,10 @@ class Reader(PartyReader):
                     continue  # "UBND tỉnh X chỉ đạo các sở …": the task is the province's
                 if (
                     k == 0
-                    or (before and before[-1] in (",", ";", ":"))
+                    or (before and before[-1] in (",", ";", ":", "va"))  # "Đồng ý … và giao X"
                     or self._led_by(words, k)
                     or self._named_before(tokens, words, k)
+                    or self._self_before(tokens, words, k)  # "…, Phó Thủ tướng Y giao X"
                 ):
                     return after
         if self._starts_party(tokens, words, 0):
