@@ -25,6 +25,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"councilbot: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`councilbot extract … | head`): stop quietly, as Unix tools do.
+        # Python would otherwise complain again while flushing stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _parser() -> argparse.ArgumentParser:

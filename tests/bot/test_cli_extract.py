@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -202,3 +204,24 @@ def test_extract_and_dry_run_show_a_recurring_meeting_as_a_duty(
     assert code == 0, out
     assert "định kỳ 6 tháng, hạn là ngày cuối kỳ; các kỳ tới: " in out
     assert fingerprint(engine) == before
+
+
+def test_extract_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    """`councilbot extract … | head`: the reader leaves early; no traceback on stderr."""
+    letter = (CORPUS / "6411-VPCP-KTTH-2023.txt").read_text(encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text(letter * 40, encoding="utf-8")
+    run = "import sys; from bot.cli import main; sys.exit(main())"
+    process = subprocess.Popen(
+        [sys.executable, "-c", run, "extract", "--json", str(big)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(10)
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    process.stderr.close()
+    process.wait(timeout=120)
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
