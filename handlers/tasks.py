@@ -449,12 +449,15 @@ async def press_merged_button(update: Update, context: BotContext) -> None:
         )
         if task_id not in kept.data.get("tasks", []):
             raise InvalidInput("stale_button")
-    await query.answer()
     stored = kept.data.get("attachment")
     attachment = Attachment(str(stored[0]), str(stored[1])) if stored else None
     await _record_merged_reply(
         update, context, task_id, str(kept.data["text"]), attachment, kept_message(kept)
     )
+    # Answered only once recorded: Telegram takes one answer per press, so a refusal (the task
+    # closed meanwhile) must be that answer; and the kept reply taken and the update recorded
+    # are committed together (a connection lost in between is retried: nothing sent yet).
+    await query.answer()
 
 
 async def _record_merged_reply(
