@@ -4,17 +4,26 @@ them (issue 17): what a careless or hostile member can do with a list, a kept re
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.offline.driver import OfflineBot
+from bot.offline.driver import FakeUser, OfflineBot
 from bot.offline.fake_telegram import FakeTelegram, RecordedCall
-from db.models import ProgressUpdate, Task, TaskState
+from db.models import Agency, Council, ProgressUpdate, Role, Task, TaskOccurrence, TaskState
 from schedules.clock import ManualClock
+from schedules.reminders import replan_task
 from tests.factories import Factory
-from tests.reminder_helpers import World
+from tests.handlers.test_recurring import MONTHLY
+from tests.handlers.test_task_life import assign_task
+from tests.reminder_helpers import World, runtime_of
 from tests.schedules.test_merged_reminders import merged_to_focal
+from tests.task_factories import TaskFactory
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture
@@ -52,3 +61,46 @@ async def test_a_kept_reply_for_a_task_cancelled_meanwhile_is_refused_in_the_one
     (only,) = callback_answers(pressed)
     assert only, "the refusal is the press's answer"
     assert updates(engine) == []
+
+
+async def test_a_reply_to_any_part_of_a_split_list_is_about_the_period_listed(
+    bot: OfflineBot, factory: Factory, engine: Engine, clock: ManualClock
+) -> None:
+    """A list long enough to be split in parts (its rows remember the last part's message):
+    a reply to its first part naming a recurring task is about the period the list named
+    (December), not the task's current one (November, still overdue)."""
+    council: Council = factory.council()
+    mpi: Agency = factory.agency("BKHDT", "Bộ Kế hoạch và Đầu tư")
+    secretariat = factory.user(Role.SECRETARIAT, council=council)
+    focal: FakeUser = factory.user(Role.FOCAL_POINT, council=council, agency=mpi)
+    await assign_task(bot, secretariat, MONTHLY)
+    tasks = TaskFactory(engine, clock)
+    deadline = datetime(2023, 12, 25, 23, 59, tzinfo=HANOI)
+    for n in range(40):
+        one_off = tasks.task(
+            councils=[council], agency=mpi, deadline=deadline, title=f"Việc {n} " + "dài " * 30
+        )
+        _replan(bot, engine, clock, one_off)
+    with Session(engine) as session:
+        recurring = session.exec(select(Task.id).where(col(Task.title).startswith("Báo cáo"))).one()
+    for day in (18, 21, 22):
+        clock.set(datetime(2023, 12, day, 8, 31, tzinfo=HANOI))
+        calls = await bot.dispatch()
+    parts = [c for c in calls if c.method == "sendMessage" and c.chat_id == focal.id]
+    assert len(parts) >= 2 and any("tháng 12/2023" in part.text for part in parts)
+    await bot.send(focal, f"#{recurring} 30% đang tổng hợp", reply_to=parts[0])
+    with Session(engine) as session:
+        update = session.exec(select(ProgressUpdate).where(ProgressUpdate.task_id == recurring))
+        recorded = update.one()
+        assert recorded.occurrence_id is not None
+        period = session.get(TaskOccurrence, recorded.occurrence_id)
+    assert period is not None and period.period_start.month == 12
+
+
+def _replan(bot: OfflineBot, engine: Engine, clock: ManualClock, task: Task) -> None:
+    assert task.id is not None
+    with Session(engine) as session:
+        replan_task(
+            session=session, task_id=task.id, now=clock.now(), config=runtime_of(bot).reminders
+        )
+        session.commit()
