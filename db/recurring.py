@@ -286,11 +286,13 @@ def _reminder_replied_to(
     remembered under each part (sent_message_task) but its rows under its last part only: a
     reply to an earlier part is about the task's row in the first list sent at or after it (the
     parts of one list go out one after the other, before anything else to that chat)."""
-    listed = sa_select(SentMessageTask.id).where(
-        SentMessageTask.chat_id == chat_id, SentMessageTask.task_id == task_id
+    listed = sa_select(col(SentMessageTask.id)).where(
+        col(SentMessageTask.chat_id) == chat_id, col(SentMessageTask.task_id) == task_id
     )
-    replied_is_a_list = listed.where(SentMessageTask.message_id == message_id).exists()
-    sent_as_a_list = listed.where(SentMessageTask.message_id == Reminder.sent_message_id).exists()
+    replied_is_a_list = listed.where(col(SentMessageTask.message_id) == message_id).exists()
+    sent_as_a_list = listed.where(
+        col(SentMessageTask.message_id) == col(Reminder.sent_message_id)
+    ).exists()
     return session.exec(
         select(Reminder)
         .where(
@@ -299,7 +301,7 @@ def _reminder_replied_to(
             Reminder.target_id == task_id,
             col(Reminder.sent_message_id) >= message_id,
             or_(
-                Reminder.sent_message_id == message_id,
+                col(Reminder.sent_message_id) == message_id,
                 and_(replied_is_a_list, sent_as_a_list),
             ),
         )
