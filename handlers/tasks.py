@@ -17,8 +17,8 @@ from bot.context import BotContext
 from bot.formatting import callback_data
 from bot.inbox import reply_read_ahead
 from db.errors import AppError, InvalidInput
-from db.ids import button_id, button_number, id_in_range, parse_id
-from db.messages import merged_tasks, remember_messages, reply_context
+from db.ids import button_id, button_number, parse_id
+from db.messages import merged_reply_task, merged_tasks, remember_messages, reply_context
 from db.models import UpdateKind
 from db.pending import (
     clear_pending,
@@ -56,7 +56,6 @@ MERGED_BUTTON = "mr"  # bot/outbound/merged_messages.py: a merged reminder's tas
 # Pending inputs that a typed message must leave alone: they wait for a button press.
 MERGED_REPLY = "merged_reply"  # a reply to a merged reminder, waiting for "which task?"
 WAITS_FOR_A_BUTTON = frozenset({"meeting:confirm", MERGED_REPLY})
-NAMED_TASK = re.compile(r"#([0-9]+)\b")  # "#12" in a reply names a task (db.ids reads it)
 BUTTON_KINDS = {
     "p": UpdateKind.PROGRESS,
     "d": UpdateKind.COMPLETION,
@@ -384,10 +383,8 @@ async def reply_to_merged(
     """A reply to a merged reminder: about the task it names (#12) or the only one listed;
     otherwise kept and the member asked which task, with a button per task. ``reply_to`` (the
     list's chat and message) tells a recurring task's line the period it was about."""
-    written = (id_in_range(number) for number in NAMED_TASK.findall(text))
-    named = {task_id for task_id in written if task_id is not None} & set(listed)
-    if len(named) == 1 or len(listed) == 1:
-        task_id = named.pop() if named else listed[0]
+    task_id = merged_reply_task(listed, text)
+    if task_id is not None:
         await _record_merged_reply(update, context, task_id, text, attachment, reply_to)
         return
     actor, runtime = context.actor, context.runtime

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.offline.driver import FakeUser, OfflineBot
+from bot.offline.driver import FakeUser, OfflineBot, answers
 from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 from db.models import Agency, Council, ProgressUpdate, Role, Task, TaskOccurrence, TaskState
 from schedules.clock import ManualClock
@@ -104,3 +104,21 @@ def _replan(bot: OfflineBot, engine: Engine, clock: ManualClock, task: Task) -> 
             session=session, task_id=task.id, now=clock.now(), config=runtime_of(bot).reminders
         )
         session.commit()
+
+
+async def test_a_reply_naming_two_listed_tasks_is_refused_not_recorded_on_one(
+    bot: OfflineBot, world: World, transport: FakeTelegram, engine: Engine
+) -> None:
+    """ "#2 xong; #3 40%" names two listed tasks: recorded on whichever is chosen, the other's
+    report would be filed under the wrong task and the other would get nothing. It is refused,
+    naming both, so the member sends one reply per task."""
+    tasks, call = await merged_to_focal(bot, world, transport, 3)
+    first, second = tasks[1].id, tasks[2].id
+    answer = await bot.send(world.focal, f"#{first} xong; #{second} 40% đang làm", reply_to=call)
+    assert not any(c.buttons() for c in answer), "no 'which task?' to choose from"
+    (told,) = answers(answer)
+    assert f"#{first}" in told and f"#{second}" in told
+    assert updates(engine) == []
+    # Naming one of them (and a task that is not listed) is that task's update.
+    await bot.send(world.focal, f"#{second} 40% đang làm, chờ #999", reply_to=call)
+    assert updates(engine) == [(second, "đang làm, chờ #999")]
