@@ -5,6 +5,7 @@ Stored in the database so that it survives a restart and works with several inst
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,14 @@ from db.models import PendingInput
 from db.once import AlreadyHandled, take
 
 PENDING_TTL = timedelta(minutes=30)
+TOKEN = "token"  # the data key of :func:`new_token`'s mark
+
+
+def new_token() -> str:
+    """A short random mark for one pending input, put in its data and in its buttons. The row
+    (and its id) is reused when the member is asked something else in the chat, so the id alone
+    would let an older question's buttons take the newer input (db.pending.take_pending)."""
+    return secrets.token_hex(4)
 
 
 def set_pending(
@@ -65,10 +74,18 @@ def unexpired(
 
 
 def take_pending(
-    *, session: Session, pending_id: int, member_id: int, now: datetime, action: str | None = None
+    *,
+    session: Session,
+    pending_id: int,
+    member_id: int,
+    now: datetime,
+    action: str | None = None,
+    token: str | None = None,
 ) -> PendingInput:
     """Consume the pending input a button names (confirm-once, see db.once): the first press
-    takes it; a second press, here or on another instance, is told it was already handled."""
+    takes it; a second press, here or on another instance, is told it was already handled. With
+    ``token`` (:func:`new_token`), a button of an input since replaced by another is refused
+    (raised in the caller's transaction, so the take is rolled back with it)."""
     conditions = [col(PendingInput.id) == pending_id, col(PendingInput.member_id) == member_id]
     if action is not None:
         conditions.append(col(PendingInput.action) == action)
@@ -79,7 +96,10 @@ def take_pending(
             clear_expired(session=session, member_id=member_id, now=now)
             raise InvalidInput("input_expired") from None
         raise
-    return PendingInput(**row._asdict())
+    taken = PendingInput(**row._asdict())
+    if token is not None and taken.data.get(TOKEN) != token:
+        raise InvalidInput("input_replaced")
+    return taken
 
 
 def clear_expired(*, session: Session, member_id: int, now: datetime) -> None:

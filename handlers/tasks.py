@@ -21,10 +21,12 @@ from db.ids import button_id, button_number, parse_id
 from db.messages import merged_reply_task, merged_tasks, remember_messages, reply_context
 from db.models import UpdateKind
 from db.pending import (
+    TOKEN,
     clear_pending,
     drop_pending,
     kept_message,
     mark_prompt,
+    new_token,
     prompt_owner,
     set_pending,
     take_pending,
@@ -390,7 +392,13 @@ async def reply_to_merged(
     actor, runtime = context.actor, context.runtime
     chat = update.effective_chat
     assert chat is not None and actor.member_id is not None
-    kept: dict[str, object] = {"text": text, "tasks": listed, "reply_to": list(reply_to)}
+    token = new_token()  # the buttons below take this reply only, not one kept after it
+    kept: dict[str, object] = {
+        "text": text,
+        "tasks": listed,
+        "reply_to": list(reply_to),
+        TOKEN: token,
+    }
     if attachment is not None:
         kept["attachment"] = [attachment.file_id, attachment.kind]
     with runtime.session() as session:
@@ -407,7 +415,8 @@ async def reply_to_merged(
         [
             [
                 InlineKeyboardButton(
-                    f"#{task_id}", callback_data=callback_data(MERGED_BUTTON, task_id, pending_id)
+                    f"#{task_id}",
+                    callback_data=callback_data(MERGED_BUTTON, task_id, pending_id, token),
                 )
                 for task_id in listed[i : i + 4]
             ]
@@ -419,12 +428,13 @@ async def reply_to_merged(
 
 async def press_merged_button(update: Update, context: BotContext) -> None:
     """A merged reminder's task button, "mr:<task>" (ask for an update, as ✏️ on a card), or the
-    answer to "which task?", "mr:<task>:<kept reply>" (record the kept reply for that task)."""
+    answer to "which task?", "mr:<task>:<kept reply>:<its token>" (record the kept reply for
+    that task)."""
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
     try:
-        numbers = [button_id(part) for part in parts[1:]] if len(parts) in (2, 3) else []
+        numbers = [button_id(part) for part in parts[1:3]] if len(parts) in (2, 4) else []
     except AppError:
         numbers = []
     if not numbers:
@@ -443,6 +453,7 @@ async def press_merged_button(update: Update, context: BotContext) -> None:
             member_id=actor.member_id,
             now=runtime.clock.now(),
             action=MERGED_REPLY,
+            token=parts[3],
         )
         if task_id not in kept.data.get("tasks", []):
             raise InvalidInput("stale_button")

@@ -122,3 +122,21 @@ async def test_a_reply_naming_two_listed_tasks_is_refused_not_recorded_on_one(
     # Naming one of them (and a task that is not listed) is that task's update.
     await bot.send(world.focal, f"#{second} 40% đang làm, chờ #999", reply_to=call)
     assert updates(engine) == [(second, "đang làm, chờ #999")]
+
+
+async def test_a_second_kept_reply_is_not_recorded_by_the_first_questions_buttons(
+    bot: OfflineBot, world: World, transport: FakeTelegram, engine: Engine
+) -> None:
+    """Two replies naming no task, one after the other: each "which task?" answers for its own
+    reply. The first question's buttons must not record the second reply's text (it replaced
+    the first in the member's pending input) under the task chosen for the first."""
+    tasks, call = await merged_to_focal(bot, world, transport, 3)
+    first = [c for c in await bot.send(world.focal, "đã họp", reply_to=call) if c.buttons()]
+    second = [
+        c for c in await bot.send(world.focal, "đã gửi báo cáo", reply_to=call) if c.buttons()
+    ]
+    (q1,), (q2,) = first, second
+    refused = await bot.press(world.focal, q1, q1.buttons()[0][1])
+    assert answers(refused) and updates(engine) == []
+    await bot.press(world.focal, q2, q2.buttons()[1][1])
+    assert updates(engine) == [(tasks[1].id, "đã gửi báo cáo")]
