@@ -21,13 +21,13 @@ from db.ids import button_id, button_number, parse_id
 from db.messages import merged_reply_task, merged_tasks, remember_messages, reply_context
 from db.models import UpdateKind
 from db.pending import (
-    TOKEN,
     clear_pending,
     drop_pending,
     kept_message,
     mark_prompt,
-    new_token,
+    pending_key,
     prompt_owner,
+    read_pending_key,
     set_pending,
     take_pending,
 )
@@ -392,13 +392,7 @@ async def reply_to_merged(
     actor, runtime = context.actor, context.runtime
     chat = update.effective_chat
     assert chat is not None and actor.member_id is not None
-    token = new_token()  # the buttons below take this reply only, not one kept after it
-    kept: dict[str, object] = {
-        "text": text,
-        "tasks": listed,
-        "reply_to": list(reply_to),
-        TOKEN: token,
-    }
+    kept: dict[str, object] = {"text": text, "tasks": listed, "reply_to": list(reply_to)}
     if attachment is not None:
         kept["attachment"] = [attachment.file_id, attachment.kind]
     with runtime.session() as session:
@@ -410,13 +404,15 @@ async def reply_to_merged(
             data=kept,
             now=runtime.clock.now(),
         )
-        pending_id = pending.id  # set_pending flushed: the row has its id
+        # set_pending flushed: the row has its id; the key's mark takes this reply only, not
+        # one kept after it (the row is reused).
+        key = pending_key(pending)
     keyboard = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
                     f"#{task_id}",
-                    callback_data=callback_data(MERGED_BUTTON, task_id, pending_id, token),
+                    callback_data=callback_data(MERGED_BUTTON, task_id, key),
                 )
                 for task_id in listed[i : i + 4]
             ]
@@ -428,20 +424,20 @@ async def reply_to_merged(
 
 async def press_merged_button(update: Update, context: BotContext) -> None:
     """A merged reminder's task button, "mr:<task>" (ask for an update, as ✏️ on a card), or the
-    answer to "which task?", "mr:<task>:<kept reply>:<its token>" (record the kept reply for
-    that task)."""
+    answer to "which task?", "mr:<task>:<kept reply's key>" (record the kept reply for that
+    task; db.pending.pending_key)."""
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
     try:
-        numbers = [button_id(part) for part in parts[1:3]] if len(parts) in (2, 4) else []
+        if len(parts) not in (2, 3):
+            raise AppError("stale_button")
+        task_id = button_id(parts[1])
+        kept_key = read_pending_key(parts[2]) if len(parts) == 3 else None
     except AppError:
-        numbers = []
-    if not numbers:
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
-    task_id = numbers[0]
-    if len(numbers) == 1:
+    if kept_key is None:
         await ask_for_report(update, context, task_id, UpdateKind.PROGRESS)
         return
     actor, runtime = context.actor, context.runtime
@@ -449,11 +445,11 @@ async def press_merged_button(update: Update, context: BotContext) -> None:
     with runtime.session() as session:
         kept = take_pending(
             session=session,
-            pending_id=numbers[1],
+            pending_id=kept_key[0],
             member_id=actor.member_id,
             now=runtime.clock.now(),
             action=MERGED_REPLY,
-            token=parts[3],
+            token=kept_key[1],
         )
         if task_id not in kept.data.get("tasks", []):
             raise InvalidInput("stale_button")

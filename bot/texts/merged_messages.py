@@ -43,16 +43,6 @@ TEXTS: dict[str, dict[str, str]] = {
             "Please reply once per task, naming one task in each."
         ),
     },
-    "input_replaced": {
-        "vi": (
-            "Câu hỏi này đã được thay bằng câu hỏi mới hơn; nội dung trả lời trước đó chưa được "
-            "ghi nhận. Hãy dùng các nút của câu hỏi mới nhất, hoặc gửi lại nội dung."
-        ),
-        "en": (
-            "A newer question replaced this one; the reply it asked about was not recorded. Use "
-            "the buttons of the newest question, or send that reply again."
-        ),
-    },
     "merged_reply_gone": {
         "vi": "Nội dung trả lời đã được ghi hoặc đã hết hạn. Hãy gửi lại.",
         "en": "That reply was already recorded or has expired. Please send it again.",

@@ -133,12 +133,13 @@ async def test_a_reply_naming_no_task_is_asked_which_and_recorded_once(
 
     # Forged: a task not in the list, a 20-digit id, another token, no token, garbage: refused,
     # the reply kept.
-    _, _, pending_id, token = choices[0].split(":")
+    key = choices[0].split(":")[2]
+    pending_id = key.split("-")[0]
     other = world.tasks.task(councils=[world.council], agency=world.agency, deadline=DEADLINE)
     for forged in (
-        f"mr:{other.id}:{pending_id}:{token}",
-        f"mr:{'9' * 20}:{pending_id}:{token}",
-        f"mr:{tasks[0].id}:{pending_id}:00000000",
+        f"mr:{other.id}:{key}",
+        f"mr:{'9' * 20}:{key}",
+        f"mr:{tasks[0].id}:{pending_id}-00000000",
         f"mr:{tasks[0].id}:{pending_id}",
         "mr:x:y",
     ):
