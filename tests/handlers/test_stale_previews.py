@@ -18,7 +18,7 @@ from tests.handlers.test_task_life import button, only_message
 
 def _titles(engine: Engine, model: type[Task] | type[Meeting]) -> list[str]:
     with Session(engine) as session:
-        return [row.title for row in session.exec(select(model)).all()]
+        return [str(title) for title in session.exec(select(model.title)).all()]
 
 
 async def test_an_older_assign_preview_creates_nothing_the_newer_one_its_task(
