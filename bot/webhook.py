@@ -27,6 +27,7 @@ from bot.context import RUNTIME_KEY, BotApplication
 from bot.inbox import receive
 from bot.runtime import Runtime
 from bot.settings import ConfigError, Settings
+from db.engine import transaction_retried_once
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +99,9 @@ class HealthHandler(RequestHandler):
 def health(application: BotApplication, runtime: Runtime) -> dict[str, Any]:
     """The database and scheduler state, as /healthz and /doctor report them."""
     try:
-        with runtime.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        # A pooled connection the server dropped fails its first statement (no pre-ping,
+        # db/engine.py): tried once more on a new one, as any other work, before saying "down".
+        transaction_retried_once(runtime.engine, lambda c: c.execute(text("SELECT 1")))
         database = "ok"
     except Exception as error:  # any failure means "down"; the class name says which
         database = f"error: {type(error).__name__}"

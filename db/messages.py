@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,8 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from db.errors import InvalidInput
+from db.ids import id_in_range
 from db.models import Member, PendingInput, SentMessage, SentMessageTask, Task
 from db.pending import unexpired
 from db.task_ahead import TaskAhead, task_ahead, task_state_sql
@@ -193,3 +196,19 @@ def merged_tasks(*, session: Session, chat_id: int, message_id: int) -> list[int
             .order_by(col(SentMessageTask.id))
         ).all()
     )
+
+
+NAMED_TASK = re.compile(r"#([0-9]+)\b")  # "#12" in a reply names a task (ASCII digits only)
+
+
+def merged_reply_task(listed: Sequence[int], text: str) -> int | None:
+    """The task a reply to a merged list is about: the one listed task its text names (#12),
+    else the only one listed; None when the member is to be asked which. A reply naming several
+    listed tasks is refused: recorded on one, the others' reports would be filed under it."""
+    written = (id_in_range(number) for number in NAMED_TASK.findall(text))
+    named = list(dict.fromkeys(task_id for task_id in written if task_id in listed))
+    if len(named) > 1:
+        raise InvalidInput("merged_names_several", ids=", ".join(f"#{n}" for n in named))
+    if named:
+        return named[0]
+    return listed[0] if len(listed) == 1 else None

@@ -26,13 +26,21 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, distinct, func, literal_column, null
+from sqlalchemy import Select, and_, distinct, func, literal_column, null, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from db.errors import InvalidInput, NotFound
-from db.models import ProgressUpdate, Reminder, Task, TaskCouncil, TaskOccurrence, TaskState
+from db.models import (
+    ProgressUpdate,
+    Reminder,
+    SentMessageTask,
+    Task,
+    TaskCouncil,
+    TaskOccurrence,
+    TaskState,
+)
 from db.once import claim
 from db.status import (
     DEFAULT_DUE_SOON_DAYS,
@@ -257,14 +265,7 @@ def current_period_id(
     if task.recurrence is None or task.id is None:
         return None
     if reply_to is not None:
-        reminder = session.exec(
-            select(Reminder).where(
-                Reminder.chat_id == reply_to[0],
-                Reminder.sent_message_id == reply_to[1],
-                Reminder.target_kind == "task",
-                Reminder.target_id == task.id,
-            )
-        ).first()
+        reminder = _reminder_replied_to(session, task.id, *reply_to)
         if reminder is not None and "@" in reminder.offset:
             period = period_due_on(
                 session=session,
@@ -276,6 +277,37 @@ def current_period_id(
                 return period.id
     current = current_occurrence(session=session, task_id=task.id)
     return current.id if current else None
+
+
+def _reminder_replied_to(
+    session: Session, task_id: int, chat_id: int, message_id: int
+) -> Reminder | None:
+    """The task's reminder sent as the message ``message_id``. A list split in parts is
+    remembered under each part (sent_message_task) but its rows under its last part only: a
+    reply to an earlier part is about the task's row in the first list sent at or after it (the
+    parts of one list go out one after the other, before anything else to that chat)."""
+    listed = sa_select(col(SentMessageTask.id)).where(
+        col(SentMessageTask.chat_id) == chat_id, col(SentMessageTask.task_id) == task_id
+    )
+    replied_is_a_list = listed.where(col(SentMessageTask.message_id) == message_id).exists()
+    sent_as_a_list = listed.where(
+        col(SentMessageTask.message_id) == col(Reminder.sent_message_id)
+    ).exists()
+    return session.exec(
+        select(Reminder)
+        .where(
+            Reminder.chat_id == chat_id,
+            Reminder.target_kind == "task",
+            Reminder.target_id == task_id,
+            col(Reminder.sent_message_id) >= message_id,
+            or_(
+                col(Reminder.sent_message_id) == message_id,
+                and_(replied_is_a_list, sent_as_a_list),
+            ),
+        )
+        .order_by(col(Reminder.sent_message_id), col(Reminder.id))
+        .limit(1)
+    ).first()
 
 
 def end_future_periods(*, session: Session, task_id: int, now: datetime) -> int:

@@ -13,7 +13,13 @@ from bot.context import BotContext
 from bot.formatting import callback_data
 from db.errors import AppError, InvalidInput
 from db.ids import button_id, id_in_range
-from db.pending import set_pending, take_pending
+from db.pending import (
+    button_token,
+    pending_key,
+    read_pending_key,
+    set_pending,
+    take_pending,
+)
 from db.permissions import Access
 from db.recurring import ScheduleReading
 from db.registry import assignment_parties, councils_where, get_council
@@ -69,7 +75,8 @@ async def assign(update: Update, context: BotContext) -> None:
         [
             [
                 InlineKeyboardButton(
-                    getattr(c, name), callback_data=callback_data("as", pending.id, f"c{c.id}")
+                    getattr(c, name),
+                    callback_data=callback_data("as", pending_key(pending), f"c{c.id}"),
                 )
             ]
             for c in councils
@@ -92,7 +99,7 @@ async def continue_assignment(
         elif pending.action == STEP_DUE:
             data.update(_due(context, text))
         else:  # the council choice and the confirmation wait for a button, not for text
-            await _wait(context, update, pending.action, data)
+            await _wait(context, update, pending.action, data, button_token(pending))
             await answer(update, context, t(context.lang, "assign_usage"))
             return
     except AppError:
@@ -107,14 +114,14 @@ async def press_assign_button(update: Update, context: BotContext) -> None:
     assert query is not None and context.actor.member_id is not None
     runtime, lang = context.runtime, context.lang
     try:
-        _, pending_key, choice = (query.data or "").split(":")
-        pending_id = button_id(pending_key)
+        _, key, choice = (query.data or "").split(":")
+        pending_id, token = read_pending_key(key)
     except (ValueError, AppError):
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
     if choice == "y":
         # The pending row is consumed in the transaction that creates the task: confirm-once.
-        await _create(update, context, pending_id)
+        await _create(update, context, pending_id, token)
         return
     with runtime.session() as session:
         pending = take_pending(
@@ -122,6 +129,7 @@ async def press_assign_button(update: Update, context: BotContext) -> None:
             pending_id=pending_id,
             member_id=context.actor.member_id,
             now=runtime.clock.now(),
+            token=token,
         )
         data, action = dict(pending.data), pending.action
     await query.answer()
@@ -171,10 +179,12 @@ async def _next_step(update: Update, context: BotContext, data: dict[str, Any]) 
         [
             [
                 InlineKeyboardButton(
-                    t(lang, "button_confirm"), callback_data=callback_data("as", pending.id, "y")
+                    t(lang, "button_confirm"),
+                    callback_data=callback_data("as", pending_key(pending), "y"),
                 ),
                 InlineKeyboardButton(
-                    t(lang, "button_cancel"), callback_data=callback_data("as", pending.id, "n")
+                    t(lang, "button_cancel"),
+                    callback_data=callback_data("as", pending_key(pending), "n"),
                 ),
             ]
         ]
@@ -191,7 +201,7 @@ async def _next_step(update: Update, context: BotContext, data: dict[str, Any]) 
     await answer(update, context, text, keyboard=keyboard)
 
 
-async def _create(update: Update, context: BotContext, pending_id: int) -> None:
+async def _create(update: Update, context: BotContext, pending_id: int, token: str) -> None:
     runtime = context.runtime
     now = runtime.clock.now()
     assert context.actor.member_id is not None
@@ -202,6 +212,7 @@ async def _create(update: Update, context: BotContext, pending_id: int) -> None:
             member_id=context.actor.member_id,
             now=now,
             action=STEP_CONFIRM,
+            token=token,
         )
         data = dict(pending.data)
         council, lead, co = _load(session, data)
@@ -229,7 +240,11 @@ async def _create(update: Update, context: BotContext, pending_id: int) -> None:
 
 
 async def _wait(
-    context: BotContext, update: Update, action: str, data: dict[str, Any]
+    context: BotContext,
+    update: Update,
+    action: str,
+    data: dict[str, Any],
+    keep_token: str | None = None,
 ) -> PendingInput:
     chat = update.effective_chat
     assert chat is not None and context.actor.member_id is not None
@@ -241,6 +256,7 @@ async def _wait(
             action=action,
             data=data,
             now=context.runtime.clock.now(),
+            keep_token=keep_token,
         )
 
 

@@ -34,7 +34,7 @@ from db.meetings import (
     parse_agenda,
     reschedule_meeting,
 )
-from db.pending import set_pending, take_pending
+from db.pending import pending_key, read_pending_key, set_pending, take_pending
 from db.registry import get_council
 from db.roles import council_for_secretariat
 from db.tasks import DueReading
@@ -171,14 +171,16 @@ async def press_meeting_button(update: Update, context: BotContext) -> None:
     assert query is not None
     try:
         prefix, key, choice = (query.data or "").split(":")
-        target = button_id(key)
+        # A new meeting's buttons name the pending input (db.pending.pending_key), the others
+        # the meeting.
+        target, token = read_pending_key(key) if prefix == "mt" else (button_id(key), "")
         conclusion = button_number(choice, limit=999) if prefix == "mk" else 0
     except (ValueError, AppError):
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
     # The query is answered after the action: a refusal (e.g. already handled) is its pop-up.
     if prefix == "mt":
-        await _confirm_new(update, context, target, choice == "y")
+        await _confirm_new(update, context, target, token, choice == "y")
     elif prefix == "mx":
         await _confirm_cancel(update, context, target, choice == "y")
     elif prefix == "mk":
@@ -255,10 +257,12 @@ async def _propose(update: Update, context: BotContext, text: str) -> None:
         [
             [
                 InlineKeyboardButton(
-                    t(lang, "button_confirm"), callback_data=callback_data("mt", pending.id, "y")
+                    t(lang, "button_confirm"),
+                    callback_data=callback_data("mt", pending_key(pending), "y"),
                 ),
                 InlineKeyboardButton(
-                    t(lang, "button_cancel"), callback_data=callback_data("mt", pending.id, "n")
+                    t(lang, "button_cancel"),
+                    callback_data=callback_data("mt", pending_key(pending), "n"),
                 ),
             ]
         ]
@@ -271,7 +275,9 @@ async def _propose(update: Update, context: BotContext, text: str) -> None:
     )
 
 
-async def _confirm_new(update: Update, context: BotContext, pending_id: int, yes: bool) -> None:
+async def _confirm_new(
+    update: Update, context: BotContext, pending_id: int, token: str, yes: bool
+) -> None:
     runtime, lang, actor = context.runtime, context.lang, context.actor
     assert actor.member_id is not None
     now = runtime.clock.now()
@@ -282,6 +288,7 @@ async def _confirm_new(update: Update, context: BotContext, pending_id: int, yes
             member_id=actor.member_id,
             now=now,
             action=PENDING_CONFIRM,
+            token=token,
         )
         data = dict(pending.data)
         if not yes:

@@ -17,15 +17,17 @@ from bot.context import BotContext
 from bot.formatting import callback_data
 from bot.inbox import reply_read_ahead
 from db.errors import AppError, InvalidInput
-from db.ids import button_id, button_number, id_in_range, parse_id
-from db.messages import merged_tasks, remember_messages, reply_context
+from db.ids import button_id, button_number, parse_id
+from db.messages import merged_reply_task, merged_tasks, remember_messages, reply_context
 from db.models import UpdateKind
 from db.pending import (
     clear_pending,
     drop_pending,
     kept_message,
     mark_prompt,
+    pending_key,
     prompt_owner,
+    read_pending_key,
     set_pending,
     take_pending,
 )
@@ -56,7 +58,6 @@ MERGED_BUTTON = "mr"  # bot/outbound/merged_messages.py: a merged reminder's tas
 # Pending inputs that a typed message must leave alone: they wait for a button press.
 MERGED_REPLY = "merged_reply"  # a reply to a merged reminder, waiting for "which task?"
 WAITS_FOR_A_BUTTON = frozenset({"meeting:confirm", MERGED_REPLY})
-NAMED_TASK = re.compile(r"#([0-9]+)\b")  # "#12" in a reply names a task (db.ids reads it)
 BUTTON_KINDS = {
     "p": UpdateKind.PROGRESS,
     "d": UpdateKind.COMPLETION,
@@ -384,10 +385,8 @@ async def reply_to_merged(
     """A reply to a merged reminder: about the task it names (#12) or the only one listed;
     otherwise kept and the member asked which task, with a button per task. ``reply_to`` (the
     list's chat and message) tells a recurring task's line the period it was about."""
-    written = (id_in_range(number) for number in NAMED_TASK.findall(text))
-    named = {task_id for task_id in written if task_id is not None} & set(listed)
-    if len(named) == 1 or len(listed) == 1:
-        task_id = named.pop() if named else listed[0]
+    task_id = merged_reply_task(listed, text)
+    if task_id is not None:
         await _record_merged_reply(update, context, task_id, text, attachment, reply_to)
         return
     actor, runtime = context.actor, context.runtime
@@ -405,12 +404,15 @@ async def reply_to_merged(
             data=kept,
             now=runtime.clock.now(),
         )
-        pending_id = pending.id  # set_pending flushed: the row has its id
+        # set_pending flushed: the row has its id; the key's mark takes this reply only, not
+        # one kept after it (the row is reused).
+        key = pending_key(pending)
     keyboard = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    f"#{task_id}", callback_data=callback_data(MERGED_BUTTON, task_id, pending_id)
+                    f"#{task_id}",
+                    callback_data=callback_data(MERGED_BUTTON, task_id, key),
                 )
                 for task_id in listed[i : i + 4]
             ]
@@ -422,19 +424,20 @@ async def reply_to_merged(
 
 async def press_merged_button(update: Update, context: BotContext) -> None:
     """A merged reminder's task button, "mr:<task>" (ask for an update, as ✏️ on a card), or the
-    answer to "which task?", "mr:<task>:<kept reply>" (record the kept reply for that task)."""
+    answer to "which task?", "mr:<task>:<kept reply's key>" (record the kept reply for that
+    task; db.pending.pending_key)."""
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
     try:
-        numbers = [button_id(part) for part in parts[1:]] if len(parts) in (2, 3) else []
+        if len(parts) not in (2, 3):
+            raise AppError("stale_button")
+        task_id = button_id(parts[1])
+        kept_key = read_pending_key(parts[2]) if len(parts) == 3 else None
     except AppError:
-        numbers = []
-    if not numbers:
         await query.answer(t(context.lang, "stale_button"), show_alert=True)
         return
-    task_id = numbers[0]
-    if len(numbers) == 1:
+    if kept_key is None:
         await ask_for_report(update, context, task_id, UpdateKind.PROGRESS)
         return
     actor, runtime = context.actor, context.runtime
@@ -442,19 +445,23 @@ async def press_merged_button(update: Update, context: BotContext) -> None:
     with runtime.session() as session:
         kept = take_pending(
             session=session,
-            pending_id=numbers[1],
+            pending_id=kept_key[0],
             member_id=actor.member_id,
             now=runtime.clock.now(),
             action=MERGED_REPLY,
+            token=kept_key[1],
         )
         if task_id not in kept.data.get("tasks", []):
             raise InvalidInput("stale_button")
-    await query.answer()
     stored = kept.data.get("attachment")
     attachment = Attachment(str(stored[0]), str(stored[1])) if stored else None
     await _record_merged_reply(
         update, context, task_id, str(kept.data["text"]), attachment, kept_message(kept)
     )
+    # Answered only once recorded: Telegram takes one answer per press, so a refusal (the task
+    # closed meanwhile) must be that answer; and the kept reply taken and the update recorded
+    # are committed together (a connection lost in between is retried: nothing sent yet).
+    await query.answer()
 
 
 async def _record_merged_reply(

@@ -1,6 +1,16 @@
 """Confirm-once answers, shared tasks, and refusals that keep to what the actor may see."""
 
 TEXTS: dict[str, dict[str, str]] = {
+    "input_replaced": {
+        "vi": (
+            "Câu hỏi này đã được thay bằng một câu hỏi mới hơn nên các nút của nó không còn hiệu "
+            "lực; chưa có gì được ghi nhận. Hãy dùng các nút của câu hỏi mới nhất, hoặc gửi lại."
+        ),
+        "en": (
+            "A newer question replaced this one, so its buttons no longer work; nothing was "
+            "recorded. Use the buttons of the newest question, or send it again."
+        ),
+    },
     "already_handled": {
         "vi": "Việc này đã được xử lý rồi (có thể ở một lần bấm khác); không có gì thay đổi thêm.",
         "en": "This was already handled (perhaps by another press); nothing more was changed.",

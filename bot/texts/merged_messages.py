@@ -33,6 +33,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Nội dung này cập nhật cho nhiệm vụ nào? Bấm nút của nhiệm vụ đó.",
         "en": "Which task is this update about? Press its button.",
     },
+    "merged_names_several": {
+        "vi": (
+            "Tin trả lời này nhắc đến nhiều nhiệm vụ ({ids}) nên chưa được ghi nhận. "
+            "Hãy trả lời riêng cho từng nhiệm vụ, mỗi tin ghi một số nhiệm vụ."
+        ),
+        "en": (
+            "This reply names several tasks ({ids}), so it was not recorded. "
+            "Please reply once per task, naming one task in each."
+        ),
+    },
     "merged_reply_gone": {
         "vi": "Nội dung trả lời đã được ghi hoặc đã hết hạn. Hãy gửi lại.",
         "en": "That reply was already recorded or has expired. Please send it again.",

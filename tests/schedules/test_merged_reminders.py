@@ -129,12 +129,20 @@ async def test_a_reply_naming_no_task_is_asked_which_and_recorded_once(
     (question,) = [c for c in asked if c.buttons()]
     assert "nhiệm vụ nào" in question.text and updates(engine) == []
     choices = [data for _, data in question.buttons()]
-    assert [c.rsplit(":", 1)[0] for c in choices] == [f"mr:{task.id}" for task in tasks]
+    assert [c.split(":")[:2] for c in choices] == [["mr", str(task.id)] for task in tasks]
 
-    # Forged: a task not in the list, a 20-digit id, garbage: refused, the reply kept.
-    pending_id = choices[0].rsplit(":", 1)[1]
+    # Forged: a task not in the list, a 20-digit id, another token, no token, garbage: refused,
+    # the reply kept.
+    key = choices[0].split(":")[2]
+    pending_id = key.split("-")[0]
     other = world.tasks.task(councils=[world.council], agency=world.agency, deadline=DEADLINE)
-    for forged in (f"mr:{other.id}:{pending_id}", f"mr:{'9' * 20}:{pending_id}", "mr:x:y"):
+    for forged in (
+        f"mr:{other.id}:{key}",
+        f"mr:{'9' * 20}:{key}",
+        f"mr:{tasks[0].id}:{pending_id}-00000000",
+        f"mr:{tasks[0].id}:{pending_id}",
+        "mr:x:y",
+    ):
         refused = await bot.press(world.focal, question, forged)
         assert answers(refused) and updates(engine) == []
 
