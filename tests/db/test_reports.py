@@ -71,12 +71,39 @@ def _every_kind_of_task() -> list[Task]:
     return tasks
 
 
+def _council(session: Session) -> Council:
+    """A council, and the one agency every task of _every_kind_of_task() is led by."""
+    council = Council(code="DBSH", name_vi="Hội đồng", name_en="Council", created_at=NOW)
+    session.add(council)
+    session.add(Agency(id=1, code="BKHDT", name_vi="Bộ", name_en="MPI", kind=AgencyKind.OTHER))
+    session.flush()
+    return council
+
+
+def _add_periods_of_every_kind(session: Session, owners: list[Task]) -> None:
+    """A period in each of every task kind's states and dates, shared out among ``owners``."""
+    kinds = [task for task in _every_kind_of_task() if task.original_deadline is not None]
+    session.add_all(
+        TaskOccurrence(
+            task_id=owners[index % len(owners)].id or 0,
+            kind="month",
+            period_start=date(2000, 1, 1) + timedelta(days=index),
+            period_end=date(2000, 1, 1) + timedelta(days=index),
+            original_deadline=period.original_deadline or NOW,
+            approved_deadline=period.approved_deadline,
+            state=period.state,
+            completion_reported_at=period.completion_reported_at,
+            completed_at=period.completed_at,
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        for index, period in enumerate(kinds)
+    )
+
+
 def test_sql_counts_agree_with_categorize_at_every_boundary(engine: Engine) -> None:
     with Session(engine) as session:
-        council = Council(code="DBSH", name_vi="Hội đồng", name_en="Council", created_at=NOW)
-        session.add(council)
-        session.add(Agency(id=1, code="BKHDT", name_vi="Bộ", name_en="MPI", kind=AgencyKind.OTHER))
-        session.flush()
+        council = _council(session)
         tasks = _every_kind_of_task()
         session.add_all(tasks)
         session.flush()
@@ -322,33 +349,14 @@ def test_the_periods_counted_in_sql_agree_with_categorize(engine: Engine) -> Non
     """The overview counts the recurring tasks' periods in its tally statement (issue 16):
     the same as db.recurring.council_periods, which categorizes each period in Python."""
     with Session(engine) as session:
-        council = Council(code="DBSH", name_vi="Hội đồng", name_en="Council", created_at=NOW)
-        session.add(council)
-        session.add(Agency(id=1, code="BKHDT", name_vi="Bộ", name_en="MPI", kind=AgencyKind.OTHER))
-        session.flush()
+        council = _council(session)
         owners = _every_kind_of_task()[:3]
         session.add_all(owners)
         session.flush()
         session.add_all(
             TaskCouncil(task_id=task.id or 0, council_id=council.id or 0) for task in owners
         )
-        periods = [task for task in _every_kind_of_task() if task.original_deadline is not None]
-        session.add_all(
-            TaskOccurrence(
-                task_id=owners[index % 3].id or 0,
-                kind="month",
-                period_start=date(2000, 1, 1) + timedelta(days=index),
-                period_end=date(2000, 1, 1) + timedelta(days=index),
-                original_deadline=period.original_deadline or NOW,
-                approved_deadline=period.approved_deadline,
-                state=period.state,
-                completion_reported_at=period.completion_reported_at,
-                completed_at=period.completed_at,
-                created_at=NOW,
-                updated_at=NOW,
-            )
-            for index, period in enumerate(periods)
-        )
+        _add_periods_of_every_kind(session, owners)
         session.commit()
         expected = council_periods(
             session=session, council_id=council.id or 0, now=NOW, due_soon_days=DUE_SOON_DAYS
@@ -367,10 +375,7 @@ def test_the_overview_counts_a_recurring_task_once_per_period_as_the_chart_does(
     place, cancelled ones left out), so its counts are the /status chart's, category by
     category; one-off tasks are counted once, as before."""
     with Session(engine) as session:
-        council = Council(code="DBSH", name_vi="Hội đồng", name_en="Council", created_at=NOW)
-        session.add(council)
-        session.add(Agency(id=1, code="BKHDT", name_vi="Bộ", name_en="MPI", kind=AgencyKind.OTHER))
-        session.flush()
+        council = _council(session)
         tasks = _every_kind_of_task()
         owners = [task for task in tasks if task.state == TaskState.OPEN][:2]
         cancelled_owner = next(task for task in tasks if task.state == TaskState.CANCELLED)
@@ -381,23 +386,7 @@ def test_the_overview_counts_a_recurring_task_once_per_period_as_the_chart_does(
         session.add_all(
             TaskCouncil(task_id=task.id or 0, council_id=council.id or 0) for task in tasks
         )
-        kinds = [task for task in _every_kind_of_task() if task.original_deadline is not None]
-        session.add_all(
-            TaskOccurrence(
-                task_id=[*owners, cancelled_owner][index % 3].id or 0,
-                kind="month",
-                period_start=date(2000, 1, 1) + timedelta(days=index),
-                period_end=date(2000, 1, 1) + timedelta(days=index),
-                original_deadline=period.original_deadline or NOW,
-                approved_deadline=period.approved_deadline,
-                state=period.state,
-                completion_reported_at=period.completion_reported_at,
-                completed_at=period.completed_at,
-                created_at=NOW,
-                updated_at=NOW,
-            )
-            for index, period in enumerate(kinds)
-        )
+        _add_periods_of_every_kind(session, [*owners, cancelled_owner])
         session.commit()
         assert council.id is not None
         overview = council_overview(
