@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +26,8 @@ from urllib.parse import parse_qs
 
 from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 
+# What Telegram marks as a command at the start of a message.
+BOT_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?")
 # Longest wait of one getUpdates: short, so that a stopped bot's last poll ends soon.
 LONG_POLL_SECONDS = 1.0
 MESSAGE_LIMIT = 4096
@@ -94,11 +97,12 @@ class StandInBotApi:
             "from": user,
         }
         body = "caption" if document else "text"
-        message[body] = text
-        if text.startswith("/"):
-            length = len(text.split(maxsplit=1)[0])
-            message[f"{body}_entities" if document else "entities"] = [
-                {"type": "bot_command", "offset": 0, "length": length}
+        if text:  # Telegram leaves out an empty caption
+            message[body] = text
+        command = BOT_COMMAND.match(text)
+        if command is not None:  # marked as Telegram marks it: invisible characters end it
+            message["caption_entities" if document else "entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(command.group())}
             ]
         if document is not None:
             file_id, name, content = document

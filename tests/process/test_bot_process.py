@@ -115,17 +115,63 @@ def test_a_session_adversarial_input_and_kill_9(session: Session) -> None:
         answers = session.send(message(ADMIN, letter[start : start + 4096]))
     proposal = _with_buttons(answers)
     assert "6411/VPCP-KTTH" in proposal.text and "15 nhiệm vụ" in proposal.text
-    imported = session.send(press(ADMIN, proposal, _button(proposal, "Nhập")))
-    print(_text(imported))
+    imported = _text(session.send(press(ADMIN, proposal, _button(proposal, "Nhập"))))
+    assert "15" in imported, imported
 
     invitation = _text(session.send(message(ADMIN, "/invite DBSH dau-moi BKHDT")))
     code = re.search(r"start=([\w-]+)", invitation)
     assert code is not None, invitation
-    print(_text(session.send(message(FOCAL, f"/start {code.group(1)}"))))
+    assert "BKHDT" in _text(session.send(message(FOCAL, f"/start {code.group(1)}")))
     cards = session.send(message(FOCAL, "/tasks"))
-    print(_text(cards))
     card = next(call for call in cards if call.method == "sendMessage" and call.buttons())
-    print(_text(session.send(message(FOCAL, "50% đã trình dự thảo", reply_to=card))))
-    status = session.send(message(ADMIN, "/status"))
-    print(_text(status))
-    print(session.bot.output()[-2000:])
+    task = re.search(r"#(\d+)", card.text)
+    assert task is not None
+    recorded = _text(session.send(message(FOCAL, "50% đã trình dự thảo", reply_to=card)))
+    assert f"#{task.group(1)}" in recorded and "50%" in recorded
+    choice = _with_buttons(session.send(message(ADMIN, "/status")))
+    overview = _text(session.send(press(ADMIN, choice, _button(choice, "Đồng bằng sông Hồng"))))
+    assert "%" in overview
+
+    # --- adversarial input ---------------------------------------------------------------------
+    long_text = ("Báo cáo tiến độ <b>dài</b> & chi tiết. " * 200)[:4096]
+    session.send(message(FOCAL, long_text))
+    session.send(message(FOCAL, long_text, reply_to=card))
+    session.send(message(ADMIN, "/status " + "9" * 4088))
+    session.send(message(ADMIN, "/status <b>BKHDT</b> <script>alert(1)</script> &amp; &nbsp;"))
+    session.send(message(FOCAL, "<i>xong</i> & <tag> </b>", reply_to=card))
+    for text in ("/sta\u200btus", "\u200b/help", "/help\u200b", "/status\u2060 BKHDT", "\ufeff/tasks"):
+        session.send(message(ADMIN, text))
+    for data in ("ix:forged:ok", "x" * 64, "st:99999999999999999999", "", "ix:" + "A" * 61):
+        session.send(press(ADMIN, proposal, data))
+    session.send(message(ADMIN, "/status 12345678901234567890"))
+    session.send(message(FOCAL, "/update 12345678901234567890 50% xong"))
+    session.send(message(ADMIN, "/history 99999999999999999999999"))
+    session.send(message(ADMIN, "/foobar"))
+    session.send(message(STRANGER, "/foobar"))
+    session.send(message(STRANGER, "/status"))
+    edited = message(ADMIN, "/help")
+    session.send({"edited_message": {**edited["message"], "edit_date": int(time.time())}},
+                 expect_answer=False)
+    channel_post = {**message(CHANNEL_BOT, "/status")["message"], "chat": CHANNEL}
+    del channel_post["from"]
+    channel_post["sender_chat"] = CHANNEL
+    session.send({"channel_post": channel_post}, expect_answer=False)
+    group = {"id": -1009100000002, "type": "supergroup", "title": "Nhóm Hội đồng"}
+    from_channel = message(CHANNEL_BOT, "/status", chat=group)
+    from_channel["message"]["sender_chat"] = CHANNEL
+    session.send(from_channel, expect_answer=False)
+    random_pdf = ("file-random-pdf", "baocao.pdf", bytes(range(256)) * 40)
+    session.send(message(ADMIN, "", document=random_pdf))
+
+    all_calls = session.api.calls()
+    answers = [call for call in all_calls if call.method in ANSWERS]
+    refused = [(call.method, call.error, call.text[:120]) for call in answers if not call.ok]
+    assert refused == []
+    leaked = [call.text[:300] for call in answers if LEAK.search(call.text)]
+    assert leaked == []
+    assert session.bot.alive
+    assert "Traceback" not in session.bot.output(), session.bot.output()[-4000:]
+    print(session.bot.output()[-4000:])
+    for update_id, calls in session.answered.items():
+        if update_id > 14:
+            print(update_id, [(c.method, c.text[:160]) for c in calls])
