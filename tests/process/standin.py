@@ -22,7 +22,7 @@ from email.message import Message
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from bot.offline.fake_telegram import FakeTelegram, RecordedCall
 
@@ -35,7 +35,8 @@ CAPTION_LIMIT = 1024
 CALLBACK_ANSWER_LIMIT = 200
 # The tags Telegram's HTML parse mode accepts (https://core.telegram.org/bots/api#html-style).
 TELEGRAM_TAGS = frozenset(
-    "b strong i em u ins s strike del span tg-spoiler a code pre blockquote tg-emoji".split()
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a"}
+    | {"code", "pre", "blockquote", "tg-emoji"}
 )
 
 
@@ -48,6 +49,10 @@ class StandInBotApi:
         self.changed = threading.Condition()
         self.served_update_ids: list[int] = []
         self.wrong_token_paths: list[str] = []
+        # Set: once a poll has delivered updates, later polls are left unanswered, so that the
+        # delivered updates stay unconfirmed (a bot killed now gets them again at restart).
+        self.hold_after_delivery = False
+        self.holding = False
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._server = _Server(self)
@@ -150,7 +155,18 @@ class StandInBotApi:
 
     # --- the HTTP side ------------------------------------------------------------------------
 
-    def answer(self, method: str, params: dict[str, Any], files: dict[str, Any]) -> tuple[int, bytes]:
+    def release(self) -> None:
+        """Answer polls again (see ``hold_after_delivery``)."""
+        with self.changed:
+            self.hold_after_delivery = self.holding = False
+            self.changed.notify_all()
+
+    def answer(
+        self, method: str, params: dict[str, Any], files: dict[str, Any]
+    ) -> tuple[int, bytes]:
+        if method == "getUpdates" and self.holding:
+            time.sleep(LONG_POLL_SECONDS)  # a poll lost on the way: nothing confirmed, nothing new
+            return 200, b'{"ok": true, "result": []}'
         if method == "getUpdates":
             self._wait_for_updates(params)
         with self.changed:
@@ -164,6 +180,7 @@ class StandInBotApi:
                 status, body = self.fake.handle(call)
             if method == "getUpdates" and call.ok:
                 self.served_update_ids.extend(update["update_id"] for update in call.result)
+                self.holding = self.hold_after_delivery and bool(call.result)
             self.changed.notify_all()
         return status, body
 
@@ -224,17 +241,17 @@ class _HtmlChecker(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in TELEGRAM_TAGS:
-            raise ValueError(f"unsupported start tag \"{tag}\"")
+            raise ValueError(f'unsupported start tag "{tag}"')
         self.open_tags.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if not self.open_tags or self.open_tags[-1] != tag:
-            raise ValueError(f"unexpected end tag \"{tag}\"")
+            raise ValueError(f'unexpected end tag "{tag}"')
         self.open_tags.pop()
 
     def handle_entityref(self, name: str) -> None:
         if name not in ("lt", "gt", "amp", "quot"):
-            raise ValueError(f"unsupported HTML entity \"&{name};\"")
+            raise ValueError(f'unsupported HTML entity "&{name};"')
 
 
 class _Server(ThreadingHTTPServer):
@@ -263,11 +280,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         api = self.server.api
-        if not self.path.startswith(f"/file/bot{api.token}/"):
+        path = unquote(self.path)  # the client quotes the token's colon in file URLs
+        if not path.startswith(f"/file/bot{api.token}/"):
+            api.wrong_token_paths.append(path)
             self._reply(404, b"not found")
             return
         with api.changed:
-            status, content = api.fake.download(self.path)
+            status, content = api.fake.download(path)
         self._reply(status, content, content_type="application/octet-stream")
 
     def _reply(self, status: int, body: bytes, content_type: str = "application/json") -> None:

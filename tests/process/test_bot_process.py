@@ -5,6 +5,7 @@ restart. What a user sees must never be a traceback; no update may be lost or an
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.catalogue import t
 from bot.offline.fake_telegram import RecordedCall
 from tests.process.bot_process import ROOT, TOKEN, BotProcess, councilbot, write_config
 from tests.process.standin import StandInBotApi
@@ -23,12 +25,32 @@ ANSWERS = ("sendMessage", "editMessageText", "sendDocument", "sendPhoto", "answe
 # What must never reach a user: a traceback, or an exception's class name.
 LEAK = re.compile(r"Traceback|File \"|\b[A-Z]\w*(Error|Exception)\b|sqlalchemy|psycopg")
 
-ADMIN = {"id": 910001, "is_bot": False, "first_name": "Thư ký", "language_code": "vi"}
-FOCAL = {"id": 910002, "is_bot": False, "first_name": "Đầu mối", "language_code": "vi"}
-STRANGER = {"id": 910003, "is_bot": False, "first_name": "Khách", "language_code": "en"}
-CHANNEL = {"id": -1009100000001, "type": "channel", "title": "Kênh tin"}
+ADMIN: dict[str, Any] = {
+    "id": 910001,
+    "is_bot": False,
+    "first_name": "Thư ký",
+    "language_code": "vi",
+}
+FOCAL: dict[str, Any] = {
+    "id": 910002,
+    "is_bot": False,
+    "first_name": "Đầu mối",
+    "language_code": "vi",
+}
+STRANGER: dict[str, Any] = {
+    "id": 910003,
+    "is_bot": False,
+    "first_name": "Khách",
+    "language_code": "en",
+}
+CHANNEL: dict[str, Any] = {"id": -1009100000001, "type": "channel", "title": "Kênh tin"}
 # Telegram's own account that posts a linked channel's messages into a group.
-CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
+CHANNEL_BOT: dict[str, Any] = {
+    "id": 136817688,
+    "is_bot": True,
+    "first_name": "Channel",
+    "username": "Channel_Bot",
+}
 
 
 class Session:
@@ -46,19 +68,18 @@ class Session:
     def send(self, payload: dict[str, Any], *, expect_answer: bool = True) -> list[RecordedCall]:
         before = len(self.api.calls())
         update_id = self.api.push(payload)
-        self._wait_handled(update_id)
+        self.wait_handled(update_id)
         calls = self.api.calls()[before:]
         answers = [call for call in calls if call.method in ANSWERS]
-        if expect_answer:
-            if not answers:  # the log line can come a moment before the answer
-                calls = self.api.wait_for(
-                    lambda all_calls: any(c.method in ANSWERS for c in all_calls[before:]), 20
-                )[before:]
-                answers = [call for call in calls if call.method in ANSWERS]
+        if expect_answer and not answers:  # the log line can come a moment before the answer
+            calls = self.api.wait_for(
+                lambda all_calls: any(c.method in ANSWERS for c in all_calls[before:]), 20
+            )[before:]
+            answers = [call for call in calls if call.method in ANSWERS]
         self.answered[update_id] = answers
         return answers
 
-    def _wait_handled(self, update_id: int, timeout: float = 60.0) -> None:
+    def wait_handled(self, update_id: int, timeout: float = 60.0) -> None:
         """Until the bot's log has the update's line (every update is one line when done)."""
         pattern = re.compile(rf"\bupdate={update_id} .*\boutcome=")
         deadline = time.monotonic() + timeout
@@ -71,7 +92,9 @@ class Session:
 
 
 def _text(calls: list[RecordedCall]) -> str:
-    return "\n".join(str(call.params.get("text") or call.params.get("caption") or "") for call in calls)
+    return "\n".join(
+        str(call.params.get("text") or call.params.get("caption") or "") for call in calls
+    )
 
 
 def _with_buttons(calls: list[RecordedCall]) -> RecordedCall:
@@ -133,35 +156,44 @@ def test_a_session_adversarial_input_and_kill_9(session: Session) -> None:
     assert "%" in overview
 
     # --- adversarial input ---------------------------------------------------------------------
+    hint = t("vi", "private_hint")
     long_text = ("Báo cáo tiến độ <b>dài</b> & chi tiết. " * 200)[:4096]
-    session.send(message(FOCAL, long_text))
-    session.send(message(FOCAL, long_text, reply_to=card))
-    session.send(message(ADMIN, "/status " + "9" * 4088))
-    session.send(message(ADMIN, "/status <b>BKHDT</b> <script>alert(1)</script> &amp; &nbsp;"))
-    session.send(message(FOCAL, "<i>xong</i> & <tag> </b>", reply_to=card))
-    for text in ("/sta\u200btus", "\u200b/help", "/help\u200b", "/status\u2060 BKHDT", "\ufeff/tasks"):
-        session.send(message(ADMIN, text))
+    assert _text(session.send(message(FOCAL, long_text))) == hint
+    assert "quá dài" in _text(session.send(message(FOCAL, long_text, reply_to=card)))
+    assert "không hợp lệ" in _text(session.send(message(ADMIN, "/status " + "9" * 4088)))
+    html = _text(session.send(message(ADMIN, "/status <b>X</b> <script>alert(1)</script> &amp;")))
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    html_reply = _text(session.send(message(FOCAL, "<i>xong</i> & <tag> </b>", reply_to=card)))
+    assert "✅" in html_reply
+    # Invisible characters: Telegram's command entity stops at them.
+    assert "/sta." in _text(session.send(message(ADMIN, "/sta\u200btus")))
+    assert "Các lệnh" in _text(session.send(message(ADMIN, "/help\u200b")))
+    assert "BKHDT" in _text(session.send(message(ADMIN, "/status\u2060 BKHDT")))
+    assert _text(session.send(message(ADMIN, "\u200b/help"))) == hint
+    assert _text(session.send(message(ADMIN, "\ufeff/tasks"))) == hint
+    stale = t("vi", "stale_button")
     for data in ("ix:forged:ok", "x" * 64, "st:99999999999999999999", "", "ix:" + "A" * 61):
-        session.send(press(ADMIN, proposal, data))
-    session.send(message(ADMIN, "/status 12345678901234567890"))
-    session.send(message(FOCAL, "/update 12345678901234567890 50% xong"))
-    session.send(message(ADMIN, "/history 99999999999999999999999"))
-    session.send(message(ADMIN, "/foobar"))
-    session.send(message(STRANGER, "/foobar"))
-    session.send(message(STRANGER, "/status"))
-    edited = message(ADMIN, "/help")
-    session.send({"edited_message": {**edited["message"], "edit_date": int(time.time())}},
-                 expect_answer=False)
-    channel_post = {**message(CHANNEL_BOT, "/status")["message"], "chat": CHANNEL}
+        pressed = session.send(press(ADMIN, proposal, data))
+        assert [c.params.get("text") for c in pressed] == [stale]
+    assert "không hợp lệ" in _text(session.send(message(ADMIN, "/status 12345678901234567890")))
+    overflow = session.send(message(FOCAL, "/update 12345678901234567890 50% xong"))
+    assert "không hợp lệ" in _text(overflow)
+    assert "không hợp lệ" in _text(session.send(message(ADMIN, "/history 99999999999999999999")))
+    assert "/foobar" in _text(session.send(message(ADMIN, "/foobar")))
+    assert "not registered" in _text(session.send(message(STRANGER, "/foobar")))
+    edited = message(ADMIN, "/help")["message"] | {"edit_date": int(time.time())}
+    assert session.send({"edited_message": edited}, expect_answer=False) == []
+    channel_post = message(CHANNEL_BOT, "/status")["message"] | {"chat": CHANNEL}
     del channel_post["from"]
     channel_post["sender_chat"] = CHANNEL
-    session.send({"channel_post": channel_post}, expect_answer=False)
+    assert session.send({"channel_post": channel_post}, expect_answer=False) == []
     group = {"id": -1009100000002, "type": "supergroup", "title": "Nhóm Hội đồng"}
     from_channel = message(CHANNEL_BOT, "/status", chat=group)
     from_channel["message"]["sender_chat"] = CHANNEL
     session.send(from_channel, expect_answer=False)
     random_pdf = ("file-random-pdf", "baocao.pdf", bytes(range(256)) * 40)
-    session.send(message(ADMIN, "", document=random_pdf))
+    not_a_letter = _text(session.send(message(ADMIN, "", document=random_pdf)))
+    assert not_a_letter == t("vi", "intake_pdf_corrupt", name="baocao.pdf")
 
     all_calls = session.api.calls()
     answers = [call for call in all_calls if call.method in ANSWERS]
@@ -171,7 +203,39 @@ def test_a_session_adversarial_input_and_kill_9(session: Session) -> None:
     assert leaked == []
     assert session.bot.alive
     assert "Traceback" not in session.bot.output(), session.bot.output()[-4000:]
-    print(session.bot.output()[-4000:])
-    for update_id, calls in session.answered.items():
-        if update_id > 14:
-            print(update_id, [(c.method, c.text[:160]) for c in calls])
+
+    # --- kill -9 right after an answer, updates while down, restart -----------------------------
+    api.hold_after_delivery = True  # the answered update stays unconfirmed: Telegram resends it
+    answered_last = session.send(message(FOCAL, "/help"))
+    assert "Các lệnh" in _text(answered_last)
+    last_id = max(session.answered)
+    session.bot.kill_hard()
+    assert any(update["update_id"] == last_id for update in api.fake.unconfirmed)
+    before_restart = len(api.calls())
+    first_log = session.bot.output()
+    api.release()
+    admin_help = api.push(message(ADMIN, "/help"))
+    progress = api.push(message(FOCAL, "70% hoàn thiện hồ sơ trình Thủ tướng", reply_to=card))
+    stranger = api.push(message(STRANGER, "/start"))
+    session.restart("second")
+    for update_id in (admin_help, progress, stranger):
+        session.wait_handled(update_id)
+    time.sleep(3)  # time enough for a wrong second answer to arrive
+    after = [c for c in api.calls()[before_restart:] if c.method in ANSWERS]
+    assert sorted(int(c.params["chat_id"]) for c in after) == sorted(
+        [ADMIN["id"], FOCAL["id"], STRANGER["id"]]
+    ), [(c.params["chat_id"], c.text[:80]) for c in after]
+    assert "Các lệnh" in _text([c for c in after if int(c.params["chat_id"]) == ADMIN["id"]])
+    assert "70%" in _text([c for c in after if int(c.params["chat_id"]) == FOCAL["id"]])
+    second_log = session.bot.output()
+    outcomes = dict(re.findall(r"\bupdate=(\d+) .*outcome=(\S+)", second_log))
+    # The answered update Telegram sent again is known: stored, answered, not handled twice.
+    assert outcomes.pop(str(last_id)) == "duplicate"
+    assert {int(n) for n in outcomes} == {admin_help, progress, stranger}
+    assert "Traceback" not in first_log + second_log
+    with sqlite3.connect(session.tmp_path / "bot.db") as db:
+        (stored,) = db.execute(
+            "SELECT count(*) FROM progress_update WHERE text LIKE '%hoàn thiện hồ sơ%'"
+        ).fetchone()
+    assert stored == 1
+    assert session.bot.stop() == 0
