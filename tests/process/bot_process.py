@@ -24,13 +24,13 @@ def environment(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def write_config(tmp_path: Path, api: StandInBotApi, admins: list[int]) -> None:
+def write_config(tmp_path: Path, api: StandInBotApi, database_url: str, admins: list[int]) -> None:
     (tmp_path / "config.toml").write_text(
         "[telegram]\n"
         f'base_url = "{api.base_url}"\n'
         f'base_file_url = "{api.base_file_url}"\n'
         "[database]\n"
-        f'url = "sqlite:///{tmp_path / "bot.db"}"\n'
+        f'url = "{database_url}"\n'
         "[access]\n"
         f"admins = {admins}\n"
     )

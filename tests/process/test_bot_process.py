@@ -5,22 +5,23 @@ restart. What a user sees must never be a traceback; no update may be lost or an
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from bot.catalogue import t
 from bot.offline.fake_telegram import RecordedCall
+from db.engine import make_engine
+from tests.intake_helpers import LETTER_6411_TEXT
 from tests.process.bot_process import ROOT, TOKEN, BotProcess, councilbot, write_config
 from tests.process.standin import StandInBotApi
 
 pytestmark = pytest.mark.process
 
-LETTER_6411 = Path("/work/shared/reference/004_07938de1b4cdd86d.txt")
 ANSWERS = ("sendMessage", "editMessageText", "sendDocument", "sendPhoto", "answerCallbackQuery")
 # What must never reach a user: a traceback, or an exception's class name.
 LEAK = re.compile(r"Traceback|File \"|\b[A-Z]\w*(Error|Exception)\b|sqlalchemy|psycopg")
@@ -56,8 +57,9 @@ CHANNEL_BOT: dict[str, Any] = {
 class Session:
     """Pushes updates to the stand-in and waits for the bot to finish each (its log line)."""
 
-    def __init__(self, api: StandInBotApi, tmp_path: Path) -> None:
+    def __init__(self, api: StandInBotApi, tmp_path: Path, database_url: str) -> None:
         self.api = api
+        self.database_url = database_url
         self.tmp_path = tmp_path
         self.bot = BotProcess(tmp_path, "first")
         self.answered: dict[int, list[RecordedCall]] = {}
@@ -106,13 +108,15 @@ def _button(call: RecordedCall, label: str) -> str:
 
 
 @pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
+def session(tmp_path: Path, database_url: str) -> Iterator[Session]:
+    """A stand-in Bot API, the registry loaded by the CLI, the bot started. The database is the
+    suite's (SQLite, or PostgreSQL when COUNCILBOT_TEST_DATABASE_URL is set)."""
     api = StandInBotApi(TOKEN)
     with api.running():
-        write_config(tmp_path, api, admins=[ADMIN["id"]])
+        write_config(tmp_path, api, database_url, admins=[ADMIN["id"]])
         loaded = councilbot(tmp_path, "registry", "load", str(ROOT / "examples" / "registry.toml"))
         assert loaded.returncode == 0, loaded.stderr
-        running = Session(api, tmp_path)
+        running = Session(api, tmp_path, database_url)
         try:
             yield running
         finally:
@@ -133,7 +137,7 @@ def test_a_session_adversarial_input_and_kill_9(session: Session) -> None:
     session.send(message(ADMIN, "/lang vi"))
 
     assert "dán" in _text(session.send(message(ADMIN, "/import")))
-    letter = LETTER_6411.read_text(encoding="utf-8")
+    letter = LETTER_6411_TEXT.read_text(encoding="utf-8")
     for start in range(0, len(letter), 4096):  # Telegram splits a long paste so
         answers = session.send(message(ADMIN, letter[start : start + 4096]))
     proposal = _with_buttons(answers)
@@ -233,9 +237,11 @@ def test_a_session_adversarial_input_and_kill_9(session: Session) -> None:
     assert outcomes.pop(str(last_id)) == "duplicate"
     assert {int(n) for n in outcomes} == {admin_help, progress, stranger}
     assert "Traceback" not in first_log + second_log
-    with sqlite3.connect(session.tmp_path / "bot.db") as db:
-        (stored,) = db.execute(
-            "SELECT count(*) FROM progress_update WHERE text LIKE '%hoàn thiện hồ sơ%'"
-        ).fetchone()
+    engine = make_engine(session.database_url)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT count(*) FROM progress_update WHERE text LIKE '%hoàn thiện hồ sơ%'")
+        ).scalar_one()
+    engine.dispose()
     assert stored == 1
     assert session.bot.stop() == 0
