@@ -167,6 +167,8 @@ def test_a_session_adversarial_input_and_kill_9(session: Session) -> None:
     assert "không hợp lệ" in _text(session.send(message(ADMIN, "/status " + "9" * 4088)))
     html = _text(session.send(message(ADMIN, "/status <b>X</b> <script>alert(1)</script> &amp;")))
     assert "&lt;script&gt;" in html and "<script>" not in html
+    for command in ("/status", "/assign", "/edit 1 ten"):  # each echoes what it cannot read
+        session.send(message(ADMIN, f"{command} " + "<&>" * ((4096 - len(command)) // 3)))
     html_reply = _text(session.send(message(FOCAL, "<i>xong</i> & <tag> </b>", reply_to=card)))
     assert "✅" in html_reply
     # Invisible characters: Telegram's command entity stops at them.
@@ -179,6 +181,10 @@ def test_a_session_adversarial_input_and_kill_9(session: Session) -> None:
     for data in ("ix:forged:ok", "x" * 64, "st:99999999999999999999", "", "ix:" + "A" * 61):
         pressed = session.send(press(ADMIN, proposal, data))
         assert [c.params.get("text") for c in pressed] == [stale]
+    # Someone else's buttons: a stranger presses a focal point's card, a focal point the
+    # secretariat's proposal.
+    assert session.send(press(STRANGER, card, card.buttons()[0][1]))
+    assert session.send(press(FOCAL, proposal, _button(proposal, "Nhập")))
     assert "không hợp lệ" in _text(session.send(message(ADMIN, "/status 12345678901234567890")))
     overflow = session.send(message(FOCAL, "/update 12345678901234567890 50% xong"))
     assert "không hợp lệ" in _text(overflow)
