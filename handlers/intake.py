@@ -37,8 +37,7 @@ from handlers.registry import close_buttons
 from handlers.replying import answer, answer_key
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
+    from db.engine import Session
     from db.models import PendingInput
 
 PASTE = "intake_paste"
