@@ -185,6 +185,19 @@ def test_a_session_adversarial_input_and_kill_9(session: Session) -> None:
     # secretariat's proposal.
     assert session.send(press(STRANGER, card, card.buttons()[0][1]))
     assert session.send(press(FOCAL, proposal, _button(proposal, "Nhập")))
+    # A button on a message the bot can no longer see (older than 48 hours: date 0), and one
+    # from an inline message (no message at all).
+    old_card = press(FOCAL, card, card.buttons()[0][1])
+    old_card["callback_query"]["message"] = {
+        "chat": card.result["chat"],
+        "message_id": card.result["message_id"],
+        "date": 0,
+    }
+    assert "#" in _text(session.send(old_card))  # the card's prompt, in the card's chat
+    inline = press(FOCAL, card, card.buttons()[0][1])
+    del inline["callback_query"]["message"]
+    inline["callback_query"]["inline_message_id"] = "AAAAAQ"
+    assert [c.params.get("text") for c in session.send(inline)] == [stale]
     assert "không hợp lệ" in _text(session.send(message(ADMIN, "/status 12345678901234567890")))
     overflow = session.send(message(FOCAL, "/update 12345678901234567890 50% xong"))
     assert "không hợp lệ" in _text(overflow)
