@@ -250,17 +250,24 @@ def test_a_session_adversarial_input_and_kill_9(session: Session) -> None:
     ), [(c.params["chat_id"], c.text[:80]) for c in after]
     assert "Các lệnh" in _text([c for c in after if int(c.params["chat_id"]) == ADMIN["id"]])
     assert "70%" in _text([c for c in after if int(c.params["chat_id"]) == FOCAL["id"]])
+    assert all(c.ok and not LEAK.search(c.text) for c in after)
     second_log = session.bot.output()
     outcomes = dict(re.findall(r"\bupdate=(\d+) .*outcome=(\S+)", second_log))
     # The answered update Telegram sent again is known: stored, answered, not handled twice.
     assert outcomes.pop(str(last_id)) == "duplicate"
     assert {int(n) for n in outcomes} == {admin_help, progress, stranger}
     assert "Traceback" not in first_log + second_log
+    # Nothing written before the crash is lost, nothing after it is written twice.
     engine = make_engine(session.database_url)
     with engine.connect() as connection:
-        stored = connection.execute(
-            text("SELECT count(*) FROM progress_update WHERE text LIKE '%hoàn thiện hồ sơ%'")
-        ).scalar_one()
+        counts = [
+            connection.execute(text(query)).scalar_one()
+            for query in (
+                "SELECT count(*) FROM task",
+                "SELECT count(*) FROM progress_update WHERE text LIKE '%đã trình dự thảo%'",
+                "SELECT count(*) FROM progress_update WHERE text LIKE '%hoàn thiện hồ sơ%'",
+            )
+        ]
     engine.dispose()
-    assert stored == 1
+    assert counts == [15, 1, 1]
     assert session.bot.stop() == 0
