@@ -53,6 +53,10 @@ class StandInBotApi:
         # delivered updates stay unconfirmed (a bot killed now gets them again at restart).
         self.hold_after_delivery = False
         self.holding = False
+        # Chats whose messages are left waiting (then refused 502) until unblocked, and what was
+        # tried meanwhile: a bot killed now dies in the middle of an update.
+        self.blocked_chats: set[int] = set()
+        self.blocked_attempts: list[RecordedCall] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._server = _Server(self)
@@ -77,11 +81,13 @@ class StandInBotApi:
 
     # --- what users do ------------------------------------------------------------------------
 
-    def push(self, payload: dict[str, Any]) -> int:
-        """Queue an update (``payload`` without its id) for getUpdates; returns its id."""
+    def push(self, *payloads: dict[str, Any]) -> int:
+        """Queue updates (payloads without their ids) for getUpdates, delivered together;
+        returns the last one's id."""
         with self.changed:
-            update_id = next(self._update_ids)
-            self.fake.unconfirmed.append({"update_id": update_id, **payload})
+            for payload in payloads:
+                update_id = next(self._update_ids)
+                self.fake.unconfirmed.append({"update_id": update_id, **payload})
             self.changed.notify_all()
         return update_id
 
@@ -169,6 +175,8 @@ class StandInBotApi:
             return 200, b'{"ok": true, "result": []}'
         if method == "getUpdates":
             self._wait_for_updates(params)
+        elif method.startswith(("send", "edit")) and self._blocked(method, params, files):
+            return 502, _error_body("Bad Gateway", 502)
         with self.changed:
             call = RecordedCall(method=method, params=params, at=_utc_now(), files=files)
             refusal = telegram_refusal(method, params)
@@ -183,6 +191,21 @@ class StandInBotApi:
                 self.holding = self.hold_after_delivery and bool(call.result)
             self.changed.notify_all()
         return status, body
+
+    def _blocked(self, method: str, params: dict[str, Any], files: dict[str, Any]) -> bool:
+        with self.changed:
+            chat_id = int(params.get("chat_id") or 0)
+            if chat_id not in self.blocked_chats:
+                return False
+            self.blocked_attempts.append(RecordedCall(method, params, _utc_now(), files=files))
+            self.changed.notify_all()
+            self.changed.wait_for(lambda: chat_id not in self.blocked_chats, timeout=60)
+            return True
+
+    def unblock(self) -> None:
+        with self.changed:
+            self.blocked_chats.clear()
+            self.changed.notify_all()
 
     def _wait_for_updates(self, params: dict[str, Any]) -> None:
         offset = int(params.get("offset") or 0)
