@@ -31,7 +31,7 @@ from telegram.request._requestparameter import RequestParameter
 from bot import update_scope
 from bot.catalogue import t
 from bot.context import RUNTIME_KEY, AnyApplication
-from bot.runtime import ReadAhead, Runtime
+from bot.runtime import ReadAhead, Runtime, dead_on_this_host
 from db import inbox, write_watch
 from db.engine import is_dropped_connection, transaction_retried_once
 from db.members import ActorRows, get_member_by_telegram_id
@@ -183,6 +183,8 @@ class InboxQueue(asyncio.Queue[Any]):
 async def recover(application: AnyApplication, *, at_start: bool = False) -> int:
     """Take over updates still owed something; returns how many were taken."""
     runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    if at_start:
+        _release_dead_claims(runtime)
     taken = 0
     while True:
         with runtime.engine.begin() as connection:
@@ -209,6 +211,17 @@ async def recover(application: AnyApplication, *, at_start: bool = False) -> int
             finally:
                 runtime.inbox_claimed.discard(row.update_id)
                 runtime.inbox_late_notes.pop(row.update_id, None)
+
+
+def _release_dead_claims(runtime: Runtime) -> None:
+    """What a killed process of this host had claimed is taken now, not after
+    ``stale_claim_minutes``: after ``kill -9`` and a restart, an update caught mid-way is
+    answered at once."""
+    with runtime.engine.begin() as connection:
+        dead = dead_on_this_host(inbox.open_claimers(connection))
+        released = inbox.release_claims_of(connection, claimers=dead)
+    if released:
+        logger.warning("inbox: %d updates of a stopped process taken over", len(released))
 
 
 async def _answer_again(

@@ -6,7 +6,7 @@ import asyncio
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -51,6 +51,33 @@ def _nothing() -> None:
 def new_instance_id() -> str:
     """Who claimed a row: host, process and a random part (a restarted process is new)."""
     return f"{socket.gethostname()[:24]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def dead_on_this_host(instance_ids: Iterable[str]) -> list[str]:
+    """The instances (``new_instance_id``) that ran on this host and whose process is gone:
+    killed or crashed, they will never finish what they claimed, so a restarted bot need not
+    wait for their claims to go stale. A process id in use again keeps its claims until they go
+    stale, as a live one's do; so do other hosts' instances and this process's own."""
+    host = socket.gethostname()[:24]
+    dead = []
+    for instance in instance_ids:
+        parts = instance.rsplit(":", 2)
+        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+            continue
+        pid = int(parts[1])
+        if pid != os.getpid() and not _process_runs(pid):
+            dead.append(instance)
+    return dead
+
+
+def _process_runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or cannot tell: alive as far as we know
+        return True
+    return True
 
 
 @dataclass

@@ -361,6 +361,29 @@ def release(connection: Connection, *, update_id: int, claimer: str) -> None:
     )
 
 
+def open_claimers(connection: Connection) -> list[str]:
+    """The processes that hold claims on rows still owed something."""
+    claimed_by = _UPDATES.c.claimed_by
+    rows = connection.execute(
+        select(claimed_by).where(_is_open(), claimed_by.is_not(None)).distinct()
+    )
+    return [str(row[0]) for row in rows]
+
+
+def release_claims_of(connection: Connection, *, claimers: Sequence[str]) -> list[int]:
+    """Give back the rows ``claimers`` hold, known dead (bot/runtime.py ``dead_on_this_host``):
+    :func:`claim_open` takes them at once instead of after ``stale_after``. Returns their ids."""
+    if not claimers:
+        return []
+    released = connection.execute(
+        update(_UPDATES)
+        .where(_is_open(), _UPDATES.c.claimed_by.in_(list(claimers)))
+        .values(claimed_by=None, claimed_at=None)
+        .returning(_UPDATES.c.update_id)
+    )
+    return [int(row[0]) for row in released]
+
+
 def claim_open(
     connection: Connection,
     *,

@@ -57,6 +57,10 @@ class Unknown:
 def required_access(update: Update, context: BotContext) -> Access | Unknown | None:
     """What the update needs, or None when it is not meant for the bot at all."""
     if update.callback_query is not None:
+        if update.callback_query.message is None:
+            # A button of an inline message: the bot has no inline mode, so none is its own,
+            # and every handler answers in the button's chat, which it has not.
+            return Unknown()
         # Every family's data is "<prefix>:<arguments>"; anything else is stale or forged.
         prefix, colon, _ = (update.callback_query.data or "").partition(":")
         return CALLBACK_ACCESS.get(prefix, Unknown()) if colon else Unknown()

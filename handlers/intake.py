@@ -32,11 +32,12 @@ from db.intake.pending import (
 )
 from db.intake.spreadsheet import write_xlsx
 from db.intake.text import MAX_LETTER_BYTES, clean
-from db.pending import set_pending
+from db.pending import drop_pending, get_pending, set_pending
 from handlers.registry import close_buttons
 from handlers.replying import answer, answer_key
 
 if TYPE_CHECKING:
+    from db.engine import Session
     from db.models import PendingInput
 
 PASTE = "intake_paste"
@@ -229,6 +230,8 @@ async def press(update: Update, context: BotContext) -> None:
                 )
             else:
                 cancel_staged(session=session, actor=context.actor, token=token, tz=tz, now=now)
+            if act == "no" or outcome.report is not None:  # a refused import keeps its proposal
+                _end_intake_input(update, context, session)
         runtime.wake()
         await query.answer()
         await close_buttons(update)
@@ -273,6 +276,21 @@ async def press(update: Update, context: BotContext) -> None:
     await query.answer()
     await close_buttons(update)
     await show(update, context, staged)
+
+
+def _end_intake_input(update: Update, context: BotContext, session: Session) -> None:
+    """A proposal imported or cancelled ends what the chat awaited for it (the pasted letter's
+    next part, a task's lead...): the next message is the member's own again, not the letter's
+    continuation read once more."""
+    chat = update.effective_chat
+    member_id = context.actor.member_id
+    if chat is None or member_id is None:
+        return
+    pending = get_pending(
+        session=session, member_id=member_id, chat_id=chat.id, now=context.runtime.clock.now()
+    )
+    if pending is not None and pending.action.startswith("intake"):
+        drop_pending(session=session, pending=pending)
 
 
 async def _menu(update: Update, context: BotContext, token: str, act: str, index: int) -> None:

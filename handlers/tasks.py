@@ -47,7 +47,7 @@ from handlers import task_views
 from handlers.assign import continue_assignment
 from handlers.deadlines import read_due
 from handlers.imports import import_document
-from handlers.intake import continue_intake
+from handlers.intake import PASTE, continue_intake
 from handlers.meetings import PENDING_DELEGATE, record_delegate
 from handlers.notify import REPORTED_TO_SECRETARIAT, notify_update
 from handlers.replying import answer
@@ -313,6 +313,10 @@ async def on_message(update: Update, context: BotContext) -> None:
         )
         if replied is not None and subject is None:
             listed = merged_tasks(session=session, chat_id=chat.id, message_id=replied.message_id)
+        if pending is not None and pending.action == PASTE and not message.text:
+            # A file sent after /import is read as itself, not as the pasted letter's next part.
+            drop_pending(session=session, pending=pending)
+            pending = None
         if pending is not None and (
             pending.action in WAITS_FOR_A_BUTTON or not _answers(pending.task_id, subject)
         ):

@@ -136,7 +136,7 @@ class FakeTelegram(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         if "/file/bot" in url:
-            return self._download(url)
+            return self.download(url)
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         call = RecordedCall(method=api_method, params=params, at=self._now())
@@ -145,6 +145,12 @@ class FakeTelegram(BaseRequest):
                 name, content = upload[0], upload[1]
                 data = content if isinstance(content, bytes) else content.read()
                 call.files[part] = (str(name or part), data)
+        return self.handle(call)
+
+    def handle(self, call: RecordedCall) -> tuple[int, bytes]:
+        """Record ``call`` and answer it as Telegram would: (HTTP status, JSON body). The
+        stand-in HTTP server of the process tests (tests/process/standin.py) answers through it."""
+        api_method = call.method
         self.calls.append(call)
         if not self.token_valid:
             call.error = "unauthorized"
@@ -166,7 +172,7 @@ class FakeTelegram(BaseRequest):
         if handler is None:
             call.error = "unknown method"
             return _error(400, f"Bad Request: the fake does not implement {api_method}")
-        call.result = handler(params)
+        call.result = handler(call.params)
         return 200, json.dumps({"ok": True, "result": call.result}).encode()
 
     # --- controls for tests -------------------------------------------------------------------
@@ -277,7 +283,8 @@ class FakeTelegram(BaseRequest):
             "file_path": f"documents/{stored.file_id}/{stored.file_name}",
         }
 
-    def _download(self, url: str) -> tuple[int, bytes]:
+    def download(self, url: str) -> tuple[int, bytes]:
+        """A file's bytes at its download URL (``base_file_url``/documents/<file id>/<name>)."""
         file_id = url.split("/documents/", 1)[-1].split("/", 1)[0]
         stored = self._files.get(file_id)
         return (200, stored.content) if stored else (404, b"not found")

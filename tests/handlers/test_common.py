@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.catalogue import t
 from bot.offline.driver import FakeUser, OfflineBot, answers, texts
 from db.models import Member, Role
 from tests.conftest import ADMIN_ID
@@ -219,3 +220,21 @@ async def test_apology_for_a_button_is_a_popup(
     calls = await bot.press(member, card, "lang:en")
     popups = [c for c in calls if c.method == "answerCallbackQuery" and c.params.get("text")]
     assert popups and "Xin lỗi" in popups[0].params["text"]
+
+
+async def test_a_button_pressed_on_an_inline_message_is_stale_not_an_error(
+    bot: OfflineBot, factory: Factory
+) -> None:
+    # Found running the bot as a process (tests/process/): no message, no chat, and the task
+    # card's handler failed on it (the member was told "an error occurred").
+    focal = factory.user(Role.FOCAL_POINT, council=factory.council(), agency=factory.agency())
+    for data in ("tk:1:p", "st:1", "lang:en"):
+        query = {
+            "id": f"inline-{data}",
+            "from": focal.as_json(),
+            "chat_instance": "inline",
+            "inline_message_id": "AAAAAQ",
+            "data": data,
+        }
+        calls = await bot.replay({"update_id": 990_000 + len(data), "callback_query": query})
+        assert answers(calls) == [t("vi", "stale_button")], data

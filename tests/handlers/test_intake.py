@@ -310,6 +310,30 @@ async def test_a_letter_pasted_in_two_messages_is_read_whole(
     assert texts(done)[-1].startswith("<b>Đã nhập")
 
 
+@pytest.mark.parametrize("pressed", ["Nhập", "Hủy"])
+async def test_after_a_pasted_letter_is_imported_or_cancelled_a_message_is_not_read_as_more_of_it(
+    bot: OfflineBot, engine: Engine, pressed: str
+) -> None:
+    # Found running the bot as a process (tests/process/): the paste stayed awaited for 30
+    # minutes, so the next message was glued to the letter and its proposal shown again.
+    calls = await bot.send(ADMIN, "/import " + letter_text())
+    await bot.press(ADMIN, card(calls), button(card(calls), pressed))
+    after = await bot.send(ADMIN, "Cảm ơn, tôi sẽ xem lại danh sách nhiệm vụ vào ngày mai nhé.")
+    assert texts(after) == [t("vi", "private_hint")]
+    assert count(engine, PendingImport) == 0
+    assert count(engine, Task) == (15 if pressed == "Nhập" else 0)
+
+
+async def test_a_file_sent_after_import_is_read_as_the_file_not_as_a_pasted_part(
+    bot: OfflineBot,
+) -> None:
+    await bot.send(ADMIN, "/import")
+    calls = await send_file(bot, ADMIN, b"%PDF-1.4\n%broken", "baocao.pdf")
+    assert texts(calls) == [t("vi", "intake_pdf_corrupt", name="baocao.pdf")]
+    after = await bot.send(ADMIN, "Cảm ơn, tôi sẽ gửi lại bản PDF đúng vào ngày mai nhé anh.")
+    assert texts(after) == [t("vi", "private_hint")]
+
+
 async def test_the_excel_sheet_sent_back_is_a_proposal_again(bot: OfflineBot) -> None:
     calls = await bot.send(ADMIN, "/import " + letter_text())
     sheet = await bot.press(ADMIN, card(calls), button(card(calls), "📊"))
