@@ -125,8 +125,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "status_meetings": {"vi": "<b>📅 Cuộc họp sắp tới</b>", "en": "<b>📅 Next meetings</b>"},
     "status_nothing_urgent": {
-        "vi": "Không có nhiệm vụ quá hạn hay sắp đến hạn.",
-        "en": "No task is overdue or due soon.",
+        "vi": "Không có nhiệm vụ đang thực hiện nào quá hạn hay sắp đến hạn.",
+        "en": "No open task is overdue or due soon.",
     },
     "status_no_tasks": {
         "vi": "Chưa có nhiệm vụ nào.",

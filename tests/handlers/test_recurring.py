@@ -235,6 +235,11 @@ async def test_a_monthly_report_lives_through_its_periods(
     with Session(engine) as session:
         record = period_records(session=session, task_ids=[task.id], now=clock.now())[task.id]
     assert (record.on_time, record.counted) == (2, 4)
+    # The overview still counts February as overdue (the record, as the chart), and says that
+    # no open task needs attention: the task is cancelled.
+    overview = texts(await bot.send(secretariat, "/status"))[0]
+    assert "• Quá hạn: <b>1</b>" in overview
+    assert "Không có nhiệm vụ đang thực hiện nào quá hạn hay sắp đến hạn." in overview
 
 
 async def test_a_period_confirmation_is_taken_once(
