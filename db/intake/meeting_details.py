@@ -35,6 +35,10 @@ _SENTENCE: Final = re.compile(r"[.;](?:\s|$)|\n")
 _NEAR: Final = 60  # characters between a clock time and its day
 _PLACE_LABEL: Final = re.compile(r"\bĐịa điểm\s*:\s*(?:tại\s+)?(?P<place>[^.;\n]+)", re.I)
 _PLACE_AFTER_TIME: Final = re.compile(r"^\s*,?\s*(?:tại|ở)\s+(?P<place>[^.;\n]+)", re.I)
+# "tại Phòng họp số 1, dưới sự chủ trì của …": the place ends where the chair begins.
+_PLACE_END: Final = re.compile(
+    r",\s*(?:dưới sự chủ trì|do\s|chủ trì|với sự|thành phần|để\s)", re.IGNORECASE
+)
 _CHAIR: Final = re.compile(
     r"\bChủ trì\s*:\s*(?P<label>[^.;\n]+)"
     r"|\bdưới sự chủ trì của\s+(?P<of>[^.;,\n]+)"
@@ -100,7 +104,7 @@ def meeting_place(text: str, time_end: int) -> str | None:
     m = _PLACE_LABEL.search(text)
     if m is None and time_end >= 0:
         m = _PLACE_AFTER_TIME.match(text[time_end:])
-    return _clean(m["place"]) if m else None
+    return _clean(_PLACE_END.split(m["place"], maxsplit=1)[0]) if m else None
 
 
 def meeting_chair(text: str) -> str | None:

@@ -148,3 +148,18 @@ def test_the_reporting_unit_under_an_agenda_item_reports_at_its_turn() -> None:
     assert (task.clause, task.lead_code) == ("1.1", "BKHDT")
     assert task.due == "vào 08h30 Thứ Năm, ngày 7/12/2023"
     assert task.window is not None and f"{task.window.end:%d/%m %H:%M}" == "07/12 08:30"
+
+
+def test_a_proposal_reloaded_from_json_keeps_the_time_place_and_chair() -> None:
+    proposal = read(
+        "1. Hội nghị sẽ được tổ chức vào lúc 14 giờ 00, thứ Năm, ngày 7/12/2023 tại Phòng họp "
+        "số 1, dưới sự chủ trì của Phó Thủ tướng Trần Hồng Hà.\n"
+    )
+    again = Proposal.from_json(proposal.to_json(TZ), tz=TZ, now=AT)
+    (meeting,) = again.meetings
+    assert (meeting.title, meeting.place, meeting.chair) == (
+        "Hội nghị",
+        "Phòng họp số 1",
+        "Phó Thủ tướng Trần Hồng Hà",
+    )
+    assert meeting.window is not None and f"{meeting.window.start:%d/%m %H:%M}" == "07/12 14:00"
