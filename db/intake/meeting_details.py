@@ -33,8 +33,10 @@ _RANGE: Final = re.compile(r"\s*(?:-|–|đến)\s*", re.IGNORECASE)
 _DATES_A_DOCUMENT: Final = re.compile(r"\bsố\s+\S+\s*$|/\S*\s*$", re.IGNORECASE)
 _SENTENCE: Final = re.compile(r"[.;](?:\s|$)|\n")
 _NEAR: Final = 60  # characters between a clock time and its day
-_PLACE_LABEL: Final = re.compile(r"\bĐịa điểm\s*:\s*(?:tại\s+)?(?P<place>[^.;\n]+)", re.I)
-_PLACE_AFTER_TIME: Final = re.compile(r"^\s*,?\s*(?:tại|ở)\s+(?P<place>[^.;\n]+)", re.I)
+# A place runs to the end of its sentence; "Q.Tân Bình", "TP.HCM" do not end it.
+_PLACE_TEXT: Final = r"(?P<place>(?:[^.;\n]|\.(?=\S))+)"
+_PLACE_LABEL: Final = re.compile(rf"\bĐịa điểm\s*:\s*(?:tại\s+)?{_PLACE_TEXT}", re.I)
+_PLACE_AFTER_TIME: Final = re.compile(rf"^\s*,?\s*(?:tại|ở)\s+{_PLACE_TEXT}", re.I)
 # "tại Phòng họp số 1, dưới sự chủ trì của …": the place ends where the chair begins.
 _PLACE_END: Final = re.compile(
     r",\s*(?:dưới sự chủ trì|do\s|chủ trì|với sự|thành phần|để\s)", re.IGNORECASE

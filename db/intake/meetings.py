@@ -31,9 +31,9 @@ MEETING = re.compile(
     r"\b(?:tổ chức\s+(?:các\s+)?(?:cuộc\s+|phiên\s+)?(?:họp|hội nghị|hội thảo|giao ban)"
     r"|họp\s+(?:để|cho ý kiến|kiểm điểm|sơ kết|tổng kết|đánh giá|bàn|thống nhất|với)"
     r"|(?:triệu tập|tổ chức)\s+(?:cuộc\s+)?họp"
-    # "Hội nghị … sẽ được tổ chức vào tháng 11 năm 2020": announced, not yet held.
+    # "Hội nghị … sẽ được tổ chức vào tháng 11 năm 2020", "… sẽ khai mạc": announced, not held.
     r"|(?:hội nghị|cuộc họp|phiên họp|hội thảo)\b[^.;:]{0,200}?\b(?:sẽ|dự kiến)\s+"
-    r"(?:được\s+)?tổ chức)",
+    r"(?:được\s+)?(?:tổ chức|khai mạc|diễn ra))",
     re.IGNORECASE,
 )
 # The subject of a meeting ends where its time, place or the verb begins ("Họp vào Thứ Hai,
@@ -154,7 +154,8 @@ def read_invitation(
             m["what"]
             for item in [before, *(item for _, item in texts[:index])]
             for m in _HELD.finditer(item)
-            if m["what"][:1].isupper()  # "tổ chức Lễ …", not "các tổ chức chính trị"
+            # "tổ chức Lễ …", "tổ chức cuộc họp …", not "các tổ chức chính trị"
+            if m["what"][:1].isupper() or _NOUN.match(m["what"])
         ]
         title = " ".join(held[0].split()) if held else "Cuộc họp"
         meeting = ProposedMeeting(

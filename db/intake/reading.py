@@ -133,8 +133,7 @@ class Reader(PartyReader):
                 prose += 1
                 child.label = f"P{prose}"
             self._visit(child, None)
-        if not self.meetings:
-            self._invitation(root)
+        self._invitation(root)
         if self._unled:
             # Nobody named to convene a recurring meeting: the council's standing agency, if
             # the letter names one (anywhere in it).
@@ -319,8 +318,9 @@ class Reader(PartyReader):
         meeting, warning = read_invitation(
             _labelled(root), at=self.at, tz=self.tz, letter=self.letter
         )
-        if meeting is not None:
-            self.meetings.append(meeting)
+        if meeting is None or any(m.when == meeting.when for m in self.meetings):
+            return  # none, or the meeting a sentence called already, at the same time
+        self.meetings.append(meeting)
         if warning is not None:
             self.warnings.append(warning)
 

@@ -65,6 +65,10 @@ def test_a_meeting_already_over_at_the_letters_date_is_not_given_a_time() -> Non
             "Hội nghị sẽ được tổ chức vào tháng 12 năm 2023 tại đầu cầu Trụ sở Chính phủ; …",
             "đầu cầu Trụ sở Chính phủ",
         ),
+        (
+            "- Địa điểm: Khách sạn Đệ Nhất, số 18 Hoàng Việt, Phường 4, Q.Tân Bình, TP.HCM",
+            "Khách sạn Đệ Nhất, số 18 Hoàng Việt, Phường 4, Q.Tân Bình, TP.HCM",
+        ),
         # "tại" not right after the time is not the meeting's place.
         ("Theo đề nghị tại Công văn số 12, họp ngày 7/12/2023.", None),
     ],
@@ -95,6 +99,7 @@ def test_the_chair(text: str, chair: str | None) -> None:
     [
         ("Hội nghị tổng kết sẽ được tổ chức vào tháng 11 năm 2023 tại Hà Nội.", True),
         ("Hội nghị dự kiến tổ chức vào ngày 7/12/2023.", True),
+        ("Vào lúc 14h00 ngày 7/12/2023, Hội nghị sẽ khai mạc tại Hà Nội.", True),
         ("Hội nghị tổng kết đã được tổ chức vào ngày 7/10/2023.", False),
     ],
 )
@@ -163,3 +168,16 @@ def test_a_proposal_reloaded_from_json_keeps_the_time_place_and_chair() -> None:
         "Phó Thủ tướng Trần Hồng Hà",
     )
     assert meeting.window is not None and f"{meeting.window.start:%d/%m %H:%M}" == "07/12 14:00"
+
+
+def test_a_call_without_a_time_is_timed_by_the_labelled_dashes_after_it() -> None:
+    proposal = read(
+        "Văn phòng sẽ tổ chức cuộc họp trao đổi thông tin với đại diện các cơ quan báo chí.\n"
+        "- Thời gian: 16h30 ngày 7/12/2023\n"
+        "- Địa điểm: Khách sạn Đệ Nhất, số 18 Hoàng Việt, Q.Tân Bình, TP.HCM\n"
+    )
+    (meeting,) = proposal.meetings
+    assert meeting.clause == "1"
+    assert meeting.title == "Cuộc họp trao đổi thông tin với đại diện các cơ quan báo chí"
+    assert meeting.when == "16h30 ngày 7/12/2023"
+    assert meeting.place == "Khách sạn Đệ Nhất, số 18 Hoàng Việt, Q.Tân Bình, TP.HCM"
