@@ -60,6 +60,9 @@ _NOT_TASK_AFTER = frozenset(
         "ngày",  # "Báo X ngày 24 tháng 3 có bài …": what was written on a day, not a task
     }
 )
+# "Các phóng viên Ảnh, Truyền hình sẽ được bố trí …": done for the subject, not by it (the
+# rest of a subject list may come first).
+_WILL_BE_DONE_FOR = re.compile(r"^(?:[^.;]*?\s)?sẽ được\b")
 _NOT_TASK_PAIRS = frozenset(
     {
         ("có", "ý"),
@@ -394,6 +397,8 @@ class Reader(PartyReader):
             and at + 1 < len(tokens)
             and (tokens[at].text.lower(), tokens[at + 1].text.lower()) in _NOT_TASK_PAIRS
         ):
+            return None
+        if bare and _WILL_BE_DONE_FOR.match(" ".join(t.text.lower() for t in tokens[at : at + 6])):
             return None
         if at >= len(words) or words[at] in (".", ";"):
             return None

@@ -181,3 +181,19 @@ def test_a_call_without_a_time_is_timed_by_the_labelled_dashes_after_it() -> Non
     assert meeting.title == "Cuộc họp trao đổi thông tin với đại diện các cơ quan báo chí"
     assert meeting.when == "16h30 ngày 7/12/2023"
     assert meeting.place == "Khách sạn Đệ Nhất, số 18 Hoàng Việt, Q.Tân Bình, TP.HCM"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Các phóng viên Ảnh, Truyền hình sẽ được bố trí chụp ảnh trong 5 phút khai mạc.",
+        "Các đại biểu sẽ được cung cấp tài liệu tại cuộc họp.",
+    ],
+)
+def test_what_will_be_done_for_someone_is_not_their_task(sentence: str) -> None:
+    assert read("1. " + sentence + "\n").tasks == []
+
+
+def test_what_someone_will_do_is_still_their_task() -> None:
+    proposal = read("1. Bộ Tài chính sẽ gửi báo cáo trước ngày 5/12/2023.\n")
+    assert [task.lead_code for task in proposal.tasks] == ["BTC"]
