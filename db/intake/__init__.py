@@ -73,7 +73,8 @@ def read_letter(
     """Read ``text`` (already cleaned by :func:`letter_text`, or pasted) into a proposal."""
     from db.intake.text import clean
 
-    frame = read_frame(clean(text))
+    cleaned = clean(text)
+    frame = read_frame(cleaned)
     proposal = Proposal(
         number=frame.number,
         date=frame.date or letter_date,
@@ -89,7 +90,7 @@ def read_letter(
     if proposal.date is None:
         proposal.warnings.append(Warning_("intake_warn_no_date"))
     issuer_code = registry.matcher.resolve(frame.issuer) if frame.issuer else None
-    reader = Reader(registry.matcher, proposal.reference(tz, now), tz, issuer_code)
+    reader = Reader(registry.matcher, proposal.reference(tz, now), tz, issuer_code, cleaned)
     reader.read(clause_tree(frame.body))
     proposal.tasks, proposal.meetings = reader.tasks, reader.meetings
     for task in proposal.tasks:

@@ -17,7 +17,7 @@ import re
 from datetime import datetime
 from typing import Final
 
-from db.intake.due import find_due
+from db.intake.meeting_details import meeting_chair, meeting_place, meeting_time
 from db.intake.proposal import ProposedMeeting, Warning_
 from db.intake.recurring import (
     RecurringReading,
@@ -30,9 +30,20 @@ from db.intake.recurring import (
 MEETING = re.compile(
     r"\b(?:tổ chức\s+(?:các\s+)?(?:cuộc\s+|phiên\s+)?(?:họp|hội nghị|hội thảo|giao ban)"
     r"|họp\s+(?:để|cho ý kiến|kiểm điểm|sơ kết|tổng kết|đánh giá|bàn|thống nhất|với)"
-    r"|(?:triệu tập|tổ chức)\s+(?:cuộc\s+)?họp)",
+    r"|(?:triệu tập|tổ chức)\s+(?:cuộc\s+)?họp"
+    # "Hội nghị … sẽ được tổ chức vào tháng 11 năm 2020", "… sẽ khai mạc": announced, not held.
+    r"|(?:hội nghị|cuộc họp|phiên họp|hội thảo)\b[^.;:]{0,200}?\b(?:sẽ|dự kiến)\s+"
+    r"(?:được\s+)?(?:tổ chức|khai mạc|diễn ra))",
     re.IGNORECASE,
 )
+# The subject of a meeting ends where its time, place or the verb begins ("Họp vào Thứ Hai,
+# ngày 22/7/2013, từ 07h00 tại …", "Hội nghị tổng kết …, Hội nghị sẽ được tổ chức …").
+_TITLE_END = re.compile(
+    r",?\s+(?:vào|lúc|tại|sẽ|dự kiến|được tổ chức)\b|,?\s+(?:ngày|thứ|từ)\s+\d"
+    r"|,\s*(?:hội nghị|cuộc họp|phiên họp|hội thảo)\b",
+    re.IGNORECASE,
+)
+_NOUN = re.compile(r"\b(?:hội nghị|cuộc họp|phiên họp|hội thảo)\b", re.IGNORECASE)
 # A recurring meeting, folded (no tone marks): the period is tied to the meeting word, after it
 # ("họp định kỳ 6 tháng một lần", "hội nghị tổng kết hằng năm") or before it ("Hằng năm tổ
 # chức Hội nghị …"). A period elsewhere in the sentence ("họp để … chế độ báo cáo hằng năm")
@@ -90,19 +101,20 @@ def read_meeting(
     m = MEETING.search(text)
     if m is None:
         return None, None
-    start = text.lower().find("họp", m.start())
+    noun = _NOUN.search(text, m.start(), m.end())  # "tổ chức cuộc họp …": "Cuộc họp …"
+    start = noun.start() if noun else text.lower().find("họp", m.start())
     if start < 0:
         start = m.start() + len("tổ chức ")
-    title = text[start:].split(":")[0].strip(" ,.;")
+    title = _TITLE_END.split(text[start:].split(":")[0], maxsplit=1)[0].strip(" ,.;")
     agenda = [
         item.strip(" ,.;") for item in _AGENDA_SPLIT.split(text[start:])[1:] if item.strip(" ,.;")
     ]
     if agenda and title.lower().rstrip() in ("họp để", "họp"):
         title = "Họp " + ", ".join(agenda)
     title = title[:1].upper() + title[1:]
-    phrase, window, warning = find_due(text[:start], at=at, tz=tz, meeting=True)
+    phrase, window, warning, end = meeting_time(text[:start], at=at, tz=tz)
     if phrase is None:
-        phrase, window, warning = find_due(text, at=at, tz=tz, meeting=True)
+        phrase, window, warning, end = meeting_time(text, at=at, tz=tz)
     if phrase is None:
         return None, None  # "… tiếp tục tổ chức các cuộc họp": a report of meetings, not a call
     meeting = ProposedMeeting(
@@ -111,5 +123,48 @@ def read_meeting(
         when=phrase,
         agenda=[item[0].upper() + item[1:] + "." for item in agenda],
         window=window,
+        place=meeting_place(text, end),
+        chair=meeting_chair(text),
     )
     return meeting, Warning_(warning, clause, {"text": phrase}) if warning else None
+
+
+# An invitation written as labelled lines ("2. Thời gian: …", "3. Địa điểm: …"): what is
+# held is named where the letter says who holds it ("Ủy ban nhân dân tỉnh tổ chức Lễ …").
+_TIME_LABEL = re.compile(r"^\W*Thời gian\s*:", re.IGNORECASE)
+_HELD = re.compile(r"\btổ chức\s+(?P<what>[^.;:\n]{3,300})", re.IGNORECASE)
+
+
+def read_invitation(
+    texts: list[tuple[str, str]], *, at: datetime, tz: str, letter: str = ""
+) -> tuple[ProposedMeeting | None, Warning_ | None]:
+    """The meeting an invitation's labelled lines call, from ``texts`` ((clause, text) in the
+    letter's order): the clause of its "Thời gian:" line; None when there is no such line
+    with a time. What is held is looked for in the whole ``letter`` (an invitation without a
+    header has its first lines taken for one) before that line."""
+    for index, (clause, text) in enumerate(texts):
+        if not _TIME_LABEL.match(text):
+            continue
+        phrase, window, warning, _ = meeting_time(text, at=at, tz=tz)
+        if phrase is None:
+            continue
+        everything = "\n".join(item for _, item in texts)
+        before = letter[: letter.find(text)] if text in letter else ""
+        held = [
+            m["what"]
+            for item in [before, *(item for _, item in texts[:index])]
+            for m in _HELD.finditer(item)
+            # "tổ chức Lễ …", "tổ chức cuộc họp …", not "các tổ chức chính trị"
+            if m["what"][:1].isupper() or _NOUN.match(m["what"])
+        ]
+        title = " ".join(held[0].split()) if held else "Cuộc họp"
+        meeting = ProposedMeeting(
+            clause=clause,
+            title=(title[:1].upper() + title[1:])[:500],
+            when=phrase,
+            window=window,
+            place=meeting_place(everything, -1),
+            chair=meeting_chair(everything),
+        )
+        return meeting, Warning_(warning, clause, {"text": phrase}) if warning else None
+    return None, None

@@ -77,6 +77,8 @@ class ProposedMeeting:
     when: str | None
     agenda: list[str] = field(default_factory=list)
     window: DueWindow | None = None
+    place: str | None = None  # "Địa điểm: …", "… tại Hội trường …"
+    chair: str | None = None  # "Chủ trì: …", "do … chủ trì"
 
 
 @dataclass
@@ -152,6 +154,8 @@ class Proposal:
                     "when_start": day(meeting.window.start if meeting.window else None),
                     "when_end": day(meeting.window.end if meeting.window else None),
                     "agenda": list(meeting.agenda),
+                    "place": meeting.place,
+                    "chair": meeting.chair,
                 }
                 for meeting in self.meetings
             ],
@@ -183,6 +187,8 @@ class Proposal:
                     title=str(item.get("title") or ""),
                     when=item.get("when"),
                     agenda=list(item.get("agenda") or []),
+                    place=item.get("place"),
+                    chair=item.get("chair"),
                 )
                 for item in data.get("meetings", [])
             ],

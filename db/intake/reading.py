@@ -22,7 +22,14 @@ from datetime import datetime
 
 from db.intake.agencies import Tokens, folded_words, tokenize
 from db.intake.due import find_due
-from db.intake.meetings import calls_meeting, duty_text, meeting_schedule, read_meeting
+from db.intake.meeting_details import is_attendee_list, report_sentence
+from db.intake.meetings import (
+    calls_meeting,
+    duty_text,
+    meeting_schedule,
+    read_invitation,
+    read_meeting,
+)
 from db.intake.parties import Party, PartyReader, skip_title
 from db.intake.proposal import ProposedMeeting, ProposedTask, Warning_
 from db.intake.recurring import RecurringReading, read_recurring
@@ -53,6 +60,9 @@ _NOT_TASK_AFTER = frozenset(
         "ngày",  # "Báo X ngày 24 tháng 3 có bài …": what was written on a day, not a task
     }
 )
+# "Các phóng viên Ảnh, Truyền hình sẽ được bố trí …": done for the subject, not by it (the
+# rest of a subject list may come first).
+_WILL_BE_DONE_FOR = re.compile(r"^(?:[^.;]*?\s)?sẽ được\b")
 _NOT_TASK_PAIRS = frozenset(
     {
         ("có", "ý"),
@@ -110,6 +120,7 @@ class Reader(PartyReader):
     at: datetime  # the letter's date: deadlines are read as of it
     tz: str
     issuer_code: str | None = None
+    letter: str = ""  # the whole letter, for what an invitation's header lines say
     _previous: list[ProposedTask] = field(default_factory=list)  # the last paragraph's tasks
     tasks: list[ProposedTask] = field(default_factory=list)
     meetings: list[ProposedMeeting] = field(default_factory=list)
@@ -125,6 +136,7 @@ class Reader(PartyReader):
                 prose += 1
                 child.label = f"P{prose}"
             self._visit(child, None)
+        self._invitation(root)
         if self._unled:
             # Nobody named to convene a recurring meeting: the council's standing agency, if
             # the letter names one (anywhere in it).
@@ -136,21 +148,37 @@ class Reader(PartyReader):
 
     def _visit(self, node: Clause, inherited: Assignment | None) -> None:
         text = node.text.strip()
+        if is_attendee_list(text):
+            return  # "Mời dự: …": who attends (its dashes too, see _visit_all)
         if node.children and text.endswith(":"):
             own = self._assignment(text)
             context = own if own is not None else inherited
             if own is None and inherited is None and calls_meeting(text):
                 self._meeting(node, text + " " + " ".join(c.text for c in node.children))
                 return
-            for child in node.children:
-                self._visit(child, context)
+            self._visit_all(node.children, context)
             return
         self._leaf(node, text, inherited)
-        for child in node.children:
-            self._visit(child, None)
+        self._visit_all(node.children, None)
+
+    def _visit_all(self, nodes: list[Clause], inherited: Assignment | None) -> None:
+        """Siblings in order; the dashes after "Mời dự: …" name more people to attend."""
+        attendees: str | None = None  # the kind of the sibling that opened the list
+        for child in nodes:
+            if attendees == child.kind:
+                continue
+            attendees = child.kind if is_attendee_list(child.text.strip()) else None
+            self._visit(child, inherited)
 
     def _leaf(self, node: Clause, text: str, inherited: Assignment | None) -> None:
         if not text or _CLOSING.search(text):
+            return
+        item = node.parent.text if node.parent is not None else ""
+        report = report_sentence(text, item, self.meetings[-1].when if self.meetings else None)
+        if report is not None:
+            own = self._assignment(report)
+            if own is not None:
+                self._previous = self._tasks_of(node, report, own)
             return
         if node.kind == "prose" and text.startswith("(") and text.endswith(")"):
             return  # "(Có đề cương chi tiết gửi kèm)": an aside between a task and its deadline
@@ -288,6 +316,17 @@ class Reader(PartyReader):
 
     # --- meetings --------------------------------------------------------------------------
 
+    def _invitation(self, root: Clause) -> None:
+        """An invitation's "Thời gian: …" and "Địa điểm: …" lines (db.intake.meetings)."""
+        meeting, warning = read_invitation(
+            _labelled(root), at=self.at, tz=self.tz, letter=self.letter
+        )
+        if meeting is None or any(m.when == meeting.when for m in self.meetings):
+            return  # none, or the meeting a sentence called already, at the same time
+        self.meetings.append(meeting)
+        if warning is not None:
+            self.warnings.append(warning)
+
     def _meeting(self, node: Clause, text: str) -> None:
         schedule = meeting_schedule(text)
         if schedule is not None:
@@ -358,6 +397,8 @@ class Reader(PartyReader):
             and at + 1 < len(tokens)
             and (tokens[at].text.lower(), tokens[at + 1].text.lower()) in _NOT_TASK_PAIRS
         ):
+            return None
+        if bare and _WILL_BE_DONE_FOR.match(" ".join(t.text.lower() for t in tokens[at : at + 6])):
             return None
         if at >= len(words) or words[at] in (".", ";"):
             return None
@@ -440,6 +481,15 @@ class Reader(PartyReader):
     def _led_by(self, words: list[str], k: int) -> bool:
         """'Thủ tướng Chính phủ giao …', 'Ủy ban nhân dân tỉnh giao …'."""
         return any(tuple(words[: len(leader)]) == leader for leader in _LEADERS) and k <= 12
+
+
+def _labelled(node: Clause) -> list[tuple[str, str]]:
+    """(clause, text) of every clause under ``node``, in the letter's order."""
+    return [
+        item
+        for child in node.children
+        for item in [(child.label, child.text.strip()), *_labelled(child)]
+    ]
 
 
 def _texts(node: Clause) -> list[str]:

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from db.intake import CouncilName, make_registry, read_letter
+from db.intake import CouncilName, ProposedMeeting, make_registry, read_letter
 from db.intake.agencies import Agency
 from db.intake.text import letter_text
 from tests.directives import LETTER_6411, REGISTRY, TZ
@@ -119,7 +119,28 @@ def score_corpus() -> tuple[Score, list[str]]:
         assert [m.clause for m in proposal.meetings] == [
             m["clause"] for m in expected["meetings"]
         ], name
+        for meeting, want in zip(proposal.meetings, expected["meetings"], strict=True):
+            assert _meeting_details(meeting, want) == {
+                k: v for k, v in want.items() if k in _DETAILS
+            }
     return total, report
+
+
+_DETAILS = ("title", "when", "start", "place", "chair")
+
+
+def _meeting_details(meeting: ProposedMeeting, want: dict[str, Any]) -> dict[str, Any]:
+    """The meeting's title, time as written and as read, place and chair, for those of them
+    the answer gives (older answers give the clause only)."""
+    start = meeting.window.start.strftime("%Y-%m-%dT%H:%M") if meeting.window else None
+    got = {
+        "title": meeting.title,
+        "when": meeting.when,
+        "start": start,
+        "place": meeting.place,
+        "chair": meeting.chair,
+    }
+    return {key: value for key, value in got.items() if key in want}
 
 
 def test_the_corpus_has_a_dozen_other_letters_with_sources() -> None:
