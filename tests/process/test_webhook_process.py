@@ -4,8 +4,10 @@ nothing: no answer, no inbox row, no setting changed."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -44,6 +46,12 @@ def _post(port: int, update: dict[str, Any], secret: str | None) -> int:
             return int(response.status)
     except urllib.error.HTTPError as error:
         return int(error.code)
+
+
+def _post_ignoring_errors(port: int, update: dict[str, Any]) -> None:
+    """A POST whose answer never comes: the bot is killed while it handles it."""
+    with contextlib.suppress(OSError):
+        _post(port, update, SECRET)
 
 
 def _wait_healthy(port: int, bot: BotProcess) -> None:
@@ -117,5 +125,24 @@ def test_webhook_process_right_and_wrong_secret(tmp_path: Path, database_url: st
             engine.dispose()
             assert "Traceback" not in bot.output(), bot.output()[-4000:]
             assert SECRET not in bot.output()
+
+            # kill -9 while an update is handled (its answer held at the stand-in): Telegram has
+            # no 200, so it posts the update again to the restarted bot, which answers it once.
+            api.blocked_chats.add(ADMIN["id"])
+            held = update(7006, "/help")
+            lost = threading.Thread(target=_post_ignoring_errors, args=(port, held))
+            lost.start()
+            api.wait_for(lambda _: bool(api.blocked_attempts))
+            bot.kill_hard()
+            lost.join(timeout=30)
+            api.unblock()
+            before = len(api.calls())
+            bot = BotProcess(tmp_path, "webhook-again", "--webhook")
+            _wait_healthy(port, bot)
+            assert _post(port, held, SECRET) == 200
+            time.sleep(1)  # time enough for a second answer to arrive
+            after = [c for c in api.calls()[before:] if c.method in ANSWERS]
+            assert len(after) == 1 and after[0].ok and "Các lệnh" in after[0].text
+            assert "Traceback" not in bot.output(), bot.output()[-4000:]
         finally:
             assert bot.stop() == 0
