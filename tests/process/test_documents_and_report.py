@@ -5,10 +5,12 @@ chart must be files Telegram accepts."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from sqlalchemy import text
 
+from bot.catalogue import t
 from bot.offline.fake_telegram import RecordedCall
 from db.engine import make_engine
 from tests.intake_helpers import LETTER_6411_TEXT, docx_bytes, pdf_bytes
@@ -16,6 +18,7 @@ from tests.process.test_bot_process import (
     ADMIN,
     ANSWERS,
     LEAK,
+    STRANGER,
     Session,
     _button,
     _text,
@@ -57,8 +60,34 @@ def test_letter_as_docx_and_pdf_then_report(bot_session: Session) -> None:
     proposal = _with_buttons(session.send(api.message(ADMIN, "", document=word)))
     assert "6411/VPCP-KTTH" in proposal.text and "15 nhiệm vụ" in proposal.text
     assert any(c.method == "getFile" for c in api.calls())
-    imported = _text(session.send(api.press(ADMIN, proposal, _button(proposal, "Nhập"))))
-    assert "15" in imported, imported
+    # Nhập pressed twice in a hurry (both presses in one poll): imported once.
+    gets_before = sum(c.method == "getFile" for c in api.calls())
+    imported_data = _button(proposal, "Nhập")
+    before = len(api.calls())
+    twice = [api.press(ADMIN, proposal, imported_data) for _ in range(2)]
+    last = api.push(*twice)
+    session.wait_handled(last - 1)
+    session.wait_handled(last)
+    time.sleep(1)  # the answers may follow the log lines
+    pressed = [c for c in api.calls()[before:] if c.method in ANSWERS]
+    imports = [c for c in pressed if c.method == "sendMessage" and "Đã nhập" in c.text]
+    assert len(imports) == 1 and "15 thêm mới" in imports[0].text, [c.text for c in pressed]
+    spent = [c for c in pressed if c.method == "answerCallbackQuery" and c.text]
+    assert len(spent) == 1 and "không còn hiệu lực" in spent[0].text
+    assert _task_count(session) == 15
+
+    # What is not a letter: a damaged Word file, one over Telegram's 20 MB download limit (not
+    # even fetched), a letter from someone who is not the secretariat.
+    damaged = ("file-damaged-docx", "hong.docx", b"PK\x03\x04" + bytes(range(256)) * 8)
+    assert _text(session.send(api.message(ADMIN, "", document=damaged))) == t(
+        "vi", "intake_docx_corrupt"
+    )
+    huge = api.message(ADMIN, "", document=("file-huge-docx", "lon.docx", b"PK"))
+    huge["message"]["document"]["file_size"] = 25 * 1024 * 1024
+    assert "20 MB" in _text(session.send(huge))
+    assert sum(c.method == "getFile" for c in api.calls()) == gets_before + 1  # the damaged one
+    from_stranger = _text(session.send(api.message(STRANGER, "", document=word)))
+    assert from_stranger and "6411" not in from_stranger
     assert _task_count(session) == 15
 
     # The same letter as a text PDF: read the same; importing it again adds nothing.
