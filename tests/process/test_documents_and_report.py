@@ -122,6 +122,19 @@ def test_letter_as_docx_and_pdf_then_report(bot_session: Session) -> None:
         assert 0 < len(caption.encode("utf-16-le")) // 2 <= CAPTION_LIMIT
     assert re.search(r"6411|Đồng bằng sông Hồng|DBSH", _text(documents + photos))
 
+    # /report without a council (the admin runs every one): buttons, then the chosen council's,
+    # narrowed to an agency and a quarter that the buttons carry.
+    before = len(api.calls())
+    choice = _with_buttons(session.send(api.message(ADMIN, "/report BKHDT quý IV năm 2023")))
+    assert len(choice.buttons()) >= 6, choice.buttons()
+    session.send(api.press(ADMIN, choice, _button(choice, "Đồng bằng sông Hồng")))
+    narrowed = api.wait_for(
+        lambda all_calls: any(c.method == "sendPhoto" and c.ok for c in all_calls[before:]), 60
+    )[before:]
+    (document,) = [c for c in narrowed if c.method == "sendDocument"]
+    assert document.files["document"][0] == "bao-cao-DBSH-20231001-20231231.xlsx"
+    assert "01/10/2023 – 31/12/2023" in str(document.params["caption"])
+
     _accepted(api.calls())
     assert session.bot.alive
     assert "Traceback" not in session.bot.output(), session.bot.output()[-4000:]
