@@ -6,7 +6,8 @@ cut short by a crash resumes at start with the recipients not yet served. Each r
 instances never take the same row), sent after the pacer's turn, and marked SENT with Telegram's
 message id in its own short transaction only after Telegram answered. As for reminders, the one
 way a recipient gets a notice twice is a crash between Telegram's answer and that commit; the
-stale claim is then handed back and sent again rather than lost.
+stale claim is then handed back and sent again rather than lost (at once when the process that
+held it was killed on the same host and the bot restarted there: bot/outbound/broadcast_jobs.py).
 
 Failures: 429 pauses every send for ``retry_after`` (the row goes back without counting an
 attempt); 5xx, network errors and timeouts retry with doubling backoff up to ``max_attempts``;
@@ -196,6 +197,40 @@ class Broadcaster:
             count = int(result.rowcount)  # type: ignore[attr-defined]
         if count:
             logger.warning("%d broadcast deliveries were claimed but never finished; queued", count)
+        return count
+
+    def open_claimers(self) -> list[str]:
+        """The instances holding deliveries they have not finished sending."""
+        with Session(self.engine) as session:
+            return [
+                str(claimer)
+                for claimer in session.exec(
+                    select(Delivery.claimed_by)
+                    .where(
+                        col(Delivery.state) == OutboxState.SENDING,
+                        col(Delivery.claimed_by).is_not(None),
+                    )
+                    .distinct()
+                ).all()
+            ]
+
+    def release_claims_of(self, claimers: list[str]) -> int:
+        """Hand back at once what ``claimers`` (known dead, e.g. killed) held, without waiting
+        for their claims to go stale."""
+        if not claimers:
+            return 0
+        with session_scope(self.engine) as session:
+            result = session.execute(
+                update(Delivery)
+                .where(
+                    col(Delivery.state) == OutboxState.SENDING,
+                    col(Delivery.claimed_by).in_(claimers),
+                )
+                .values(state=OutboxState.PENDING, claimed_by=None, claimed_at=None)
+            )
+            count = int(result.rowcount)  # type: ignore[attr-defined]
+        if count:
+            logger.warning("%d broadcast deliveries of a stopped process were queued again", count)
         return count
 
     def progress(self, broadcast_id: int) -> Progress:

@@ -26,7 +26,7 @@ from bot.outbound.broadcast_messages import render_notice
 from bot.outbound.broadcast_report import render_report, report_keyboard
 from bot.outbound.reminder_jobs import instance_id
 from bot.outbound.telegram_sender import TelegramSender
-from bot.runtime import Runtime
+from bot.runtime import Runtime, dead_on_this_host
 from db.broadcasts import delivery_report, sending_broadcasts
 from db.engine import session_scope
 from db.models import Broadcast, Member
@@ -71,6 +71,7 @@ async def resume_broadcasts(application: AnyApplication) -> list[int]:
     runtime: Runtime = application.bot_data[RUNTIME_KEY]
     assert runtime.broadcaster is not None
     await asyncio.to_thread(runtime.broadcaster.recover_stale_claims)
+    await asyncio.to_thread(_release_dead_claims, runtime.broadcaster)
     with session_scope(runtime.engine) as session:
         interrupted = sending_broadcasts(session=session)
     started = [b for b in interrupted if b not in runtime.broadcasts_running]
@@ -78,6 +79,12 @@ async def resume_broadcasts(application: AnyApplication) -> list[int]:
         logger.info("resuming broadcast %s", broadcast_id)
         launch(application, broadcast_id)
     return started
+
+
+def _release_dead_claims(broadcaster: Broadcaster) -> None:
+    """What a killed process of this host had claimed: sent by this one now, not after
+    ``stale_claim_minutes`` (as the inbox does with its updates, bot/inbox.py)."""
+    broadcaster.release_claims_of(dead_on_this_host(broadcaster.open_claimers()))
 
 
 async def _resume_job(context: BotContext) -> None:

@@ -49,13 +49,14 @@ def councilbot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 class BotProcess:
-    """One ``councilbot run`` (long polling); its output goes to a log file in ``tmp_path``."""
+    """One ``councilbot run`` (long polling, or ``--webhook`` given in ``options``); its output
+    goes to a log file in ``tmp_path``."""
 
-    def __init__(self, tmp_path: Path, name: str) -> None:
+    def __init__(self, tmp_path: Path, name: str, *options: str) -> None:
         self.log_path = tmp_path / f"{name}.log"
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"],
+            [sys.executable, "-m", "bot.cli", "run", *options],
             cwd=tmp_path,
             env=environment(tmp_path),
             stdout=self._log,

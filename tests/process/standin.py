@@ -57,6 +57,9 @@ class StandInBotApi:
         # tried meanwhile: a bot killed now dies in the middle of an update.
         self.blocked_chats: set[int] = set()
         self.blocked_attempts: list[RecordedCall] = []
+        # Seconds every send waits before it is looked at: a slow Telegram, for a bot killed in
+        # the middle of a long run of sends (a broadcast).
+        self.send_delay = 0.0
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._server = _Server(self)
@@ -173,6 +176,8 @@ class StandInBotApi:
         if method == "getUpdates" and self.holding:
             time.sleep(LONG_POLL_SECONDS)  # a poll lost on the way: nothing confirmed, nothing new
             return 200, b'{"ok": true, "result": []}'
+        if method.startswith("send") and self.send_delay:
+            time.sleep(self.send_delay)  # before the block check: a send held now is refused
         if method == "getUpdates":
             self._wait_for_updates(params)
         elif method.startswith(("send", "edit")) and self._blocked(method, params, files):
