@@ -142,6 +142,18 @@ def make(engine: Engine, clock: ManualClock, council: Council, text: str = WINDO
         )
 
 
+def every_deadline(session: Session, clock: ManualClock, council: Council) -> CouncilReport:
+    """The report of every deadline (the /status chart's): the periods written so far."""
+    return council_report(
+        session=session,
+        council_ids=[council.id or 0],
+        request=ReportRequest(period=None),
+        now=clock.now(),
+        due_soon_days=7,
+        tz=TZ,
+    )
+
+
 def test_each_period_in_the_window_is_an_item_of_the_report(
     engine: Engine, clock: ManualClock, seeded: tuple[Council, int, int]
 ) -> None:
@@ -277,14 +289,7 @@ def test_every_deadline_reports_the_periods_written(
 ) -> None:
     council = seeded[0]
     with Session(engine) as session:
-        made = council_report(
-            session=session,
-            council_ids=[council.id or 0],
-            request=ReportRequest(period=None),
-            now=clock.now(),
-            due_soon_days=7,
-            tz=TZ,
-        )
+        made = every_deadline(session, clock, council)
     written = [row.period.label("vi") for row in made.rows if row.period]
     assert written == [f"tháng {m}/2023" for m in (7, 8, 9, 10, 11)]  # December cancelled
     assert made.counts[Category.DONE_ON_TIME] == 2  # July and August
@@ -295,14 +300,7 @@ def test_the_scorecard_of_status_counts_the_periods_as_the_report_does(
 ) -> None:
     council = seeded[0]
     with Session(engine) as session:
-        made = council_report(
-            session=session,
-            council_ids=[council.id or 0],
-            request=ReportRequest(period=None),
-            now=clock.now(),
-            due_soon_days=7,
-            tz=TZ,
-        )
+        made = every_deadline(session, clock, council)
         rows = {agency.code: agency.tally for agency in made.agencies}
         for code in ("BKHDT", "BTC"):
             card = agency_scorecard(
